@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from pmhub.admin import WorkspaceScopedAdmin
+
+from .models import AcceptanceCriterion, BacklogItem, Sprint
+
+
+class CriterionInline(admin.TabularInline):
+    model = AcceptanceCriterion
+    fields = ("order", "text", "met")
+    extra = 0
+
+
+@admin.register(BacklogItem)
+class BacklogItemAdmin(WorkspaceScopedAdmin):
+    workspace_path = "product__workspace"
+    list_display = ("title", "product", "number", "kind", "status", "rank", "rice_score")
+    list_filter = ("kind", "status", "moscow")
+    search_fields = ("title",)
+    inlines = [CriterionInline]
+    readonly_fields = (*WorkspaceScopedAdmin.readonly_fields, "number", "rank", "rice_score", "wsjf_score")
+
+    def save_model(self, request, obj, form, change):
+        from . import services
+
+        if change:
+            super().save_model(request, obj, form, change)
+            services.item_scores_recompute(item_id=obj.pk)
+        else:
+            services.item_create(instance=obj, actor=request.user)
+
+
+@admin.register(Sprint)
+class SprintAdmin(WorkspaceScopedAdmin):
+    workspace_path = "product__workspace"
+    list_display = ("name", "product", "start_date", "end_date", "capacity_points", "status")

@@ -1,0 +1,29 @@
+import django_filters
+
+from pmhub.filters import ScopedFilterSet
+from roadmap.models import Theme
+
+from .models import BacklogItem, ItemKind, ItemStatus, MoSCoW
+
+
+class ItemFilter(ScopedFilterSet):
+    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search")
+    kind = django_filters.ChoiceFilter(choices=ItemKind.choices)
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices)
+    moscow = django_filters.ChoiceFilter(choices=MoSCoW.choices, label="MoSCoW")
+    theme = django_filters.ModelChoiceFilter(
+        field_name="initiative__theme", queryset=Theme.objects.all(), label="Theme"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("rank", "rank"),
+            ("rice_score", "rice_score"),
+            ("wsjf_score", "wsjf_score"),
+            ("created_at", "created_at"),
+            ("updated_at", "updated_at"),
+        ),
+    )
+
+    class Meta:
+        model = BacklogItem
+        fields = ["search", "kind", "status", "moscow", "theme", "initiative", "release", "sprint"]

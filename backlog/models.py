@@ -1,0 +1,242 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from pmhub.models import BaseModel
+
+RANK_GAP = 1024
+
+
+class SprintStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTIVE = "active", "Active"
+    CLOSED = "closed", "Closed"
+
+
+class Sprint(BaseModel):
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="sprints")
+    name = models.CharField(max_length=120)
+    goal = models.TextField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    capacity_points = models.PositiveIntegerField(default=0, help_text="Story points the team can take on.")
+    status = models.CharField(max_length=10, choices=SprintStatus.choices, default=SprintStatus.PLANNED)
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="sprint_unique_name_per_product")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+
+class ItemKind(models.TextChoices):
+    EPIC = "epic", "Epic"
+    FEATURE = "feature", "Feature"
+    STORY = "story", "Story"
+    BUG = "bug", "Bug"
+    CHORE = "chore", "Chore"
+    SPIKE = "spike", "Spike"
+
+
+class ItemStatus(models.TextChoices):
+    NEW = "new", "New"
+    READY = "ready", "Ready"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class MoSCoW(models.TextChoices):
+    MUST = "must", "Must have"
+    SHOULD = "should", "Should have"
+    COULD = "could", "Could have"
+    WONT = "wont", "Won't have (this time)"
+
+
+IMPACT_CHOICES = [
+    (Decimal("3"), "3 · massive"),
+    (Decimal("2"), "2 · high"),
+    (Decimal("1"), "1 · medium"),
+    (Decimal("0.5"), "0.5 · low"),
+    (Decimal("0.25"), "0.25 · minimal"),
+]
+IMPACT_VALUES = frozenset(value for value, _ in IMPACT_CHOICES)
+RICE_FIELDS = ("reach", "impact", "confidence", "effort")
+WSJF_FIELDS = ("business_value", "time_criticality", "risk_reduction", "job_size")
+
+
+def rice_score(*, reach, impact, confidence, effort) -> Decimal | None:
+    """RICE = reach × impact × confidence ÷ effort, with confidence a percentage; None if an input is missing."""
+    if reach is None or impact is None or confidence is None or not effort:
+        return None
+    score = Decimal(reach) * Decimal(impact) * (Decimal(confidence) / 100) / Decimal(effort)
+    return score.quantize(Decimal("0.01"))
+
+
+def wsjf_score(*, business_value, time_criticality, risk_reduction, job_size) -> Decimal | None:
+    """WSJF = (business value + time criticality + risk reduction) ÷ job size; None if an input is missing."""
+    if None in (business_value, time_criticality, risk_reduction) or not job_size:
+        return None
+    return (Decimal(business_value + time_criticality + risk_reduction) / Decimal(job_size)).quantize(Decimal("0.01"))
+
+
+class BacklogItem(BaseModel):
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveIntegerField(editable=False, help_text="Shown with the product key: PAY-42.")
+    kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.STORY)
+    title = models.CharField(max_length=250)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The epic or feature this item belongs to.",
+    )
+    initiative = models.ForeignKey(
+        "roadmap.Initiative", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    release = models.ForeignKey(
+        "roadmap.Release", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    sprint = models.ForeignKey(Sprint, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    status = models.CharField(max_length=12, choices=ItemStatus.choices, default=ItemStatus.NEW, db_index=True)
+    rank = models.BigIntegerField(editable=False, help_text="Position in the product's manual order.")
+    story_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_items"
+    )
+    # RICE inputs and stored score
+    reach = models.PositiveIntegerField(null=True, blank=True, help_text="People or events per period.")
+    impact = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True, choices=IMPACT_CHOICES)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="Percentage: 100 high, 80 medium, 50 low."
+    )
+    effort = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="Person-months.",
+    )
+    rice_score = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, editable=False)
+    moscow = models.CharField("MoSCoW", max_length=6, choices=MoSCoW.choices, blank=True)
+    # WSJF inputs and stored score
+    business_value = models.PositiveSmallIntegerField(null=True, blank=True)
+    time_criticality = models.PositiveSmallIntegerField(null=True, blank=True)
+    risk_reduction = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Risk reduction or opportunity enablement."
+    )
+    job_size = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    wsjf_score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
+    # User story
+    as_a = models.CharField("As a", max_length=200, blank=True)
+    i_want = models.TextField("I want", blank=True)
+    so_that = models.TextField("So that", blank=True)
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            # Checked at the end of each statement, so one UPDATE can rebalance a whole backlog.
+            models.UniqueConstraint(
+                fields=["product", "rank"],
+                name="item_unique_rank_per_product",
+                deferrable=models.Deferrable.IMMEDIATE,
+            ),
+            models.UniqueConstraint(fields=["product", "number"], name="item_unique_number_per_product"),
+            models.CheckConstraint(
+                condition=models.Q(effort__isnull=True) | models.Q(effort__gt=0), name="item_effort_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(job_size__isnull=True) | models.Q(job_size__gt=0), name="item_job_size_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confidence__isnull=True) | models.Q(confidence__lte=100),
+                name="item_confidence_percentage",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["product", "status"]),
+            models.Index(fields=["product", "-rice_score"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.title}"
+
+    @property
+    def key(self) -> str:
+        return f"{self.product.key}-{self.number}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.impact is not None and Decimal(self.impact) not in IMPACT_VALUES:
+            errors["impact"] = "Impact is one of 3 (massive), 2 (high), 1 (medium), 0.5 (low) or 0.25 (minimal)."
+        if self.confidence is not None and not 0 <= self.confidence <= 100:
+            errors["confidence"] = "Confidence is a percentage between 0 and 100."
+        if self.effort is not None and self.effort <= 0:
+            errors["effort"] = "Effort must be positive."
+        if self.job_size is not None and self.job_size <= 0:
+            errors["job_size"] = "Job size must be positive."
+        for field in ("initiative", "release", "sprint"):
+            related = getattr(self, field) if getattr(self, f"{field}_id") else None
+            if related is not None and related.product_id != self.product_id:
+                errors[field] = f"The {field} belongs to another product."
+        if self.parent_id:
+            if self.parent.product_id != self.product_id:
+                errors["parent"] = "The parent item belongs to another product."
+            elif self.pk and self._has_ancestor(self.pk):
+                errors["parent"] = "An item cannot be its own ancestor."
+        if errors:
+            raise ValidationError(errors)
+
+    def _has_ancestor(self, pk: int) -> bool:
+        seen: set[int] = set()
+        node = self.parent
+        while node is not None and node.pk not in seen:
+            if node.pk == pk:
+                return True
+            seen.add(node.pk)
+            node = node.parent
+        return False
+
+    @property
+    def computed_rice_score(self) -> Decimal | None:
+        return rice_score(reach=self.reach, impact=self.impact, confidence=self.confidence, effort=self.effort)
+
+    @property
+    def computed_wsjf_score(self) -> Decimal | None:
+        return wsjf_score(
+            business_value=self.business_value,
+            time_criticality=self.time_criticality,
+            risk_reduction=self.risk_reduction,
+            job_size=self.job_size,
+        )
+
+    @property
+    def is_story_complete(self) -> bool:
+        return bool(self.as_a and self.i_want and self.so_that)
+
+
+class AcceptanceCriterion(BaseModel):
+    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="acceptance_criteria")
+    order = models.PositiveIntegerField(default=0)
+    text = models.TextField(help_text="Given … when … then …")
+    met = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "acceptance criteria"
+
+    def __str__(self) -> str:
+        return self.text[:60]

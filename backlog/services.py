@@ -1,0 +1,181 @@
+"""Writes of backlog items, their manual order, acceptance criteria and sprints."""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from pmhub.exceptions import ApplicationError
+from pmhub.services import instance_create, instance_update
+from products.models import Product
+
+from .models import RANK_GAP, RICE_FIELDS, WSJF_FIELDS, AcceptanceCriterion, BacklogItem, ItemStatus
+
+SCORE_INPUTS = frozenset(RICE_FIELDS + WSJF_FIELDS)
+DECISION_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.REJECTED)
+
+
+def _lock_product(product_id: int) -> Product:
+    """Serialise writes to one product's backlog order (numbers and ranks) behind a row lock."""
+    return Product.objects.select_for_update().get(pk=product_id)
+
+
+def _schedule_rescore(item_id: int) -> None:
+    from .tasks import item_rescore
+
+    transaction.on_commit(partial(item_rescore.delay, item_id=item_id))
+
+
+@transaction.atomic
+def item_create(*, instance: BacklogItem, actor) -> BacklogItem:
+    """Insert an item at the bottom of its product's backlog with the next number (PAY-43)."""
+    _lock_product(instance.product_id)
+    figures = BacklogItem.objects.filter(product_id=instance.product_id).aggregate(
+        last_rank=Max("rank"), last_number=Max("number")
+    )
+    instance.rank = (figures["last_rank"] or 0) + RANK_GAP
+    instance.number = (figures["last_number"] or 0) + 1
+    item = instance_create(instance=instance, actor=actor)
+    if any(getattr(item, f) is not None for f in SCORE_INPUTS):
+        _schedule_rescore(item.pk)
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: BacklogItem, data: dict, actor, may_decide: bool = True) -> BacklogItem:
+    """Apply changes to an item; a change of prioritisation inputs re-scores it after commit.
+
+    `may_decide` is False for roles that may not accept or reject work (only the product
+    owner and admins may).
+    """
+    new_status = data.get("status", item.status)
+    if new_status != item.status and new_status in DECISION_STATUSES and not may_decide:
+        raise ValidationError({"status": "Only a product owner or an admin can accept or reject work."})
+    inputs_changed = any(f in data and data[f] != getattr(item, f) for f in SCORE_INPUTS)
+    item, changed = instance_update(instance=item, data=data)
+    if changed and inputs_changed:
+        _schedule_rescore(item.pk)
+    return item
+
+
+@transaction.atomic
+def item_delete(*, item: BacklogItem) -> None:
+    item.delete()
+
+
+def item_scores_recompute(*, item_id: int) -> BacklogItem | None:
+    """Recompute and store an item's RICE and WSJF scores from its inputs (idempotent)."""
+    item = BacklogItem.objects.filter(pk=item_id).first()
+    if item is None:
+        return None
+    rice, wsjf = item.computed_rice_score, item.computed_wsjf_score
+    if (item.rice_score, item.wsjf_score) != (rice, wsjf):
+        BacklogItem.objects.filter(pk=item_id).update(rice_score=rice, wsjf_score=wsjf)
+        item.rice_score, item.wsjf_score = rice, wsjf
+    return item
+
+
+# ---- manual order ------------------------------------------------------------------------------
+
+
+def ranks_rebalance(*, product_id: int) -> None:
+    """Spread the product's ranks RANK_GAP apart again, in one statement. Caller holds the product lock.
+
+    The (product, rank) unique constraint is checked at the end of the statement, so the
+    rows may pass through each other's ranks while it runs.
+    """
+    table = BacklogItem._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS t SET rank = s.new_rank
+            FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY rank, id) * %s AS new_rank
+                FROM {table} WHERE product_id = %s
+            ) AS s
+            WHERE t.id = s.id AND t.rank <> s.new_rank
+            """,
+            [RANK_GAP, product_id],
+        )
+
+
+def _neighbour_ranks(item: BacklogItem, *, before: int | None, after: int | None, position: str | None):
+    """The ranks the item must fit between (None for an open end)."""
+    others = BacklogItem.objects.filter(product_id=item.product_id).exclude(pk=item.pk)
+    if position == "top":
+        return None, others.aggregate(r=Min("rank"))["r"]
+    if position == "bottom":
+        return others.aggregate(r=Max("rank"))["r"], None
+    anchor_id = before if before is not None else after
+    anchor = others.filter(pk=anchor_id).values_list("rank", flat=True).first()
+    if anchor is None:
+        field = "before" if before is not None else "after"
+        raise ValidationError({field: "Pick another item of the same backlog to move next to."})
+    if before is not None:
+        return others.filter(rank__lt=anchor).aggregate(r=Max("rank"))["r"], anchor
+    return anchor, others.filter(rank__gt=anchor).aggregate(r=Min("rank"))["r"]
+
+
+def _rank_between(low: int | None, high: int | None) -> int | None:
+    if low is None and high is None:
+        return RANK_GAP
+    if low is None:
+        return high - RANK_GAP
+    if high is None:
+        return low + RANK_GAP
+    if high - low < 2:
+        return None
+    return (low + high) // 2
+
+
+@transaction.atomic
+def item_move(
+    *, item: BacklogItem, actor, before: int | None = None, after: int | None = None, position: str | None = None
+) -> BacklogItem:
+    """Move one item in its product's manual order, writing only the moved row.
+
+    Clients send an anchor (`before`/`after` an item id, or `position` top/bottom), never a
+    rank. Moves in one product are serialised by a lock on the product row; when two
+    neighbours have no gap left the product's ranks are rebalanced under the same lock.
+    """
+    given = [v for v in (before, after, position) if v is not None]
+    if len(given) != 1:
+        raise ApplicationError("Say where to move the item: exactly one of before, after or position.")
+    if position is not None and position not in ("top", "bottom"):
+        raise ValidationError({"position": "Position is top or bottom."})
+    if item.pk in (before, after):
+        raise ValidationError({"before" if before is not None else "after": "An item cannot move next to itself."})
+    _lock_product(item.product_id)
+    current = BacklogItem.objects.filter(pk=item.pk).values_list("rank", flat=True).get()
+    low, high = _neighbour_ranks(item, before=before, after=after, position=position)
+    if (low is None or low < current) and (high is None or current < high):
+        item.rank = current  # already there: nothing to write
+        return item
+    rank = _rank_between(low, high)
+    if rank is None:
+        ranks_rebalance(product_id=item.product_id)
+        low, high = _neighbour_ranks(item, before=before, after=after, position=position)
+        rank = _rank_between(low, high)
+    BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
+    item.rank = rank
+    return item
+
+
+# ---- acceptance criteria -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def criterion_add(*, item: BacklogItem, text: str, actor) -> AcceptanceCriterion:
+    last = item.acceptance_criteria.aggregate(m=Max("order"))["m"]
+    return instance_create(instance=AcceptanceCriterion(item=item, text=text, order=(last or 0) + 1), actor=actor)
+
+
+@transaction.atomic
+def criterion_update(*, criterion: AcceptanceCriterion, data: dict) -> AcceptanceCriterion:
+    return instance_update(instance=criterion, data=data)[0]
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: AcceptanceCriterion) -> None:
+    criterion.delete()

@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from pmhub.admin import WorkspaceScopedAdmin
+
+from .models import KPI, KeyResult, Measurement, Objective
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(WorkspaceScopedAdmin):
+    list_display = ("title", "workspace", "product", "period", "owner")
+    list_filter = ("period",)
+    search_fields = ("title",)
+
+
+@admin.register(KeyResult)
+class KeyResultAdmin(WorkspaceScopedAdmin):
+    workspace_path = "objective__workspace"
+    list_display = ("title", "objective", "start_value", "current_value", "target_value")
+
+
+@admin.register(KPI)
+class KPIAdmin(WorkspaceScopedAdmin):
+    workspace_path = "product__workspace"
+    list_display = ("name", "product", "unit", "direction")
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(WorkspaceScopedAdmin):
+    workspace_path = "kpi__product__workspace"
+    list_display = ("value", "kpi", "key_result", "measured_at")
+
+    def get_queryset(self, request):
+        from django.db.models import Q
+
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(
+            Q(kpi__product__workspace__memberships__user=request.user)
+            | Q(key_result__objective__workspace__memberships__user=request.user)
+        ).distinct()

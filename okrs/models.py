@@ -1,0 +1,178 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from pmhub.models import BaseModel
+
+period_validator = RegexValidator(
+    r"^\d{4}(-Q[1-4]|-H[12])?$", "Use a year (2027), a half (2027-H1) or a quarter (2027-Q1)."
+)
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+
+
+class Objective(BaseModel):
+    workspace = models.ForeignKey("products.Workspace", on_delete=models.CASCADE, related_name="objectives")
+    product = models.ForeignKey(
+        "products.Product",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="objectives",
+        help_text="Leave empty for a workspace-level objective.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="The objective this one supports.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    period = models.CharField(max_length=7, validators=[period_validator], help_text="For example 2027-Q1.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
+    )
+
+    class Meta:
+        ordering = ["period", "title"]
+        indexes = [models.Index(fields=["workspace", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.period})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.product_id and self.workspace_id and self.product.workspace_id != self.workspace_id:
+            errors["product"] = "The product belongs to another workspace."
+        if self.parent_id:
+            if self.parent.workspace_id != self.workspace_id:
+                errors["parent"] = "The parent objective belongs to another workspace."
+            elif self.pk and _is_ancestor(self, self.parent):
+                errors["parent"] = "An objective cannot support itself or one of the objectives below it."
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_ancestor(node, candidate) -> bool:
+    """True when `node` is `candidate` or one of its ancestors (walking parent links)."""
+    seen = set()
+    while candidate is not None and candidate.pk not in seen:
+        if candidate.pk == node.pk:
+            return True
+        seen.add(candidate.pk)
+        candidate = candidate.parent
+    return False
+
+
+class KPI(BaseModel):
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="kpis")
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=30, blank=True, help_text="For example %, EUR, users.")
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "KPI"
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="kpi_unique_name_per_product")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class KeyResult(BaseModel):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    title = models.CharField(max_length=200)
+    unit = models.CharField(max_length=30, blank=True)
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    start_value = models.DecimalField(max_digits=16, decimal_places=4)
+    target_value = models.DecimalField(max_digits=16, decimal_places=4)
+    current_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    weight = models.DecimalField(
+        max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    kpi = models.ForeignKey(
+        KPI,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_results",
+        help_text="When set, the current value follows the KPI's latest measurement.",
+    )
+
+    class Meta:
+        ordering = ["objective", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_value is not None and self.target_value is not None:
+            if self.target_value == self.start_value:
+                errors["target_value"] = "The target must differ from the start value."
+            elif self.direction == Direction.INCREASE and self.target_value < self.start_value:
+                errors["target_value"] = "To increase, the target must be above the start value."
+            elif self.direction == Direction.DECREASE and self.target_value > self.start_value:
+                errors["target_value"] = "To decrease, the target must be below the start value."
+        if self.kpi_id and self.objective_id and self.kpi.product.workspace_id != self.objective.workspace_id:
+            errors["kpi"] = "The KPI belongs to another workspace."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def progress(self) -> Decimal | None:
+        """(current − start) ÷ (target − start), clamped to 0–1; None before any value is known."""
+        if self.current_value is None or self.target_value == self.start_value:
+            return None
+        ratio = (self.current_value - self.start_value) / (self.target_value - self.start_value)
+        return max(Decimal(0), min(Decimal(1), ratio))
+
+    @property
+    def progress_percent(self) -> int | None:
+        progress = self.progress
+        return None if progress is None else int((progress * 100).to_integral_value())
+
+
+class Measurement(BaseModel):
+    """A value of a KPI, or a check-in on a key result (with a confidence)."""
+
+    kpi = models.ForeignKey(KPI, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements")
+    key_result = models.ForeignKey(
+        KeyResult, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements"
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    measured_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(100)], help_text="0–100 %, for check-ins."
+    )
+
+    class Meta:
+        ordering = ["-measured_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kpi__isnull=False) & models.Q(key_result__isnull=True))
+                | (models.Q(kpi__isnull=True) & models.Q(key_result__isnull=False)),
+                name="measurement_of_kpi_xor_key_result",
+                violation_error_message="A measurement belongs to exactly one KPI or one key result.",
+            ),
+            models.CheckConstraint(condition=models.Q(confidence__lte=100), name="measurement_confidence_at_most_100"),
+        ]
+        indexes = [
+            models.Index(fields=["kpi", "-measured_at"]),
+            models.Index(fields=["key_result", "-measured_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} at {self.measured_at:%Y-%m-%d}"

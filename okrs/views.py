@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from pmhub.crud import Column, Crud
+from pmhub.forms import add_validation_error
+from products.models import Capability
+from products.selectors import product_access, workspace_access
+
+from . import selectors, services
+from .filters import KeyResultFilter, ObjectiveFilter
+from .forms import CheckInForm, KeyResultForm, KPIForm, MeasurementForm, ObjectiveForm
+from .models import KPI, KeyResult, Objective
+
+
+def _progress(obj) -> str:
+    percent = obj.progress_percent
+    return "—" if percent is None else f"{percent} %"
+
+
+class ObjectiveCrud(Crud):
+    model, form_class, namespace, name, url_segment = Objective, ObjectiveForm, "okrs", "objective", "objectives"
+    scope = "workspace"
+    filterset_class = ObjectiveFilter
+    columns = [
+        Column("Objective", "title", link=True),
+        Column("Period", "period"),
+        Column("Product", lambda o: o.product or "Workspace"),
+        Column("Supports", "parent"),
+        Column("Owner", "owner"),
+        Column("Key results", "key_result_count", css="num"),
+    ]
+    detail_template = "okrs/objective_detail.html"
+    empty_hint = "Objectives are qualitative goals for a period; key results measure them."
+
+    def get_queryset(self, access):
+        return selectors.objective_list(workspace=access.workspace)
+
+    def get_object(self, access, pk):
+        return get_object_or_404(selectors.objective_detail_queryset(workspace=access.workspace), pk=pk)
+
+
+class KeyResultCrud(Crud):
+    model, form_class, namespace, name, url_segment = (KeyResult, KeyResultForm, "okrs", "key_result", "key-results")
+    scope = "workspace"
+    filterset_class = KeyResultFilter
+    columns = [
+        Column("Key result", "title", link=True),
+        Column("Objective", "objective"),
+        Column("Start", "start_value", css="num"),
+        Column("Current", "current_value", css="num"),
+        Column("Target", "target_value", css="num"),
+        Column("Progress", _progress, css="num"),
+        Column("KPI", "kpi"),
+    ]
+    detail_template = "okrs/key_result_detail.html"
+    empty_hint = "Key results are measurable outcomes with a start, a target and a current value."
+
+    def get_queryset(self, access):
+        return selectors.key_result_list(workspace=access.workspace)
+
+    def new_instance(self, access):
+        return KeyResult()
+
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return services.key_result_create(instance=instance, actor=actor)
+
+    def success_url(self, access, obj):
+        return self.url("detail", access, obj)
+
+    def detail_extra(self, request, access, obj):
+        return {
+            "check_ins": selectors.measurements_of(key_result=obj),
+            "check_in_form": CheckInForm(),
+            "can_check_in": access.can(Capability.EDIT_STRATEGY),
+        }
+
+
+class KPICrud(Crud):
+    model, form_class, namespace, name, url_segment = KPI, KPIForm, "okrs", "kpi", "kpis"
+    columns = [
+        Column("KPI", "name", link=True),
+        Column("Unit", "unit"),
+        Column("Direction", "direction"),
+        Column("Measurements", "measurement_count", css="num"),
+    ]
+    detail_template = "okrs/kpi_detail.html"
+    empty_hint = "KPIs are the product's health metrics: activation, retention, churn, NPS, revenue."
+
+    def get_queryset(self, access):
+        return selectors.kpi_list(product=access.product)
+
+    def detail_extra(self, request, access, obj):
+        return {"measurements": selectors.measurements_of(kpi=obj), "measurement_form": MeasurementForm()}
+
+
+objective_crud = ObjectiveCrud()
+key_result_crud = KeyResultCrud()
+kpi_crud = KPICrud()
+
+
+@login_required
+@require_POST
+def key_result_check_in(request, workspace_id: int, pk: int):
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    key_result = get_object_or_404(selectors.key_result_list(workspace=access.workspace), pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    form = CheckInForm(request.POST)
+    if form.is_valid():
+        try:
+            services.key_result_check_in(key_result=key_result, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Check-in recorded.")
+            return redirect(key_result_crud.url("detail", access, key_result))
+    return key_result_crud.render_detail(request, access, key_result, check_in_form=form)
+
+
+@login_required
+@require_POST
+def kpi_measurement_add(request, product_id: int, pk: int):
+    access = product_access(user=request.user, product_id=product_id)
+    kpi = get_object_or_404(KPI.objects.filter(product=access.product), pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measurement_create(kpi=kpi, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+        else:
+            messages.success(request, "Measurement added.")
+            return redirect(kpi_crud.url("detail", access, kpi))
+    return kpi_crud.render_detail(request, access, kpi, measurement_form=form)
+
+
+@login_required
+@require_POST
+def measurement_delete(request, workspace_id: int, pk: int):
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    measurement = selectors.measurement_for_workspace(workspace=access.workspace, pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    kpi, key_result = measurement.kpi, measurement.key_result
+    services.measurement_delete(measurement=measurement)
+    messages.success(request, "Measurement deleted.")
+    if kpi is not None:
+        return redirect("okrs:kpi_detail", product_id=kpi.product_id, pk=kpi.pk)
+    return redirect(key_result_crud.url("detail", access, key_result))

@@ -1,0 +1,44 @@
+"""Small write helpers shared by every app's services."""
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db import models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def instance_create(*, instance: M, actor, m2m: dict[str, Iterable] | None = None) -> M:
+    """Validate and insert one object; set its many-to-many relations. Caller holds the transaction."""
+    if hasattr(instance, "created_by_id") and actor is not None and actor.is_authenticated:
+        instance.created_by = actor
+    instance.full_clean()
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    return instance
+
+
+def instance_update(*, instance: M, data: dict, m2m: dict[str, Iterable] | None = None) -> tuple[M, bool]:
+    """Apply `data`, validate, and save only the fields that changed. Returns (instance, changed)."""
+    changed_fields = []
+    for field, value in data.items():
+        if getattr(instance, field) != value:
+            setattr(instance, field, value)
+            changed_fields.append(field)
+    m2m_changed = False
+    for name, values in (m2m or {}).items():
+        new_ids = {v.pk for v in values}
+        if set(getattr(instance, name).values_list("pk", flat=True)) != new_ids:
+            m2m_changed = True
+    if not changed_fields and not m2m_changed:
+        return instance, False
+    instance.full_clean()
+    update_fields = [*changed_fields, "updated_at"]
+    if hasattr(instance, "version"):
+        instance.version += 1
+        update_fields.append("version")
+    instance.save(update_fields=update_fields)
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    return instance, True

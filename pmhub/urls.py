@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from products.views import healthz, home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("products.urls")),
+    path("", include("okrs.urls")),
+    path("", include("roadmap.urls")),
+    path("", include("backlog.urls")),
+]
+
+handler403 = "pmhub.views.permission_denied"
+handler404 = "pmhub.views.page_not_found"
+handler500 = "pmhub.views.server_error"

@@ -1,0 +1,190 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+from pmhub.models import BaseModel
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    PRODUCT_MANAGER = "product_manager", "Product manager"
+    PRODUCT_OWNER = "product_owner", "Product owner"
+    CONTRIBUTOR = "contributor", "Contributor"
+    EXECUTIVE = "executive", "Executive"
+    VIEWER = "viewer", "Viewer"
+
+
+class Capability(models.TextChoices):
+    """What a role may do. Reading is open to every member of a workspace."""
+
+    MANAGE_WORKSPACE = "manage_workspace", "Manage members and settings"
+    EDIT_STRATEGY = "edit_strategy", "Edit products, vision, business cases, personas, roadmap and OKRs"
+    EDIT_ITEMS = "edit_items", "Create and edit backlog items, stories and criteria"
+    DELETE_ITEMS = "delete_items", "Delete backlog items"
+    RANK_ITEMS = "rank_items", "Order the backlog"
+    MANAGE_SPRINTS = "manage_sprints", "Plan sprints and accept or reject work"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Capability.values),
+    Role.PRODUCT_MANAGER: frozenset({Capability.EDIT_STRATEGY, Capability.EDIT_ITEMS, Capability.DELETE_ITEMS}),
+    Role.PRODUCT_OWNER: frozenset(
+        {Capability.EDIT_ITEMS, Capability.DELETE_ITEMS, Capability.RANK_ITEMS, Capability.MANAGE_SPRINTS}
+    ),
+    Role.CONTRIBUTOR: frozenset({Capability.EDIT_ITEMS}),
+    Role.EXECUTIVE: frozenset(),
+    Role.VIEWER: frozenset(),
+}
+
+
+class Workspace(BaseModel):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", through_fields=("workspace", "user"), related_name="workspaces"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(BaseModel):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "user"], name="membership_unique_user_per_workspace")
+        ]
+        ordering = ["workspace", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.get_role_display()})"
+
+    def can(self, capability: str) -> bool:
+        return capability in ROLE_CAPABILITIES[self.role]
+
+
+class LifecycleStage(models.TextChoices):
+    DISCOVERY = "discovery", "Discovery"
+    PLANNING = "planning", "Planning"
+    DEVELOPMENT = "development", "Development"
+    LAUNCH = "launch", "Launch"
+    ITERATION = "iteration", "Iteration"
+
+
+class Product(BaseModel):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="products")
+    name = models.CharField(max_length=120)
+    key = models.CharField(
+        max_length=10,
+        validators=[
+            RegexValidator(
+                r"^[A-Z][A-Z0-9]{1,9}$",
+                "Use 2 to 10 capital letters or digits, starting with a letter, like PAY.",
+            )
+        ],
+        help_text="Short key used in item numbers, like PAY for PAY-42.",
+    )
+    description = models.TextField(blank=True)
+    stage = models.CharField(max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.DISCOVERY)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "key"], name="product_unique_key_per_workspace"),
+            models.UniqueConstraint(
+                "workspace",
+                Lower("name"),
+                name="product_unique_name_per_workspace",
+                violation_error_message="A product with this name already exists in the workspace.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.name}"
+
+
+class Vision(BaseModel):
+    product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="vision")
+    statement = models.TextField(help_text="Where the product is going, in one or two sentences.")
+    target_customers = models.TextField(blank=True)
+    problem = models.TextField(blank=True, help_text="The painful problem the product solves.")
+    value_proposition = models.TextField(blank=True)
+    differentiators = models.TextField(blank=True)
+    time_horizon = models.CharField(max_length=60, blank=True, help_text="For example: 3 years.")
+
+    def __str__(self) -> str:
+        return f"Vision of {self.product}"
+
+
+class ValidationStatus(models.TextChoices):
+    HYPOTHESIS = "hypothesis", "Hypothesis"
+    VALIDATING = "validating", "Validating"
+    VALIDATED = "validated", "Validated"
+    INVALIDATED = "invalidated", "Invalidated"
+
+
+class Decision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GO = "go", "Go"
+    PIVOT = "pivot", "Pivot"
+    NO_GO = "no_go", "No go"
+
+
+class BusinessCase(BaseModel):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="business_cases")
+    title = models.CharField(max_length=200)
+    problem_statement = models.TextField()
+    validation_status = models.CharField(
+        max_length=20, choices=ValidationStatus.choices, default=ValidationStatus.HYPOTHESIS
+    )
+    evidence = models.TextField(blank=True, help_text="Interviews, data and feedback that support or refute it.")
+    expected_annual_benefit = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    expected_annual_cost = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
+    )
+    pricing_strategy = models.TextField(blank=True)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decision_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def roi(self) -> Decimal | None:
+        """Return on investment as a ratio: (benefit − cost) ÷ cost; None while the cost is zero."""
+        if not self.expected_annual_cost:
+            return None
+        return (self.expected_annual_benefit - self.expected_annual_cost) / self.expected_annual_cost
+
+    @property
+    def roi_percent(self) -> Decimal | None:
+        roi = self.roi
+        return None if roi is None else (roi * 100).quantize(Decimal("0.1"))
+
+
+class Persona(BaseModel):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="personas")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    goals = models.TextField(blank=True)
+    pains = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,55 @@
+from django import forms
+
+from pmhub.forms import DateInput, ScopedModelForm
+
+from .models import Initiative, Release, Theme
+
+
+class ThemeForm(ScopedModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "description", "color", "order"]
+        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+
+
+class ReleaseForm(ScopedModelForm):
+    class Meta:
+        model = Release
+        fields = ["name", "goal", "target_date", "status"]
+        widgets = {"target_date": DateInput()}
+
+
+class InitiativeForm(ScopedModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "horizon",
+            "status",
+            "start_date",
+            "end_date",
+            "release",
+            "key_results",
+            "kpis",
+            "depends_on",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "key_results": forms.SelectMultiple(attrs={"size": 6}),
+            "kpis": forms.SelectMultiple(attrs={"size": 4}),
+            "depends_on": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(pk=self.instance.pk)
+
+    def clean_depends_on(self):
+        depends_on = self.cleaned_data["depends_on"]
+        if self.instance.pk and any(i.pk == self.instance.pk for i in depends_on):
+            raise forms.ValidationError("An initiative cannot depend on itself.")
+        return depends_on

@@ -1,0 +1,102 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from pmhub.models import BaseModel
+
+
+class Theme(BaseModel):
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    color = models.CharField(
+        max_length=7,
+        default="#4f46e5",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour like #4f46e5.")],
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="theme_unique_name_per_product")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReleaseStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    RELEASED = "released", "Released"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Release(BaseModel):
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="releases")
+    name = models.CharField(max_length=120)
+    goal = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED)
+
+    class Meta:
+        ordering = ["target_date", "name"]
+        constraints = [models.UniqueConstraint(fields=["product", "name"], name="release_unique_name_per_product")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Horizon(models.TextChoices):
+    NOW = "now", "Now"
+    NEXT = "next", "Next"
+    LATER = "later", "Later"
+
+
+class InitiativeStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    PLANNED = "planned", "Planned"
+    IN_PROGRESS = "in_progress", "In progress"
+    SHIPPED = "shipped", "Shipped"
+    DROPPED = "dropped", "Dropped"
+
+
+class Initiative(BaseModel):
+    """A roadmap item: the why behind a chunk of work, tied to the outcomes it should move."""
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="initiatives")
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    horizon = models.CharField(max_length=5, choices=Horizon.choices, default=Horizon.LATER)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=InitiativeStatus.choices, default=InitiativeStatus.PROPOSED)
+    release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives")
+    key_results = models.ManyToManyField("okrs.KeyResult", blank=True, related_name="initiatives")
+    kpis = models.ManyToManyField("okrs.KPI", blank=True, related_name="initiatives", verbose_name="KPIs")
+    depends_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="blocks",
+        help_text="Initiatives that must be done before this one.",
+    )
+    rank = models.BigIntegerField(default=0, help_text="Order within its now/next/later column.")
+
+    class Meta:
+        ordering = ["rank", "id"]
+        indexes = [models.Index(fields=["product", "horizon", "rank"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The end date cannot be before the start date."
+        if self.theme_id and self.theme.product_id != self.product_id:
+            errors["theme"] = "The theme belongs to another product."
+        if self.release_id and self.release.product_id != self.product_id:
+            errors["release"] = "The release belongs to another product."
+        if errors:
+            raise ValidationError(errors)
