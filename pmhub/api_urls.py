@@ -1,0 +1,3 @@
+"""Routes of /api/v1/: one include per app (each app keeps its endpoints in api_urls.py)."""
+
+urlpatterns: list = []
