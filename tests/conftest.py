@@ -73,3 +73,44 @@ def admin_client(world) -> Client:
 def _fast_password_hashing(settings):
     # Hashing with the production hasher costs ~0.3 s a user; tests do not need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_runs_tasks_inline(request):
+    """Tasks run inline in ordinary tests; tests that ask for `celery_worker` get a real worker instead."""
+    from pmhub.celery import app
+
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker(postgres, transactional_db):
+    """A real Celery worker (in a thread of this process) consuming from the configured Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from pmhub.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        skip_or_fail("needs a Redis broker: set CELERY_BROKER_URL=redis://…")
+    app.conf.task_always_eager = False
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=15) as worker:
+        yield worker
+
+
+def wait_for(predicate, timeout: float = 15.0, interval: float = 0.1):
+    """Poll until `predicate()` is truthy (for results written by a real worker); return its value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
