@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min
 
+from pmhub.events import publish
 from pmhub.exceptions import ApplicationError
 from pmhub.services import instance_create, instance_update
 from products.models import Product
@@ -19,6 +20,21 @@ DECISION_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.REJECTED)
 def _lock_product(product_id: int) -> Product:
     """Serialise writes to one product's backlog order (numbers and ranks) behind a row lock."""
     return Product.objects.select_for_update().get(pk=product_id)
+
+
+def _announce(event: str, item: BacklogItem, **extra) -> None:
+    product = item.product
+    data = {
+        "id": item.pk,
+        "product": item.product_id,
+        "number": item.number,
+        "title": item.title,
+        "status": item.status,
+        "rank": item.rank,
+        "version": item.version,
+        **extra,
+    }
+    publish(event=event, workspace_id=product.workspace_id, data=data)
 
 
 def _schedule_rescore(item_id: int) -> None:
@@ -39,6 +55,7 @@ def item_create(*, instance: BacklogItem, actor) -> BacklogItem:
     item = instance_create(instance=instance, actor=actor)
     if any(getattr(item, f) is not None for f in SCORE_INPUTS):
         _schedule_rescore(item.pk)
+    _announce("item.created", item)
     return item
 
 
@@ -53,15 +70,22 @@ def item_update(*, item: BacklogItem, data: dict, actor, may_decide: bool = True
     if new_status != item.status and new_status in DECISION_STATUSES and not may_decide:
         raise ValidationError({"status": "Only a product owner or an admin can accept or reject work."})
     inputs_changed = any(f in data and data[f] != getattr(item, f) for f in SCORE_INPUTS)
+    before = {f: getattr(item, f) for f in data}
     item, changed = instance_update(instance=item, data=data)
     if changed and inputs_changed:
         _schedule_rescore(item.pk)
+    if changed:
+        changed_fields = sorted(f for f in data if before[f] != getattr(item, f))
+        _announce("item.updated", item, changed=changed_fields)
     return item
 
 
 @transaction.atomic
 def item_delete(*, item: BacklogItem) -> None:
+    item_id = item.pk
     item.delete()
+    item.pk = item_id
+    _announce("item.deleted", item)
 
 
 def item_scores_recompute(*, item_id: int) -> BacklogItem | None:
@@ -159,6 +183,7 @@ def item_move(
         rank = _rank_between(low, high)
     BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
     item.rank = rank
+    _announce("item.moved", item, before=before, after=after, position=position)
     return item
 
 
@@ -179,3 +204,55 @@ def criterion_update(*, criterion: AcceptanceCriterion, data: dict) -> Acceptanc
 @transaction.atomic
 def criterion_delete(*, criterion: AcceptanceCriterion) -> None:
     criterion.delete()
+
+
+@transaction.atomic
+def item_criteria_sync(*, item: BacklogItem, criteria: list[dict], actor) -> None:
+    """Make the item's acceptance criteria the given list, in its order.
+
+    An entry with an `id` updates that criterion of the item, one without adds one; criteria
+    left out are deleted.
+    """
+    existing = {c.pk: c for c in item.acceptance_criteria.all()}
+    keep: set[int] = set()
+    for order, entry in enumerate(criteria, start=1):
+        data = {k: v for k, v in entry.items() if k in ("text", "met")}
+        criterion_id = entry.get("id")
+        if criterion_id is None:
+            instance_create(instance=AcceptanceCriterion(item=item, order=order, **data), actor=actor)
+            continue
+        if criterion_id not in existing:
+            raise ValidationError({"acceptance_criteria": f"Criterion {criterion_id} is not one of this item's."})
+        keep.add(criterion_id)
+        instance_update(instance=existing[criterion_id], data={**data, "order": order})
+    AcceptanceCriterion.objects.filter(item=item).exclude(pk__in=keep).filter(pk__in=list(existing)).delete()
+
+
+@transaction.atomic
+def items_bulk_save(*, rows: list[dict], actor) -> list[BacklogItem]:
+    """Create or update many items in one transaction: all of them, or none.
+
+    Each row is {"item": BacklogItem | None, "data": {...}, "may_decide": bool}; a row
+    without an item creates one. Errors are collected by row index and raised together as
+    one ApplicationError with extra {"items": {index: errors}}, after which nothing is kept.
+    """
+    saved: list[BacklogItem] = []
+    errors: dict[int, dict] = {}
+    for index, row in enumerate(rows):
+        data = dict(row["data"])
+        criteria = data.pop("acceptance_criteria", None)
+        try:
+            with transaction.atomic():
+                if row["item"] is None:
+                    item = item_create(instance=BacklogItem(**data), actor=actor)
+                else:
+                    item = item_update(item=row["item"], data=data, actor=actor, may_decide=row["may_decide"])
+                if criteria is not None:
+                    item_criteria_sync(item=item, criteria=criteria, actor=actor)
+        except ValidationError as error:
+            errors[index] = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            continue
+        saved.append(item)
+    if errors:
+        raise ApplicationError("Some rows are not valid; nothing was saved.", {"items": errors})
+    return saved

@@ -5,9 +5,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from pmhub.services import instance_create
+from pmhub.events import publish
+from pmhub.services import instance_create, instance_update
 
-from .models import KPI, KeyResult, Measurement
+from .models import KPI, KeyResult, Measurement, Objective
 
 
 def _latest_value(**measurement_filter) -> Decimal | None:
@@ -49,6 +50,18 @@ def key_result_check_in(
         current_value=_latest_value(key_result=key_result), updated_at=timezone.now()
     )
     key_result.refresh_from_db(fields=["current_value", "updated_at"])
+    publish(
+        event="key_result.checked_in",
+        workspace_id=key_result.objective.workspace_id,
+        data={
+            "id": key_result.pk,
+            "objective": key_result.objective_id,
+            "measurement": check_in.pk,
+            "value": str(check_in.value),
+            "confidence": check_in.confidence,
+            "current_value": None if key_result.current_value is None else str(key_result.current_value),
+        },
+    )
     return check_in
 
 
@@ -72,3 +85,42 @@ def measurement_delete(*, measurement: Measurement) -> None:
         KeyResult.objects.filter(pk=key_result.pk).update(
             current_value=_latest_value(key_result=key_result), updated_at=timezone.now()
         )
+
+
+def _announce_objective(event: str, objective: Objective, **extra) -> None:
+    data = {
+        "id": objective.pk,
+        "product": objective.product_id,
+        "parent": objective.parent_id,
+        "title": objective.title,
+        "period": objective.period,
+        "version": objective.version,
+        **extra,
+    }
+    publish(event=event, workspace_id=objective.workspace_id, data=data)
+
+
+@transaction.atomic
+def objective_create(*, instance: Objective, actor) -> Objective:
+    objective = instance_create(instance=instance, actor=actor)
+    _announce_objective("objective.created", objective)
+    return objective
+
+
+@transaction.atomic
+def objective_update(*, objective: Objective, data: dict) -> Objective:
+    before = {f: getattr(objective, f) for f in data}
+    objective, changed = instance_update(instance=objective, data=data)
+    if changed:
+        _announce_objective(
+            "objective.updated", objective, changed=sorted(f for f in data if before[f] != getattr(objective, f))
+        )
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, objective: Objective) -> None:
+    objective_id = objective.pk
+    objective.delete()
+    objective.pk = objective_id
+    _announce_objective("objective.deleted", objective)

@@ -35,6 +35,15 @@ class ObjectiveCrud(Crud):
     detail_template = "okrs/objective_detail.html"
     empty_hint = "Objectives are qualitative goals for a period; key results measure them."
 
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return services.objective_create(instance=instance, actor=actor)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return services.objective_update(objective=obj, data=data)
+
+    def perform_delete(self, *, access, obj, actor):
+        services.objective_delete(objective=obj)
+
     def get_queryset(self, access):
         return selectors.objective_list(workspace=access.workspace)
 

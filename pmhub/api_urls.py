@@ -1,3 +1,12 @@
 """Routes of /api/v1/: one include per app (each app keeps its endpoints in api_urls.py)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("products.api_urls")),
+    path("", include("roadmap.api_urls")),
+    path("", include("backlog.api_urls")),
+    path("", include("okrs.api_urls")),
+    path("", include("jobs.api_urls")),
+    path("", include("api.api_urls")),
+]

@@ -1,5 +1,6 @@
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
 from django.http import Http404
 from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
@@ -30,6 +31,8 @@ def api_exception_handler(exc, context):
         return Response({"detail": "Invalid input.", "errors": validation_error_dict(exc)}, status=400)
     if isinstance(exc, ApplicationError):
         return Response({"detail": exc.message, "errors": exc.extra}, status=400)
+    if isinstance(exc, ProtectedError):
+        return Response({"detail": "It is still in use and cannot be deleted.", "errors": {}}, status=400)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -42,4 +45,6 @@ def api_exception_handler(exc, context):
         response.data = {"detail": "Invalid input.", "errors": data}
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": response.data["detail"], "errors": {}}
+        if hasattr(exc, "current"):  # 412: the client gets the object as it is now
+            response.data["current"] = exc.current
     return response

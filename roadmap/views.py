@@ -3,7 +3,7 @@ from django.db.models import Prefetch
 from pmhub.crud import Column, Crud
 from products.models import Capability
 
-from . import selectors
+from . import selectors, services
 from .filters import InitiativeFilter
 from .forms import InitiativeForm, ReleaseForm, ThemeForm
 from .models import Initiative, Release, Theme
@@ -62,6 +62,15 @@ class InitiativeCrud(Crud):
     ]
     detail_template = "roadmap/initiative_detail.html"
     empty_hint = "Initiatives are roadmap items. Tie each one to a key result or KPI it should move."
+
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return services.initiative_create(instance=instance, actor=actor, m2m=m2m)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return services.initiative_update(initiative=obj, data=data, m2m=m2m)
+
+    def perform_delete(self, *, access, obj, actor):
+        services.initiative_delete(initiative=obj)
 
     def get_queryset(self, access):
         return selectors.initiative_list(product=access.product).prefetch_related(

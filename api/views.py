@@ -1,0 +1,39 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from pmhub.exceptions import ApplicationError
+
+from . import selectors, services
+from .forms import ApiTokenForm
+
+
+@never_cache
+@login_required
+def token_list(request):
+    """The user's API tokens; a new token's value is shown on this response only."""
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, new_token = services.api_token_create(user=request.user, **form.cleaned_data)
+        except ApplicationError as error:
+            for field, messages_ in error.extra.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
+            form = ApiTokenForm()
+    tokens = selectors.api_tokens_of(user=request.user)
+    return render(request, "api/token_list.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = selectors.api_token_get_for_owner(user=request.user, token_id=pk)
+    services.api_token_revoke(token=token)
+    messages.success(request, f"Token “{token.name}” revoked.")
+    return redirect("api:token_list")

@@ -1,0 +1,129 @@
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from pmhub.api import BASE_READ_ONLY, StrictIntegerField, StrictModelSerializer, StrictSerializer, scoped_fk
+from products.models import Product
+from roadmap.models import Initiative, Release
+
+from .models import AcceptanceCriterion, BacklogItem, Sprint
+
+ITEM_FIELDS = [
+    "id",
+    "product",
+    "key",
+    "number",
+    "kind",
+    "title",
+    "description",
+    "parent",
+    "initiative",
+    "release",
+    "sprint",
+    "status",
+    "rank",
+    "story_points",
+    "owner",
+    "reach",
+    "impact",
+    "confidence",
+    "effort",
+    "rice_score",
+    "moscow",
+    "business_value",
+    "time_criticality",
+    "risk_reduction",
+    "job_size",
+    "wsjf_score",
+    "as_a",
+    "i_want",
+    "so_that",
+    "acceptance_criteria",
+    "created_at",
+    "updated_at",
+    "version",
+]
+# The columns the fast list reads with .values(); `key` and `acceptance_criteria` are added in Python.
+ITEM_VALUE_FIELDS = [f for f in ITEM_FIELDS if f not in ("key", "acceptance_criteria")]
+CRITERION_FIELDS = ["id", "order", "text", "met"]
+
+
+class CriterionSerializer(StrictModelSerializer):
+    id = StrictIntegerField(required=False, help_text="Send it to keep (and change) an existing criterion.")
+
+    class Meta:
+        model = AcceptanceCriterion
+        fields = CRITERION_FIELDS
+        read_only_fields = ["order"]
+
+
+class ItemSerializer(StrictModelSerializer):
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
+    key = serializers.CharField(read_only=True, help_text="Product key and number, like PAY-42.")
+    parent = scoped_fk(BacklogItem, "product__workspace", help_text="The epic or feature this item belongs to.")
+    initiative = scoped_fk(Initiative, "product__workspace")
+    release = scoped_fk(Release, "product__workspace")
+    sprint = scoped_fk(Sprint, "product__workspace")
+    owner = scoped_fk(get_user_model(), "memberships__workspace")
+    impact = serializers.DecimalField(
+        max_digits=4, decimal_places=2, required=False, allow_null=True, help_text="3, 2, 1, 0.5 or 0.25."
+    )
+    acceptance_criteria = CriterionSerializer(
+        many=True,
+        required=False,
+        help_text="The item's acceptance criteria in order. On write, the full list: entries with an id "
+        "are kept and changed, without an id added, missing ones deleted.",
+    )
+    read_only_hints = {"rank": "Read-only: move items with POST /api/v1/items/{id}/move/."}
+
+    class Meta:
+        model = BacklogItem
+        fields = ITEM_FIELDS
+        read_only_fields = ("number", "rank", "rice_score", "wsjf_score", *BASE_READ_ONLY)
+        create_only_fields = ("product",)
+
+
+class ItemMoveSerializer(StrictSerializer):
+    before = StrictIntegerField(required=False, help_text="Put the item just before this item.")
+    after = StrictIntegerField(required=False, help_text="Put the item just after this item.")
+    position = serializers.ChoiceField(choices=["top", "bottom"], required=False)
+
+    def validate(self, attrs):
+        if len(attrs) != 1:
+            raise serializers.ValidationError("Send exactly one of before, after or position.")
+        return attrs
+
+
+class ItemBulkSerializer(StrictSerializer):
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=500,
+        help_text="Up to 500 items: an entry with an `id` updates that item (its fields as in PATCH), one "
+        "without creates an item (fields as in POST).",
+    )
+
+
+class ItemBulkResultSerializer(serializers.Serializer):
+    items = ItemSerializer(many=True)
+
+
+class SprintSerializer(StrictModelSerializer):
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
+
+    class Meta:
+        model = Sprint
+        fields = [
+            "id",
+            "product",
+            "name",
+            "goal",
+            "start_date",
+            "end_date",
+            "capacity_points",
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = BASE_READ_ONLY
+        create_only_fields = ("product",)

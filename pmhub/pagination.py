@@ -1,0 +1,140 @@
+"""Pagination of the API: page numbers by default; a keyset cursor for big, busy lists."""
+
+import base64
+import binascii
+
+import orjson
+from django.db.models import F, Q
+from rest_framework import exceptions
+from rest_framework.pagination import BasePagination, PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+MAX_PAGE_SIZE = 500
+
+
+class PagePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+
+class KeysetPagination(BasePagination):
+    """Cursor pagination on (ordering field, id): stable while rows are added, one indexed query a page.
+
+    The view declares `keyset_orderings` (e.g. ("rank", "-rice_score", "created_at")) and a
+    `keyset_default`; `?ordering=` picks one. Null values sort last in either direction.
+    """
+
+    page_size = 100
+    max_page_size = MAX_PAGE_SIZE
+    cursor_query_param = "cursor"
+    page_size_query_param = "page_size"
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError as error:
+            raise exceptions.ValidationError({"page_size": ["A whole number from 1 to 500."]}) from error
+        if not 1 <= size <= self.max_page_size:
+            raise exceptions.ValidationError({"page_size": ["A whole number from 1 to 500."]})
+        return size
+
+    def get_ordering(self, request, view) -> tuple[str, bool]:
+        value = request.query_params.get("ordering") or view.keyset_default
+        if value not in view.keyset_orderings:
+            raise exceptions.ValidationError({"ordering": [f"One of: {', '.join(view.keyset_orderings)}."]})
+        return value.lstrip("-"), value.startswith("-")
+
+    def decode_cursor(self, request, field):
+        raw = request.query_params.get(self.cursor_query_param)
+        if not raw:
+            return None
+        try:
+            value, last_id = orjson.loads(base64.urlsafe_b64decode(raw.encode()))
+            last_id = int(last_id)
+            if value is not None:
+                value = field.to_python(value)
+        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError, Exception) as error:
+            raise exceptions.ValidationError({"cursor": ["This cursor is not valid."]}) from error
+        return value, last_id
+
+    def encode_cursor(self, value, last_id: int) -> str:
+        value = None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+        return base64.urlsafe_b64encode(orjson.dumps([value, last_id])).decode()
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        name, desc = self.get_ordering(request, view)
+        field = queryset.model._meta.get_field(name)
+        expression = F(name).desc(nulls_last=True) if desc else F(name).asc(nulls_last=True)
+        queryset = queryset.order_by(expression, "id")
+        cursor = self.decode_cursor(request, field)
+        if cursor is not None:
+            value, last_id = cursor
+            if value is None:
+                after = Q(**{f"{name}__isnull": True, "id__gt": last_id})
+            else:
+                after = Q(**{f"{name}__{'lt' if desc else 'gt'}": value}) | Q(**{name: value, "id__gt": last_id})
+                if field.null:
+                    after |= Q(**{f"{name}__isnull": True})
+            queryset = queryset.filter(after)
+        rows = list(queryset[: size + 1])
+        self.next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            get = last.get if isinstance(last, dict) else lambda k: getattr(last, k)
+            self.next_cursor = self.encode_cursor(get(name), get("id"))
+        return rows
+
+    def get_next_link(self) -> str | None:
+        if self.next_cursor is None:
+            return None
+        url = self.request.build_absolute_uri()
+        return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({"next": self.get_next_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {"type": "string", "nullable": True, "format": "uri", "description": "The next page, if any."},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "The cursor of the page (from `next`).",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Rows per page, 1 to 500.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            },
+            {
+                "name": "ordering",
+                "required": False,
+                "in": "query",
+                "description": "Order of the list.",
+                "schema": {"type": "string", "enum": list(view.keyset_orderings)},
+            },
+        ]
+
+
+__all__ = ["KeysetPagination", "PagePagination", "remove_query_param"]

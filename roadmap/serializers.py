@@ -1,0 +1,68 @@
+from rest_framework import serializers
+
+from okrs.models import KPI, KeyResult
+from pmhub.api import BASE_READ_ONLY, ScopedPrimaryKeyRelatedField, StrictModelSerializer, scoped_fk
+from products.models import Product
+
+from .models import Initiative, Release, Theme
+
+
+class ThemeSerializer(StrictModelSerializer):
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
+
+    class Meta:
+        model = Theme
+        fields = ["id", "product", "name", "description", "color", "order", "created_at", "updated_at", "version"]
+        read_only_fields = BASE_READ_ONLY
+        create_only_fields = ("product",)
+
+
+class ReleaseSerializer(StrictModelSerializer):
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
+
+    class Meta:
+        model = Release
+        fields = ["id", "product", "name", "goal", "target_date", "status", "created_at", "updated_at", "version"]
+        read_only_fields = BASE_READ_ONLY
+        create_only_fields = ("product",)
+
+
+def _many(model, path: str, help_text: str):
+    return ScopedPrimaryKeyRelatedField(
+        model=model, workspace_path=path, many=True, required=False, help_text=help_text
+    )
+
+
+class InitiativeSerializer(StrictModelSerializer):
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
+    theme = scoped_fk(Theme, "product__workspace")
+    release = scoped_fk(Release, "product__workspace")
+    key_results = _many(KeyResult, "objective__workspace", "Key results this initiative should move.")
+    kpis = _many(KPI, "product__workspace", "KPIs this initiative should move.")
+    depends_on = _many(Initiative, "product__workspace", "Initiatives that must be done before this one.")
+    has_outcome = serializers.BooleanField(read_only=True, help_text="Linked to at least one key result or KPI.")
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "product",
+            "theme",
+            "title",
+            "description",
+            "horizon",
+            "start_date",
+            "end_date",
+            "status",
+            "release",
+            "key_results",
+            "kpis",
+            "depends_on",
+            "has_outcome",
+            "rank",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ("rank", *BASE_READ_ONLY)
+        create_only_fields = ("product",)

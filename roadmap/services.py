@@ -1,0 +1,57 @@
+"""Writes of initiatives (themes and releases use the shared instance_create/instance_update)."""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+
+from pmhub.events import publish
+from pmhub.services import instance_create, instance_update
+
+from .models import Initiative
+
+RANK_GAP = 1024
+
+
+def _announce(event: str, initiative: Initiative, **extra) -> None:
+    data = {
+        "id": initiative.pk,
+        "product": initiative.product_id,
+        "title": initiative.title,
+        "horizon": initiative.horizon,
+        "status": initiative.status,
+        "version": initiative.version,
+        **extra,
+    }
+    publish(event=event, workspace_id=initiative.product.workspace_id, data=data)
+
+
+@transaction.atomic
+def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] | None = None) -> Initiative:
+    """Add an initiative at the end of its now/next/later column."""
+    if not instance.rank:
+        last = Initiative.objects.filter(product_id=instance.product_id, horizon=instance.horizon).aggregate(
+            r=Max("rank")
+        )["r"]
+        instance.rank = (last or 0) + RANK_GAP
+    initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
+    _announce("initiative.created", initiative)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, initiative: Initiative, data: dict, m2m: dict[str, Iterable] | None = None) -> Initiative:
+    before = {f: getattr(initiative, f) for f in data}
+    initiative, changed = instance_update(instance=initiative, data=data, m2m=m2m)
+    if changed:
+        fields = sorted([f for f in data if before[f] != getattr(initiative, f)] + list(m2m or {}))
+        _announce("initiative.updated", initiative, changed=fields)
+    return initiative
+
+
+@transaction.atomic
+def initiative_delete(*, initiative: Initiative) -> None:
+    initiative_id = initiative.pk
+    initiative.delete()
+    initiative.pk = initiative_id
+    _announce("initiative.deleted", initiative)
