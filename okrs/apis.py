@@ -11,7 +11,7 @@ from rest_framework.filters import SearchFilter
 from pmhub.api import ResourceViewSet, make_filterset
 from pmhub.pagination import KeysetPagination
 from products.apis import _docs
-from products.models import Capability
+from products.models import Capability, Workspace
 from products.selectors import workspace_ids_for_user
 
 from . import services
@@ -106,7 +106,11 @@ class MeasurementViewSet(ResourceViewSet):
     capability = Capability.EDIT_STRATEGY
     http_method_names = ["get", "post", "delete", "head", "options"]
     filter_backends = [DjangoFilterBackend, SearchFilter]
-    filterset_class = make_filterset(Measurement, ["kpi", "key_result"])
+    filterset_class = make_filterset(
+        Measurement,
+        ["kpi", "key_result"],
+        workspace=django_filters.ModelChoiceFilter(queryset=Workspace.objects.all(), method="in_workspace"),
+    )
     search_fields = ["note"]
     pagination_class = KeysetPagination
     keyset_orderings = ("-measured_at", "measured_at", "-created_at", "created_at")

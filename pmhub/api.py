@@ -361,6 +361,14 @@ def workspace_path_of(model) -> str:
 class ApiFilterSet(django_filters.FilterSet):
     """Related-object filters accept only ids of the user's workspaces: any other id is a 400."""
 
+    def in_workspace(self, queryset, name, workspace):
+        """?workspace= for measurements, which reach a workspace through a KPI or a key result."""
+        if workspace is None:
+            return queryset
+        return queryset.filter(
+            models.Q(kpi__product__workspace=workspace) | models.Q(key_result__objective__workspace=workspace)
+        )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for f in self.filters.values():

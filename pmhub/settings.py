@@ -137,8 +137,8 @@ if not DEBUG:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",  # first: its challenge makes "no credentials" a 401
         "rest_framework.authentication.SessionAuthentication",
-        "api.authentication.BearerTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "pmhub.exceptions.api_exception_handler",
