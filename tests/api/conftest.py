@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -13,8 +15,11 @@ def _fresh_throttle():
     cache.clear()
 
 
+_names = itertools.count(1)
+
+
 def token_client(user) -> APIClient:
-    _, raw = api_token_create(user=user, name=f"test-{user.pk}")
+    _, raw = api_token_create(user=user, name=f"test-{next(_names)}")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
