@@ -1,0 +1,168 @@
+"""Webhooks: subscriptions by admins, the SSRF guard, signed deliveries after commit, retries and pausing."""
+
+import hashlib
+import hmac
+import json
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from api.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from api.webhooks import delivery_attempt, webhook_create
+from backlog.models import BacklogItem
+from backlog.services import item_create
+from tests import factories as f
+from tests.conftest import wait_for
+
+from .receiver import Receiver
+
+
+def _signed_by(secret: str, request: dict) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), request["body"], hashlib.sha256).hexdigest()
+    return hmac.compare_digest(request["headers"]["X-PMHub-Signature-256"], expected)
+
+
+@pytest.fixture
+def allow_local(settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8101/h", "http://10.0.0.5/h", "http://[::1]/h", "http://169.254.169.254/latest"]
+)
+def test_private_and_loopback_targets_are_refused(world, api, url):
+    response = api("admin").post(
+        "/api/v1/webhooks/", {"workspace": world.workspace.pk, "url": url, "events": ["item.created"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "url" in response.json()["errors"]
+    assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/h", "file:///etc/passwd", "http://user:pw@127.0.0.1/h"])
+def test_only_http_urls_even_when_private_targets_are_allowed(world, api, allow_local, url):
+    response = api("admin").post(
+        "/api/v1/webhooks/", {"workspace": world.workspace.pk, "url": url, "events": ["item.created"]}, format="json"
+    )
+    assert response.status_code == 400
+
+
+def test_unknown_events_are_refused(world, api, allow_local):
+    response = api("admin").post(
+        "/api/v1/webhooks/",
+        {"workspace": world.workspace.pk, "url": "http://127.0.0.1:9/h", "events": ["item.exploded"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "events" in response.json()["errors"]
+
+
+def test_the_secret_is_shown_once_and_not_stored(world, api, allow_local):
+    client = api("admin")
+    response = client.post(
+        "/api/v1/webhooks/",
+        {"workspace": world.workspace.pk, "url": "http://127.0.0.1:9/h", "events": ["item.*"]},
+        format="json",
+    )
+    assert response.status_code == 201
+    secret = response.json()["secret"]
+    assert secret.startswith("whsec_")
+    subscription = WebhookSubscription.objects.get()
+    assert secret not in json.dumps([str(v) for v in subscription.__dict__.values()])
+    assert "secret" not in client.get(f"/api/v1/webhooks/{subscription.pk}/").json()
+
+
+def test_deliveries_are_signed_and_sent_only_after_commit(world, api, allow_local, django_capture_on_commit_callbacks):
+    with Receiver() as receiver:
+        response = api("admin").post(
+            "/api/v1/webhooks/",
+            {"workspace": world.workspace.pk, "url": receiver.url, "events": ["item.*"]},
+            format="json",
+        )
+        secret = response.json()["secret"]
+
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            created = api("product_owner").post(
+                "/api/v1/items/", {"product": world.product.pk, "title": "Refunds"}, format="json"
+            )
+        assert created.status_code == 201
+        assert receiver.requests == [] and not WebhookDelivery.objects.exists()
+
+        for callback in callbacks:  # the commit happens: the event fans out, the task runs (inline here)
+            with django_capture_on_commit_callbacks(execute=True):
+                callback()
+
+    (request,) = receiver.requests
+    assert _signed_by(secret, request)
+    body = json.loads(request["body"])
+    assert body["event"] == "item.created"
+    assert body["data"]["id"] == created.json()["id"]
+    assert body["id"] == request["headers"]["X-PMHub-Delivery"]
+    assert body["created_at"] and request["headers"]["X-PMHub-Event"] == "item.created"
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.response_code, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 200, 1)
+    assert delivery.duration_ms is not None
+    shown = api("admin").get(f"/api/v1/webhooks/{delivery.subscription_id}/deliveries/").json()["results"]
+    assert [(d["event"], d["status"], d["response_code"]) for d in shown] == [("item.created", "succeeded", 200)]
+
+
+def test_only_subscribed_events_of_the_workspace_are_delivered(world, allow_local, django_capture_on_commit_callbacks):
+    webhook_create(workspace=world.workspace, url="http://127.0.0.1:9/h", events=["initiative.*"], actor=None)
+    webhook_create(workspace=world.other_workspace, url="http://127.0.0.1:9/h", events=["item.*"], actor=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        item_create(instance=BacklogItem(product=world.product, title="x"), actor=world.users["admin"])
+
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_repeated_failures_pause_the_subscription_and_tell_the_admins(
+    world, allow_local, settings, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_PAUSE_AFTER_FAILURES = 3
+    world.users["admin"].email = "admin@example.com"
+    world.users["admin"].save()
+    with Receiver(codes=[500] * 10) as receiver:
+        subscription, _ = webhook_create(workspace=world.workspace, url=receiver.url, events=["ping"], actor=None)
+        delivery = WebhookDelivery.objects.create(subscription=subscription, event="ping", payload={"x": 1})
+        from api.webhooks import DeliveryFailed
+
+        for _ in range(3):
+            with django_capture_on_commit_callbacks(execute=True), pytest.raises(DeliveryFailed):
+                delivery_attempt(delivery_id=delivery.pk)
+
+    subscription.refresh_from_db()
+    delivery.refresh_from_db()
+    assert not subscription.is_active and subscription.paused_at and "3 failed" in subscription.pause_reason
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.RETRYING, 3, 500)
+    assert len(receiver.requests) == 3
+    assert [m.to for m in mail.outbox] == [["admin@example.com"]]
+    # a paused subscription sends nothing more
+    delivery_attempt(delivery_id=delivery.pk)
+    assert len(receiver.requests) == 3
+
+
+@pytest.mark.worker
+def test_a_real_worker_retries_with_backoff_until_the_receiver_answers(celery_worker, allow_local, settings):
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 0
+    product = f.ProductFactory()
+    user = f.UserFactory()
+    with Receiver(codes=[503, 500]) as receiver:
+        subscription, secret = webhook_create(
+            workspace=product.workspace, url=receiver.url, events=["item.created"], actor=None
+        )
+        with transaction.atomic():
+            item_create(instance=BacklogItem(product=product, title="Refunds"), actor=user)
+
+        delivered = wait_for(
+            lambda: WebhookDelivery.objects.filter(status=DeliveryStatus.SUCCEEDED).first(), timeout=20
+        )
+
+    assert delivered is not None
+    assert delivered.attempts == 3 and delivered.response_code == 200
+    assert len(receiver.requests) == 3
+    assert all(_signed_by(secret, r) for r in receiver.requests)
+    assert len({r["headers"]["X-PMHub-Delivery"] for r in receiver.requests}) == 1  # one event id, retried
+    subscription.refresh_from_db()
+    assert subscription.consecutive_failures == 0 and subscription.is_active
