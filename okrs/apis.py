@@ -8,7 +8,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 
-from pmhub.api import ResourceViewSet, make_filterset
+from pmhub.api import ResourceViewSet, WorkspaceFilter, make_filterset
 from pmhub.pagination import KeysetPagination
 from products.apis import _docs
 from products.models import Capability, Workspace
@@ -109,7 +109,7 @@ class MeasurementViewSet(ResourceViewSet):
     filterset_class = make_filterset(
         Measurement,
         ["kpi", "key_result"],
-        workspace=django_filters.ModelChoiceFilter(queryset=Workspace.objects.all(), method="in_workspace"),
+        workspace=WorkspaceFilter(queryset=Workspace.objects.all(), method="in_workspace"),
     )
     search_fields = ["note"]
     pagination_class = KeysetPagination

@@ -12,7 +12,7 @@ import django_filters
 from django.db import models, transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -375,6 +375,11 @@ class ApiFilterSet(django_filters.FilterSet):
             if isinstance(f, django_filters.ModelChoiceFilter) and not callable(f.queryset):
                 model = f.queryset.model
                 f.queryset = user_scoped(model, workspace_path_of(model))
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class WorkspaceFilter(django_filters.ModelChoiceFilter):
+    """?workspace=<id> filtered by a method (for objects with two ways to their workspace)."""
 
 
 def make_filterset(model, fields: list[str], workspace_path: str | None = None, **declared) -> type:
