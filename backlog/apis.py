@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import django_filters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -42,12 +42,27 @@ ItemFilter = make_filterset(
 )
 
 
-def _criteria_by_item(item_ids) -> dict[int, list[dict]]:
+def _criteria_by_item(item_ids: list[int]) -> dict[int, list[dict]]:
+    """The criteria of a page of items, grouped by item (one query; the ids go as one array parameter)."""
     grouped = defaultdict(list)
-    rows = AcceptanceCriterion.objects.filter(item_id__in=item_ids).order_by("item_id", "order", "id")
-    for row in rows.values("item_id", *CRITERION_FIELDS):
-        grouped[row.pop("item_id")].append(row)
+    table = AcceptanceCriterion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT item_id, id, "order", text, met FROM {table} WHERE item_id = ANY(%s) ORDER BY item_id, "order", id',
+            [item_ids],
+        )
+        for item_id, *values in cursor.fetchall():
+            grouped[item_id].append(dict(zip(CRITERION_FIELDS, values, strict=True)))
     return grouped
+
+
+def _fetch_rows(queryset) -> list[dict]:
+    """Plain dicts straight from the cursor: what .values() gives, without its per-row overhead."""
+    names = [*ITEM_VALUE_FIELDS, "product__key"]
+    sql, params = queryset.values_list(*names).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 @_docs(
@@ -91,7 +106,7 @@ class ItemViewSet(ResourceViewSet):
         It returns what ItemSerializer would (a test compares them) at a fraction of the cost.
         """
         queryset = self.filter_queryset(self.scope(BacklogItem.objects.all()))
-        rows = self.paginator.paginate_queryset(queryset.values(*ITEM_VALUE_FIELDS, "product__key"), request, view=self)
+        rows = self.paginator.paginate_queryset(queryset, request, view=self, fetch=_fetch_rows)
         criteria = _criteria_by_item([row["id"] for row in rows])
         for row in rows:
             row["key"] = f"{row.pop('product__key')}-{row['number']}"

@@ -371,6 +371,9 @@ class ApiFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.data is not None:
+            # Only the filters a request uses: building the others' scoped querysets costs per request.
+            self.filters = {name: f for name, f in self.filters.items() if name in self.data}
         for f in self.filters.values():
             if isinstance(f, django_filters.ModelChoiceFilter) and not callable(f.queryset):
                 model = f.queryset.model

@@ -66,7 +66,8 @@ class KeysetPagination(BasePagination):
         value = None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
         return base64.urlsafe_b64encode(orjson.dumps([value, last_id])).decode()
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(self, queryset, request, view=None, fetch=list):
+        """The page's rows; `fetch` turns the sliced queryset into rows (e.g. plain dicts from raw SQL)."""
         self.request = request
         size = self.get_page_size(request)
         name, desc = self.get_ordering(request, view)
@@ -79,11 +80,13 @@ class KeysetPagination(BasePagination):
             if value is None:
                 after = Q(**{f"{name}__isnull": True, "id__gt": last_id})
             else:
-                after = Q(**{f"{name}__{'lt' if desc else 'gt'}": value}) | Q(**{name: value, "id__gt": last_id})
+                # The redundant bound (rank >= v) lets PostgreSQL range-scan the (scope, field) index.
+                bound = Q(**{f"{name}__{'lte' if desc else 'gte'}": value})
+                after = bound & (Q(**{f"{name}__{'lt' if desc else 'gt'}": value}) | Q(id__gt=last_id))
                 if field.null:
                     after |= Q(**{f"{name}__isnull": True})
             queryset = queryset.filter(after)
-        rows = list(queryset[: size + 1])
+        rows = fetch(queryset[: size + 1])
         self.next_cursor = None
         if len(rows) > size:
             rows = rows[:size]

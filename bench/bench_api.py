@@ -1,0 +1,234 @@
+"""API throughput and move cost on PostgreSQL with 10,000 items, in a database of its own.
+
+1. Items per second paging the whole backlog through GET /api/v1/items/ (gunicorn, Bearer token,
+   pages of 500), next to the floor: the same pages from a bare keyset + orjson view behind the
+   same server. The goal is at least 0.7 of the floor.
+2. The median time of one move (service call, in a 10,000-item backlog) and the rows it wrote,
+   next to the time of rewriting every rank of the backlog (what a naive reorder costs).
+"""
+
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ITEMS = 10_000
+PAGE = 500
+ROUNDS = 5
+MOVES = 200
+PORT = int(os.environ.get("BENCH_API_PORT", "8101"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _seed():
+    from django.contrib.auth import get_user_model
+
+    from api.services import api_token_create
+    from backlog.models import RANK_GAP, AcceptanceCriterion, BacklogItem
+    from products.models import Membership, Product, Role, Workspace
+
+    user = get_user_model().objects.create_user("bench", password="x")
+    workspace = Workspace.objects.create(name="Bench", slug="bench")
+    Membership.objects.create(workspace=workspace, user=user, role=Role.ADMIN)
+    product = Product.objects.create(workspace=workspace, name="Bench", key="BEN")
+    rng = random.Random(7)
+    BacklogItem.objects.bulk_create(
+        [
+            BacklogItem(
+                product=product,
+                number=n + 1,
+                rank=(n + 1) * RANK_GAP,
+                title=f"Item {n + 1}: make checkout faster for returning shoppers",
+                description="As described in the discovery notes.",
+                kind=rng.choice(["story", "bug", "feature"]),
+                story_points=rng.choice([1, 2, 3, 5, 8]),
+                as_a="shopper",
+                i_want="to pay in one click",
+                so_that="I finish faster",
+            )
+            for n in range(ITEMS)
+        ],
+        batch_size=2000,
+    )
+    ids = list(BacklogItem.objects.filter(product=product).values_list("id", flat=True)[::10])
+    AcceptanceCriterion.objects.bulk_create(
+        [AcceptanceCriterion(item_id=i, order=k, text=f"Given a shopper, then {k}") for i in ids for k in (1, 2)]
+    )
+    _, raw = api_token_create(user=user, name="bench")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would have them on a live database
+    return user, product, raw
+
+
+def _get(url: str, headers: dict) -> dict:
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as response:
+        return json.loads(response.read())
+
+
+def _page_api(base: str, product_id: int, token: str) -> int:
+    url = f"{base}/api/v1/items/?product={product_id}&page_size={PAGE}"
+    count = 0
+    while url:
+        page = _get(url, {"Authorization": f"Bearer {token}"})
+        count += len(page["results"])
+        url = page["next"]
+    return count
+
+
+def _page_floor(base: str, product_id: int) -> int:
+    url = f"{base}/bench/items-floor/?product={product_id}&page_size={PAGE}"
+    count = 0
+    while url:
+        page = _get(url, {})
+        count += len(page["results"])
+        url = page["next"] and f"{base}/bench/items-floor/?product={product_id}&page_size={PAGE}&after={page['next']}"
+    return count
+
+
+def _wait_for_port(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not listen on {port}")
+
+
+def _throughput(db_name: str, product_id: int, token: str) -> None:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db_name}",
+        "DJANGO_SETTINGS_MODULE": "pmhub.settings",
+        "DEBUG": "False",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+        "API_RATE_LIMIT": "100000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.floor:application_factory()",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            "1",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_for_port(PORT)
+        base = f"http://127.0.0.1:{PORT}"
+        assert _page_api(base, product_id, token) == ITEMS  # warm up both paths
+        assert _page_floor(base, product_id) == ITEMS
+        api_times, floor_times = [], []
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            _page_api(base, product_id, token)
+            api_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            _page_floor(base, product_id)
+            floor_times.append(time.perf_counter() - started)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    api_rate = ITEMS / statistics.median(api_times)
+    floor_rate = ITEMS / statistics.median(floor_times)
+    print(f"items list over HTTP (gunicorn, token, pages of {PAGE}, {ITEMS} items, median of {ROUNDS}):")
+    print(f"  API        {api_rate:10,.0f} items/s")
+    print(f"  floor      {floor_rate:10,.0f} items/s   (bare keyset SQL + orjson view, same server)")
+    print(f"  ratio      {api_rate / floor_rate:10.2f}        (goal ≥ 0.70)")
+
+
+def _rows_updated(cursor) -> int:
+    cursor.execute("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'backlog_backlogitem'")
+    row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def _moves(user, product) -> None:
+    from django.db import connection, transaction
+
+    from backlog.models import BacklogItem
+    from backlog.services import item_move, ranks_rebalance
+
+    rng = random.Random(11)
+    ids = list(BacklogItem.objects.filter(product=product).values_list("id", flat=True))
+    times, written = [], []
+    for _ in range(MOVES):
+        moved, anchor = rng.sample(ids, 2)
+        item = BacklogItem.objects.get(pk=moved)
+        with transaction.atomic(), connection.cursor() as cursor:
+            before = _rows_updated(cursor)
+            started = time.perf_counter()
+            item_move(item=item, actor=user, before=anchor)
+            times.append(time.perf_counter() - started)
+            written.append(_rows_updated(cursor) - before)
+    rewrite_times, rewrite_rows = [], 0
+    for _ in range(5):
+        # the naive alternative: give every item a new position (scramble, then renumber all)
+        BacklogItem.objects.filter(product=product, pk=rng.choice(ids)).update(rank=1)
+        with transaction.atomic(), connection.cursor() as cursor:
+            before = _rows_updated(cursor)
+            started = time.perf_counter()
+            cursor.execute(
+                "UPDATE backlog_backlogitem SET rank = rank + 1 WHERE product_id = %s", [product.pk]
+            )  # every row moves one step: what an array-index order writes on a move to the top
+            rewrite_times.append(time.perf_counter() - started)
+            rewrite_rows = _rows_updated(cursor) - before
+        ranks_rebalance(product_id=product.pk)
+    print(f"moves in a {ITEMS}-item backlog ({MOVES} random moves, service call with its product lock):")
+    print(
+        f"  median move      {statistics.median(times) * 1000:8.2f} ms, rows written: median "
+        f"{statistics.median(written):.0f}, max {max(written)}"
+    )
+    print(
+        f"  rewrite-all      {statistics.median(rewrite_times) * 1000:8.2f} ms, rows written: {rewrite_rows} "
+        "(baseline: renumbering the whole list on a move)"
+    )
+
+
+def main() -> None:
+    import django
+    from django.conf import settings
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmhub.settings")
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        print("bench_api needs PostgreSQL: set DATABASE_URL=postgres://…")
+        return
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    from pmhub.celery import app
+
+    app.conf.task_always_eager = True
+    original = settings.DATABASES["default"]["NAME"]
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        user, product, token = _seed()
+        _throughput(db_name, product.pk, token)
+        _moves(user, product)
+    finally:
+        connection.creation.destroy_test_db(original, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
