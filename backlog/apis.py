@@ -48,7 +48,8 @@ def _criteria_by_item(item_ids: list[int]) -> dict[int, list[dict]]:
     table = AcceptanceCriterion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT item_id, id, "order", text, met FROM {table} WHERE item_id = ANY(%s) ORDER BY item_id, "order", id',
+            f'SELECT item_id, id, "order", text, met FROM {table} '
+            'WHERE item_id = ANY(%s) ORDER BY item_id, "order", id',
             [item_ids],
         )
         for item_id, *values in cursor.fetchall():
