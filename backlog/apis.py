@@ -1,11 +1,12 @@
 """API v1: backlog items (with acceptance criteria, moves, bulk writes and CSV export) and sprints."""
 
-from collections import defaultdict
-
 import django_filters
+import orjson
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -25,7 +26,6 @@ from roadmap.models import Theme
 from . import services
 from .models import AcceptanceCriterion, BacklogItem, Sprint
 from .serializers import (
-    CRITERION_FIELDS,
     ITEM_VALUE_FIELDS,
     ItemBulkResultSerializer,
     ItemBulkSerializer,
@@ -42,28 +42,31 @@ ItemFilter = make_filterset(
 )
 
 
-def _criteria_by_item(item_ids: list[int]) -> dict[int, list[dict]]:
-    """The criteria of a page of items, grouped by item (one query; the ids go as one array parameter)."""
-    grouped = defaultdict(list)
-    table = AcceptanceCriterion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT item_id, id, "order", text, met FROM {table} '
-            'WHERE item_id = ANY(%s) ORDER BY item_id, "order", id',
-            [item_ids],
-        )
-        for item_id, *values in cursor.fetchall():
-            grouped[item_id].append(dict(zip(CRITERION_FIELDS, values, strict=True)))
-    return grouped
+# Each item's criteria as a JSON array built by PostgreSQL in the page's own query (no second query,
+# no per-row Python): the text is embedded as it is in the response with orjson.Fragment.
+CRITERIA_JSON = RawSQL(
+    """COALESCE((SELECT json_agg(json_build_object('id', c.id, 'order', c."order", 'text', c.text, 'met', c.met)
+    ORDER BY c."order", c.id) FROM backlog_acceptancecriterion c
+    WHERE c.item_id = backlog_backlogitem.id), '[]')::text""",
+    [],
+    output_field=TextField(),
+)
 
 
 def _fetch_rows(queryset) -> list[dict]:
-    """Plain dicts straight from the cursor: what .values() gives, without its per-row overhead."""
-    names = [*ITEM_VALUE_FIELDS, "product__key"]
-    sql, params = queryset.values_list(*names).query.sql_with_params()
+    """Plain dicts straight from the cursor: what ItemSerializer gives, without its per-row cost."""
+    names = [*ITEM_VALUE_FIELDS, "key", "acceptance_criteria"]
+    queryset = queryset.annotate(
+        item_key=Concat("product__key", Value("-"), Cast("number", TextField()), output_field=TextField()),
+        criteria_json=CRITERIA_JSON,
+    ).values_list(*ITEM_VALUE_FIELDS, "item_key", "criteria_json")
+    sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["acceptance_criteria"] = orjson.Fragment(row["acceptance_criteria"])
+    return rows
 
 
 @_docs(
@@ -102,16 +105,12 @@ class ItemViewSet(ResourceViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        """The hot path: one keyset query of plain rows and one of their criteria, rendered by orjson.
+        """The hot path: one keyset query of plain rows (criteria included as JSON), rendered by orjson.
 
         It returns what ItemSerializer would (a test compares them) at a fraction of the cost.
         """
         queryset = self.filter_queryset(self.scope(BacklogItem.objects.all()))
         rows = self.paginator.paginate_queryset(queryset, request, view=self, fetch=_fetch_rows)
-        criteria = _criteria_by_item([row["id"] for row in rows])
-        for row in rows:
-            row["key"] = f"{row.pop('product__key')}-{row['number']}"
-            row["acceptance_criteria"] = criteria.get(row["id"], [])
         return self.paginator.get_paginated_response(rows)
 
     # ---- writes ----------------------------------------------------------------------------------

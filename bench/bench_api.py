@@ -21,7 +21,7 @@ from pathlib import Path
 
 ITEMS = 10_000
 PAGE = 500
-ROUNDS = 5
+ROUNDS = 9
 MOVES = 200
 PORT = int(os.environ.get("BENCH_API_PORT", "8101"))
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,12 +149,13 @@ def _throughput(db_name: str, product_id: int, token: str) -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    api_rate = ITEMS / statistics.median(api_times)
-    floor_rate = ITEMS / statistics.median(floor_times)
-    print(f"items list over HTTP (gunicorn, token, pages of {PAGE}, {ITEMS} items, median of {ROUNDS}):")
-    print(f"  API        {api_rate:10,.0f} items/s")
-    print(f"  floor      {floor_rate:10,.0f} items/s   (bare keyset SQL + orjson view, same server)")
-    print(f"  ratio      {api_rate / floor_rate:10.2f}        (goal ≥ 0.70)")
+    print(f"items list over HTTP (gunicorn, token, pages of {PAGE}, {ITEMS} items, {ROUNDS} interleaved rounds):")
+    for label, pick in (("median", statistics.median), ("best", min)):
+        api_rate, floor_rate = ITEMS / pick(api_times), ITEMS / pick(floor_times)
+        print(
+            f"  {label:6}  API {api_rate:8,.0f} items/s   floor {floor_rate:8,.0f} items/s "
+            f"(bare keyset SQL + orjson view, same server)   ratio {api_rate / floor_rate:.2f} (goal ≥ 0.70)"
+        )
 
 
 def _rows_updated(cursor) -> int:

@@ -369,11 +369,11 @@ class ApiFilterSet(django_filters.FilterSet):
             models.Q(kpi__product__workspace=workspace) | models.Q(key_result__objective__workspace=workspace)
         )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.data is not None:
-            # Only the filters a request uses: building the others' scoped querysets costs per request.
-            self.filters = {name: f for name, f in self.filters.items() if name in self.data}
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            # Only the filters a request uses: copying and building the others costs on every request.
+            self.base_filters = {name: f for name, f in type(self).base_filters.items() if name in data}
+        super().__init__(data, *args, **kwargs)
         for f in self.filters.values():
             if isinstance(f, django_filters.ModelChoiceFilter) and not callable(f.queryset):
                 model = f.queryset.model
