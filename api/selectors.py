@@ -22,3 +22,19 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     if token.expires_at is not None and token.expires_at <= timezone.now():
         return None
     return token
+
+
+def webhooks_of(*, workspace):
+    from .models import WebhookSubscription
+
+    return WebhookSubscription.objects.filter(workspace=workspace).order_by("-created_at")
+
+
+def deliveries_of(*, workspace, limit: int = 50):
+    from .models import WebhookDelivery
+
+    return (
+        WebhookDelivery.objects.filter(subscription__workspace=workspace)
+        .select_related("subscription")
+        .order_by("-created_at", "-id")[:limit]
+    )

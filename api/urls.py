@@ -6,4 +6,5 @@ app_name = "api"
 urlpatterns = [
     path("settings/tokens/", views.token_list, name="token_list"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("workspaces/<int:workspace_id>/webhooks/", views.webhook_list, name="webhook_list"),
 ]

@@ -37,3 +37,22 @@ def token_revoke(request, pk: int):
     services.api_token_revoke(token=token)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("api:token_list")
+
+
+@never_cache
+@login_required
+def webhook_list(request, workspace_id: int):
+    """Workspace admins see the subscriptions and the latest deliveries (status, code, duration)."""
+    from products.models import Capability
+    from products.selectors import workspace_access
+
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    access.require(Capability.MANAGE_WORKSPACE)
+    context = {
+        "access": access,
+        "perms": access.perms,
+        "workspace": access.workspace,
+        "webhooks": selectors.webhooks_of(workspace=access.workspace),
+        "deliveries": selectors.deliveries_of(workspace=access.workspace),
+    }
+    return render(request, "api/webhook_list.html", context)

@@ -166,3 +166,24 @@ def test_a_real_worker_retries_with_backoff_until_the_receiver_answers(celery_wo
     assert len({r["headers"]["X-PMHub-Delivery"] for r in receiver.requests}) == 1  # one event id, retried
     subscription.refresh_from_db()
     assert subscription.consecutive_failures == 0 and subscription.is_active
+
+
+def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    subscription, _ = webhook_create(
+        workspace=world.workspace, url="http://127.0.0.1:9/h", events=["item.*"], actor=None
+    )
+    for n in range(25):
+        WebhookDelivery.objects.create(
+            subscription=subscription, event="item.created", payload={"n": n}, status="failed", response_code=500
+        )
+    url = reverse("api:webhook_list", kwargs={"workspace_id": world.workspace.pk})
+
+    admin = world.client("admin")
+    with django_assert_max_num_queries(8):
+        response = admin.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("item.created") == 25
+    assert world.client("product_manager").get(url).status_code == 403
+    assert world.client("outsider").get(url).status_code == 404
