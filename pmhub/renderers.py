@@ -7,14 +7,19 @@ from decimal import Decimal
 import orjson
 from django.utils.functional import Promise
 from rest_framework.renderers import BaseRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
 OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_NON_STR_KEYS
+
+
+_drf_encoder = JSONEncoder()
 
 
 def _default(value):
     if isinstance(value, Decimal | Promise):
         return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+    # Anything else DRF's encoder knows (timedelta, querysets, generators, bytes, …), for every endpoint.
+    return _drf_encoder.default(value)
 
 
 def dumps(data) -> bytes:
