@@ -21,6 +21,7 @@ from pmhub.pagination import KeysetPagination
 from pmhub.renderers import CSVRenderer, ORJSONRenderer, csv_text
 from products.apis import _docs
 from products.models import Capability
+from products.selectors import products_for_user
 from roadmap.models import Theme
 
 from . import services
@@ -36,9 +37,11 @@ from .serializers import (
 
 ItemFilter = make_filterset(
     BacklogItem,
-    ["product", "initiative", "release", "sprint", "parent", "kind", "status", "moscow", "owner"],
+    ["initiative", "release", "sprint", "parent", "kind", "status", "moscow", "owner"],
     "product__workspace",
     theme=django_filters.ModelChoiceFilter(field_name="initiative__theme", queryset=Theme.objects.all()),
+    # Checked lazily (see ItemViewSet.check_product_filter): the hot list needs no lookup for it.
+    product=django_filters.NumberFilter(field_name="product_id", help_text="A product id."),
 )
 
 
@@ -111,7 +114,21 @@ class ItemViewSet(ResourceViewSet):
         """
         queryset = self.filter_queryset(self.scope(BacklogItem.objects.all()))
         rows = self.paginator.paginate_queryset(queryset, request, view=self, fetch=_fetch_rows)
+        if not rows:
+            self.check_product_filter(request)
         return self.paginator.get_paginated_response(rows)
+
+    def check_product_filter(self, request) -> None:
+        """?product= of another workspace is a 400 (like every other related filter), not an empty list.
+
+        Checked only when nothing was found: rows found through the workspace scope prove the
+        product is the user's.
+        """
+        product_id = request.query_params.get("product")
+        if product_id and not products_for_user(user=request.user).filter(pk=int(product_id)).exists():
+            raise exceptions.ValidationError(
+                {"product": ["Select a valid choice. That choice is not one of the available choices."]}
+            )
 
     # ---- writes ----------------------------------------------------------------------------------
     def _may_decide(self, access, data) -> None:
@@ -217,6 +234,7 @@ class ItemViewSet(ResourceViewSet):
     @action(detail=False, methods=["get"], renderer_classes=[CSVRenderer, ORJSONRenderer], pagination_class=None)
     def export(self, request):
         qs = self.filter_queryset(self.scope(BacklogItem.objects.all())).order_by("product_id", "rank")
+        self.check_product_filter(request)
         columns = ["key", "title", "kind", "status", "story_points", "rice_score", "wsjf_score", "moscow", "rank"]
         values = qs.values_list("product__key", "number", *columns[1:])
         rows = ([f"{key}-{number}", *rest] for key, number, *rest in values.iterator(chunk_size=2000))

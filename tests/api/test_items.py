@@ -1,5 +1,6 @@
 """Backlog items through the API: strict input, versioned writes, moves, bulk, pagination, export."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -282,9 +283,13 @@ def test_the_fast_list_shows_what_the_detail_shows(world, po):
         as_a="shopper",
     )
     f.CriterionFactory(item=item, met=True)
+    f.CriterionFactory(item=item, text='Ünïcode "quotes" \\ and\nnew lines ✓')
+    plain = f.BacklogItemFactory(product=world.product, title="Café ✓", effort=Decimal("0.25"))
+    BacklogItem.objects.filter(pk=plain.pk).update(created_at=datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC))
 
     listed = po.get("/api/v1/items/").json()["results"]
-    assert listed == [po.get(f"/api/v1/items/{item.pk}/").json()]
+    assert listed == [po.get(f"/api/v1/items/{i.pk}/").json() for i in (item, plain)]
+    assert listed[1]["created_at"] == "2027-01-02T03:04:05Z"
 
 
 def test_cursor_pages_are_stable_while_items_are_added(world, po):
@@ -371,3 +376,10 @@ def test_csv_export_of_the_roadmap(world, po, api):
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
     assert len(lines) == 2 and "Now thing" in lines[1]
+
+
+def test_an_empty_product_of_ours_lists_nothing_but_another_workspaces_is_400(world, po):
+    assert po.get("/api/v1/items/", {"product": world.product.pk}).json()["results"] == []
+    response = po.get("/api/v1/items/", {"product": world.other_product.pk})
+    assert response.status_code == 400 and "product" in response.json()["errors"]
+    assert po.get("/api/v1/items/export/", {"product": world.other_product.pk}).status_code == 400
