@@ -84,6 +84,16 @@ def _page_api(base: str, product_id: int, token: str) -> int:
     return count
 
 
+def _page_serializer(base: str, product_id: int, token: str) -> int:
+    url = f"{base}/bench/items-serializer/?product={product_id}&page_size={PAGE}"
+    count = 0
+    while url:
+        page = _get(url, {"Authorization": f"Bearer {token}"})
+        count += len(page["results"])
+        url = page["next"]
+    return count
+
+
 def _page_floor(base: str, product_id: int) -> int:
     url = f"{base}/bench/items-floor/?product={product_id}&page_size={PAGE}"
     count = 0
@@ -138,7 +148,8 @@ def _throughput(db_name: str, product_id: int, token: str) -> None:
         base = f"http://127.0.0.1:{PORT}"
         assert _page_api(base, product_id, token) == ITEMS  # warm up both paths
         assert _page_floor(base, product_id) == ITEMS
-        api_times, floor_times = [], []
+        assert _page_serializer(base, product_id, token) == ITEMS
+        api_times, floor_times, serializer_times = [], [], []
         for _ in range(ROUNDS):
             started = time.perf_counter()
             _page_api(base, product_id, token)
@@ -146,6 +157,9 @@ def _throughput(db_name: str, product_id: int, token: str) -> None:
             started = time.perf_counter()
             _page_floor(base, product_id)
             floor_times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            _page_serializer(base, product_id, token)
+            serializer_times.append(time.perf_counter() - started)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -156,6 +170,11 @@ def _throughput(db_name: str, product_id: int, token: str) -> None:
             f"  {label:6}  API {api_rate:8,.0f} items/s   floor {floor_rate:8,.0f} items/s "
             f"(bare keyset SQL + orjson view, same server)   ratio {api_rate / floor_rate:.2f} (goal ≥ 0.70)"
         )
+    plain = ITEMS / statistics.median(serializer_times)
+    print(
+        f"  for comparison: a plain DRF list with ItemSerializer {plain:8,.0f} items/s (median), "
+        f"ratio {plain / (ITEMS / statistics.median(floor_times)):.2f} of the floor"
+    )
 
 
 def _rows_updated(cursor) -> int:

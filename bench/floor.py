@@ -42,3 +42,27 @@ def application_factory():
     app = get_wsgi_application()
     settings.ROOT_URLCONF = "bench.floor_urls"
     return app
+
+
+def serializer_view():
+    """For comparison: the same pages through an ordinary DRF list (ItemSerializer, prefetch)."""
+    from rest_framework.generics import ListAPIView
+
+    from backlog.apis import ItemViewSet
+    from backlog.serializers import ItemSerializer
+    from pmhub.pagination import KeysetPagination
+
+    class ItemSerializerList(ListAPIView):
+        serializer_class = ItemSerializer
+        pagination_class = KeysetPagination
+        keyset_orderings = ("rank",)
+        keyset_default = "rank"
+
+        def get_queryset(self):
+            return (
+                ItemViewSet(request=self.request)
+                .scope(ItemViewSet.base_queryset(None))
+                .filter(product_id=int(self.request.query_params["product"]))
+            )
+
+    return ItemSerializerList.as_view()

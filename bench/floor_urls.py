@@ -1,7 +1,11 @@
-"""URLs of the benchmark server only: the app's URLs plus the floor view."""
+"""URLs of the benchmark server only: the app's URLs plus the floor and the plain-serializer views."""
 
 from django.urls import include, path
 
-from .floor import items_floor
+from .floor import items_floor, serializer_view
 
-urlpatterns = [path("bench/items-floor/", items_floor), path("", include("pmhub.urls"))]
+urlpatterns = [
+    path("bench/items-floor/", items_floor),
+    path("bench/items-serializer/", serializer_view()),
+    path("", include("pmhub.urls")),
+]
