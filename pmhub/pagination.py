@@ -4,11 +4,12 @@ import base64
 import binascii
 
 import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Q
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 MAX_PAGE_SIZE = 500
 
@@ -58,7 +59,7 @@ class KeysetPagination(BasePagination):
             last_id = int(last_id)
             if value is not None:
                 value = field.to_python(value)
-        except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError, Exception) as error:
+        except (ValueError, TypeError, binascii.Error, DjangoValidationError) as error:
             raise exceptions.ValidationError({"cursor": ["This cursor is not valid."]}) from error
         return value, last_id
 
@@ -138,6 +139,3 @@ class KeysetPagination(BasePagination):
                 "schema": {"type": "string", "enum": list(view.keyset_orderings)},
             },
         ]
-
-
-__all__ = ["KeysetPagination", "PagePagination", "remove_query_param"]
