@@ -57,7 +57,7 @@ class ProductCrud(Crud):
         return services.product_create(workspace=access.workspace, actor=actor, **data)
 
     def detail_extra(self, request, access, obj):
-        return {**selectors.product_overview(product=obj), "stages": LifecycleStage.choices}
+        return {**selectors.product_overview(product=obj), "stages": LifecycleStage.choices, "product": obj}
 
     def context(self, access, **extra):
         return super().context(access, is_workspace_page=True, **extra)

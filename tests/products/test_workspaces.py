@@ -87,3 +87,15 @@ def test_adding_an_unknown_user_is_a_field_error(world):
     url = reverse("products:member_list", kwargs={"workspace_id": world.workspace.pk})
     response = world.client("admin").post(url, {"username": "ghost", "role": "viewer"})
     assert response.context["form"].errors["username"] == ["No user is called “ghost”."]
+
+
+def test_the_product_overview_shows_the_product_navigation_and_figures(world):
+    f.VisionFactory(product=world.product, statement="Paid in one click.")
+    f.BacklogItemFactory(product=world.product)
+    url = reverse("products:product_detail", kwargs={"workspace_id": world.workspace.pk, "pk": world.product.pk})
+    response = world.client("executive").get(url)
+    page = response.content.decode()
+    assert "Paid in one click." in page
+    assert reverse("backlog:item_list", kwargs={"product_id": world.product.pk}) in page
+    assert response.context["counts"]["items"] == 1
+    assert "Edit vision" not in page  # an executive reads, and edits nothing
