@@ -8,7 +8,7 @@ from .models import KPI, KeyResult, Measurement, Objective
 class ObjectiveForm(ScopedModelForm):
     class Meta:
         model = Objective
-        fields = ["title", "description", "period", "product", "parent", "owner"]
+        fields = ["title", "description", "period", "product", "parent", "owner", "weight"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

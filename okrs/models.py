@@ -18,6 +18,12 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", "Decrease"
 
 
+class Health(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
 class Objective(BaseModel):
     workspace = models.ForeignKey("products.Workspace", on_delete=models.CASCADE, related_name="objectives")
     product = models.ForeignKey(
@@ -42,6 +48,19 @@ class Objective(BaseModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
     )
+    weight = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="How much this objective counts in the progress of the objective it supports.",
+    )
+    # Figures written by the rollup (okrs.rollup); never edited by hand.
+    progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
+    expected_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True, editable=False)
+    rolled_up_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["period", "title"]
@@ -109,6 +128,15 @@ class KeyResult(BaseModel):
         related_name="key_results",
         help_text="When set, the current value follows the KPI's latest measurement.",
     )
+    # Figures written by the rollup (okrs.rollup); never edited by hand.
+    rollup_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="Confidence of the latest check-in."
+    )
+    last_check_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_check_in_note = models.TextField(blank=True, editable=False)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True, editable=False)
+    rolled_up_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["objective", "id"]
@@ -176,3 +204,89 @@ class Measurement(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.value} at {self.measured_at:%Y-%m-%d}"
+
+
+class HealthPolicy(BaseModel):
+    """A workspace's thresholds for on track / at risk / off track.
+
+    Stored per workspace (not in settings) because what counts as "at risk" is a management
+    choice that differs between organisations sharing one PMHub, and an admin can change it
+    without a deploy. A workspace without a row uses the defaults below.
+    """
+
+    workspace = models.OneToOneField("products.Workspace", on_delete=models.CASCADE, related_name="health_policy")
+    at_risk_gap = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Progress behind the expected share of the period (0.1 = 10 points) that makes it at risk.",
+    )
+    off_track_gap = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.250"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Progress behind the expected share of the period that makes it off track.",
+    )
+    at_risk_confidence = models.PositiveSmallIntegerField(
+        default=70, validators=[MaxValueValidator(100)], help_text="A latest confidence below this is at risk."
+    )
+    off_track_confidence = models.PositiveSmallIntegerField(
+        default=40, validators=[MaxValueValidator(100)], help_text="A latest confidence below this is off track."
+    )
+
+    class Meta:
+        verbose_name_plural = "health policies"
+
+    def __str__(self) -> str:
+        return f"Health policy of {self.workspace}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.at_risk_gap is not None and self.off_track_gap is not None and self.off_track_gap < self.at_risk_gap:
+            errors["off_track_gap"] = "The off-track gap must be at least the at-risk gap."
+        if (
+            self.at_risk_confidence is not None
+            and self.off_track_confidence is not None
+            and self.off_track_confidence > self.at_risk_confidence
+        ):
+            errors["off_track_confidence"] = "The off-track confidence must be at most the at-risk confidence."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ObjectiveSnapshot(models.Model):
+    """An objective's progress and health on one day (written by the nightly rollup)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    progress = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    expected_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    confidence = models.PositiveSmallIntegerField(null=True)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True)
+
+    class Meta:
+        ordering = ["objective", "day"]
+        constraints = [models.UniqueConstraint(fields=["objective", "day"], name="objective_snapshot_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"Objective {self.objective_id} on {self.day}"
+
+
+class KeyResultSnapshot(models.Model):
+    """A key result's value, progress and health on one day (written by the nightly rollup)."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    current_value = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    progress = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    confidence = models.PositiveSmallIntegerField(null=True)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True)
+
+    class Meta:
+        ordering = ["key_result", "day"]
+        constraints = [models.UniqueConstraint(fields=["key_result", "day"], name="key_result_snapshot_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"Key result {self.key_result_id} on {self.day}"

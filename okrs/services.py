@@ -1,13 +1,74 @@
 """Writes of objectives, key results, KPIs, measurements and check-ins."""
 
+from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
-from pmhub.services import instance_create
+from jobs.services import job_create, job_fail, job_start, job_succeed
+from pmhub.services import instance_create, instance_update
 
-from .models import KPI, KeyResult, Measurement
+from .models import KPI, KeyResult, Measurement, Objective
+from .rollup import workspace_rollup, workspace_snapshot
+
+RECOMPUTE_JOB_KIND = "okr_recompute"
+
+
+def rollup_enqueue(*, workspace_id: int, key_result_ids: list[int] | None = None) -> None:
+    """After the surrounding transaction commits, roll up what a write touched (or the whole workspace)."""
+    from .tasks import okr_rollup
+
+    transaction.on_commit(partial(okr_rollup.delay, workspace_id=workspace_id, key_result_ids=key_result_ids))
+
+
+def kpi_rollup_enqueue(*, kpi: KPI) -> None:
+    from .tasks import kpi_rollup
+
+    transaction.on_commit(partial(kpi_rollup.delay, kpi_id=kpi.pk))
+
+
+def kpi_rollup(*, kpi_id: int) -> dict | None:
+    """Roll up the key results tracking a KPI, workspace by workspace (a KPI lives in one workspace)."""
+    kpi = KPI.objects.select_related("product").filter(pk=kpi_id).first()
+    if kpi is None:
+        return None
+    key_result_ids = list(KeyResult.objects.filter(kpi_id=kpi_id).values_list("pk", flat=True))
+    if not key_result_ids:
+        return {"key_results": 0, "objectives_changed": 0}
+    return workspace_rollup(workspace_id=kpi.product.workspace_id, key_result_ids=key_result_ids)
+
+
+def workspace_rollup_and_snapshot(*, workspace_id: int, day: date) -> dict:
+    """The nightly figure: recompute everything, then store the day's snapshot (idempotent per day)."""
+    figures = workspace_rollup(workspace_id=workspace_id, today=day)
+    return {**figures, "snapshot": workspace_snapshot(workspace_id=workspace_id, day=day)}
+
+
+@transaction.atomic
+def okr_recompute_start(*, workspace, actor):
+    """An on-demand recompute of a workspace's OKRs, as a tracked job run by a worker."""
+    from .tasks import okr_recompute_job
+
+    job = job_create(workspace=workspace, kind=RECOMPUTE_JOB_KIND, actor=actor)
+    transaction.on_commit(partial(okr_recompute_job.delay, job_id=job.pk))
+    return job
+
+
+def okr_recompute_run(*, job_id: int) -> None:
+    from jobs.models import Job, JobState
+
+    job = Job.objects.filter(pk=job_id, kind=RECOMPUTE_JOB_KIND).first()
+    if job is None or job.state == JobState.SUCCEEDED:
+        return  # gone, or a redelivery of a job already done
+    job_start(job_id=job_id)
+    try:
+        result = workspace_rollup_and_snapshot(workspace_id=job.workspace_id, day=timezone.localdate())
+    except Exception as error:  # recorded on the job for the page, then raised for Celery
+        job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    job_succeed(job_id=job_id, result=result)
 
 
 def _latest_value(**measurement_filter) -> Decimal | None:
@@ -27,7 +88,30 @@ def key_results_follow_kpi(*, kpi: KPI) -> int:
 def key_result_create(*, instance: KeyResult, actor) -> KeyResult:
     if instance.kpi_id and instance.current_value is None:
         instance.current_value = _latest_value(kpi_id=instance.kpi_id)
-    return instance_create(instance=instance, actor=actor)
+    key_result = instance_create(instance=instance, actor=actor)
+    rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
+    return key_result
+
+
+@transaction.atomic
+def key_result_update(*, key_result: KeyResult, data: dict, actor) -> KeyResult:
+    key_result, changed = instance_update(instance=key_result, data=data)
+    if changed:
+        rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
+    return key_result
+
+
+@transaction.atomic
+def objective_save(*, objective: Objective, data: dict | None, actor, m2m=None) -> Objective:
+    """Create (data None) or update an objective; its place in the tree changes every figure above it."""
+    if data is None:
+        objective = instance_create(instance=objective, actor=actor, m2m=m2m)
+        changed = True
+    else:
+        objective, changed = instance_update(instance=objective, data=data, m2m=m2m)
+    if changed:
+        rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])
+    return objective
 
 
 @transaction.atomic
@@ -49,6 +133,7 @@ def key_result_check_in(
         current_value=_latest_value(key_result=key_result), updated_at=timezone.now()
     )
     key_result.refresh_from_db(fields=["current_value", "updated_at"])
+    rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
     return check_in
 
 
@@ -59,6 +144,7 @@ def measurement_create(*, kpi: KPI, value: Decimal, measured_at, note: str, acto
         actor=actor,
     )
     key_results_follow_kpi(kpi=kpi)
+    kpi_rollup_enqueue(kpi=kpi)
     return measurement
 
 
@@ -68,7 +154,9 @@ def measurement_delete(*, measurement: Measurement) -> None:
     measurement.delete()
     if kpi is not None:
         key_results_follow_kpi(kpi=kpi)
+        kpi_rollup_enqueue(kpi=kpi)
     else:
         KeyResult.objects.filter(pk=key_result.pk).update(
             current_value=_latest_value(key_result=key_result), updated_at=timezone.now()
         )
+        rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])

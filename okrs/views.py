@@ -41,6 +41,12 @@ class ObjectiveCrud(Crud):
     def get_object(self, access, pk):
         return get_object_or_404(selectors.objective_detail_queryset(workspace=access.workspace), pk=pk)
 
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return services.objective_save(objective=instance, data=None, m2m=m2m, actor=actor)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return services.objective_save(objective=obj, data=data, m2m=m2m, actor=actor)
+
 
 class KeyResultCrud(Crud):
     model, form_class, namespace, name, url_segment = (KeyResult, KeyResultForm, "okrs", "key_result", "key-results")
@@ -66,6 +72,9 @@ class KeyResultCrud(Crud):
 
     def perform_create(self, *, access, instance, data, m2m, actor):
         return services.key_result_create(instance=instance, actor=actor)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return services.key_result_update(key_result=obj, data=data, actor=actor)
 
     def success_url(self, access, obj):
         return self.url("detail", access, obj)
