@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "okrs",
     "roadmap",
     "backlog",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
