@@ -56,3 +56,40 @@ class CheckInForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["confidence"].required = True
+
+
+class MeasurementImportForm(forms.Form):
+    """The shape of a KPI measurements CSV: a header with kpi, measured_at and value (note optional)."""
+
+    REQUIRED = ("kpi", "measured_at", "value")
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(label="CSV file", help_text="Columns: kpi, measured_at, value, note (optional).")
+
+    def clean_file(self) -> list[dict]:
+        import csv
+        import io
+
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is over 2 MB; split it into smaller files.")
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError("The file is not UTF-8 text; save it as CSV UTF-8.") from error
+        try:
+            reader = csv.DictReader(io.StringIO(text))
+            header = [name.strip().lower() for name in (reader.fieldnames or [])]
+            missing = [name for name in self.REQUIRED if name not in header]
+            if missing:
+                raise forms.ValidationError(
+                    f"The header lacks {', '.join(missing)}. Expected: kpi,measured_at,value,note."
+                )
+            reader.fieldnames = header
+            return [
+                {"line": reader.line_num, **{k: v for k, v in row.items() if k is not None}}
+                for row in reader
+                if any((v or "").strip() for k, v in row.items() if k is not None)
+            ]
+        except csv.Error as error:
+            raise forms.ValidationError(f"The file is not valid CSV: {error}.") from error

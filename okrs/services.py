@@ -160,3 +160,67 @@ def measurement_delete(*, measurement: Measurement) -> None:
             current_value=_latest_value(key_result=key_result), updated_at=timezone.now()
         )
         rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
+
+
+IMPORT_MAX_ROWS = 20_000
+
+
+def _parse_measured_at(raw: str):
+    from datetime import datetime, time
+
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    raw = raw.strip()
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = None if day is None else datetime.combine(day, time(12))
+    except ValueError:
+        moment = None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+@transaction.atomic
+def measurements_import(*, product, rows: list[dict], actor) -> int:
+    """Add KPI measurements from CSV rows ({"line", "kpi", "measured_at", "value", "note"}).
+
+    All or nothing: every row is checked first, and one bad row refuses the whole file with a message
+    per row, naming its line, so the file can be fixed and sent again.
+    """
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    if not rows:
+        raise ValidationError("The file has no rows under its header.")
+    if len(rows) > IMPORT_MAX_ROWS:
+        raise ValidationError(f"The file has {len(rows)} rows; import at most {IMPORT_MAX_ROWS:,} at once.")
+    kpis = {kpi.name.casefold(): kpi for kpi in KPI.objects.filter(product=product)}
+    value_field = forms.DecimalField(max_digits=16, decimal_places=4)
+    errors, measurements = [], []
+    for row in rows:
+        line, problems = row["line"], []
+        kpi = kpis.get((row.get("kpi") or "").strip().casefold())
+        if kpi is None:
+            problems.append(f"no KPI named “{(row.get('kpi') or '').strip()}” in {product.name}")
+        measured_at = _parse_measured_at(row.get("measured_at") or "")
+        if measured_at is None:
+            problems.append(f"“{row.get('measured_at') or ''}” is not a date like 2027-01-31 or 2027-01-31T09:30")
+        try:
+            value = value_field.clean((row.get("value") or "").strip())
+        except ValidationError as error:
+            problems.append(f"value “{row.get('value') or ''}”: {' '.join(error.messages)}")
+        note = (row.get("note") or "").strip()
+        if problems:
+            errors.append(f"Line {line}: " + "; ".join(problems) + ".")
+            continue
+        measurements.append(Measurement(kpi=kpi, value=value, measured_at=measured_at, note=note, created_by=actor))
+    if errors:
+        raise ValidationError(errors[:50] + ([f"… and {len(errors) - 50} more lines."] if len(errors) > 50 else []))
+    Measurement.objects.bulk_create(measurements, batch_size=1000)
+    for kpi in {m.kpi_id: m.kpi for m in measurements}.values():
+        key_results_follow_kpi(kpi=kpi)
+        kpi_rollup_enqueue(kpi=kpi)
+    return len(measurements)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pmhub.crud import Column, Crud
@@ -11,7 +11,7 @@ from products.selectors import product_access, workspace_access
 
 from . import selectors, services
 from .filters import KeyResultFilter, ObjectiveFilter
-from .forms import CheckInForm, KeyResultForm, KPIForm, MeasurementForm, ObjectiveForm
+from .forms import CheckInForm, KeyResultForm, KPIForm, MeasurementForm, MeasurementImportForm, ObjectiveForm
 from .models import KPI, KeyResult, Objective
 
 
@@ -96,6 +96,7 @@ class KPICrud(Crud):
         Column("Measurements", "measurement_count", css="num"),
     ]
     detail_template = "okrs/kpi_detail.html"
+    list_template = "okrs/kpi_list.html"
     empty_hint = "KPIs are the product's health metrics: activation, retention, churn, NPS, revenue."
 
     def get_queryset(self, access):
@@ -158,3 +159,32 @@ def measurement_delete(request, workspace_id: int, pk: int):
     if kpi is not None:
         return redirect("okrs:kpi_detail", product_id=kpi.product_id, pk=kpi.pk)
     return redirect(key_result_crud.url("detail", access, key_result))
+
+
+@login_required
+def kpi_measurement_import(request, product_id: int):
+    access = product_access(user=request.user, product_id=product_id)
+    access.require(Capability.EDIT_STRATEGY)
+    form = MeasurementImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.measurements_import(
+                product=access.product, rows=form.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{count} measurements imported.")
+            return redirect("okrs:kpi_list", product_id=access.product.pk)
+    return render(
+        request,
+        "okrs/measurement_import.html",
+        {
+            "form": form,
+            "access": access,
+            "perms": access.perms,
+            "product": access.product,
+            "workspace": access.workspace,
+            "kpis": selectors.kpi_list(product=access.product),
+        },
+    )
