@@ -13,8 +13,13 @@ class ObjectiveForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].widget.attrs["placeholder"] = "2027-Q1"
+        self.fields["weight"].required = False  # empty means the default weight, 1
         if self.instance.pk:
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk=self.instance.pk)
+
+    def clean_weight(self):
+        weight = self.cleaned_data.get("weight")
+        return Objective._meta.get_field("weight").default if weight is None else weight
 
 
 class KeyResultForm(ScopedModelForm):
