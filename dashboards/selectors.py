@@ -245,6 +245,7 @@ def dashboard_figures(*, access: Access, period: str, today: date | None = None)
         "summary": {
             "objectives": len(objectives),
             "mean_progress": round(sum(measured) / len(measured), 1) if measured else None,
+            "not_rolled_up": sum(1 for o in objectives if o["rolled_up_at"] is None),
             "health": {str(k): v for k, v in health_counts.items()},
         },
         "objectives": objectives,

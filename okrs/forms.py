@@ -2,7 +2,7 @@ from django import forms
 
 from pmhub.forms import DateTimeInput, ScopedModelForm
 
-from .models import KPI, KeyResult, Measurement, Objective
+from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Measurement, Objective
 
 
 class ObjectiveForm(ScopedModelForm):
@@ -98,3 +98,15 @@ class MeasurementImportForm(forms.Form):
             ]
         except csv.Error as error:
             raise forms.ValidationError(f"The file is not valid CSV: {error}.") from error
+
+
+class HealthPolicyForm(forms.ModelForm):
+    class Meta:
+        model = HealthPolicy
+        fields = list(HEALTH_POLICY_FIELDS)
+        labels = {
+            "at_risk_gap": "At risk when behind by more than",
+            "off_track_gap": "Off track when behind by more than",
+            "at_risk_confidence": "At risk when the latest confidence is below (%)",
+            "off_track_confidence": "Off track when the latest confidence is below (%)",
+        }

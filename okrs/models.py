@@ -206,6 +206,9 @@ class Measurement(BaseModel):
         return f"{self.value} at {self.measured_at:%Y-%m-%d}"
 
 
+HEALTH_POLICY_FIELDS = ("at_risk_gap", "off_track_gap", "at_risk_confidence", "off_track_confidence")
+
+
 class HealthPolicy(BaseModel):
     """A workspace's thresholds for on track / at risk / off track.
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from jobs.services import job_create, job_fail, job_start, job_succeed
 from pmhub.services import instance_create, instance_update
 
-from .models import KPI, KeyResult, Measurement, Objective
+from .models import KPI, HealthPolicy, KeyResult, Measurement, Objective
 from .rollup import workspace_rollup, workspace_snapshot
 
 RECOMPUTE_JOB_KIND = "okr_recompute"
@@ -224,3 +224,17 @@ def measurements_import(*, product, rows: list[dict], actor) -> int:
         key_results_follow_kpi(kpi=kpi)
         kpi_rollup_enqueue(kpi=kpi)
     return len(measurements)
+
+
+@transaction.atomic
+def health_policy_save(*, workspace, data: dict, actor) -> HealthPolicy:
+    """Set a workspace's health thresholds; every health figure is recomputed after commit."""
+    policy = HealthPolicy.objects.select_for_update().filter(workspace=workspace).first()
+    if policy is None:
+        policy = instance_create(instance=HealthPolicy(workspace=workspace, **data), actor=actor)
+        changed = True
+    else:
+        policy, changed = instance_update(instance=policy, data=data)
+    if changed:  # the health of every key result and objective depends on the thresholds
+        rollup_enqueue(workspace_id=workspace.pk, key_result_ids=None)
+    return policy

@@ -11,8 +11,16 @@ from products.selectors import product_access, workspace_access
 
 from . import selectors, services
 from .filters import KeyResultFilter, ObjectiveFilter
-from .forms import CheckInForm, KeyResultForm, KPIForm, MeasurementForm, MeasurementImportForm, ObjectiveForm
-from .models import KPI, KeyResult, Objective
+from .forms import (
+    CheckInForm,
+    HealthPolicyForm,
+    KeyResultForm,
+    KPIForm,
+    MeasurementForm,
+    MeasurementImportForm,
+    ObjectiveForm,
+)
+from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Objective
 
 
 def _progress(obj) -> str:
@@ -186,5 +194,39 @@ def kpi_measurement_import(request, product_id: int):
             "product": access.product,
             "workspace": access.workspace,
             "kpis": selectors.kpi_list(product=access.product),
+        },
+    )
+
+
+@login_required
+def health_policy_edit(request, workspace_id: int):
+    """Every member sees the thresholds behind the health colours; strategy roles change them."""
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    policy = HealthPolicy.objects.filter(workspace=access.workspace).first() or HealthPolicy(workspace=access.workspace)
+    form = HealthPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST":
+        access.require(Capability.EDIT_STRATEGY)
+        if form.is_valid():
+            try:
+                services.health_policy_save(
+                    workspace=access.workspace,
+                    data={name: form.cleaned_data[name] for name in HEALTH_POLICY_FIELDS},
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, "Health thresholds saved; the figures are being recomputed.")
+                return redirect("okrs:health_policy_edit", workspace_id=workspace_id)
+    return render(
+        request,
+        "okrs/health_policy_form.html",
+        {
+            "form": form,
+            "access": access,
+            "perms": access.perms,
+            "workspace": access.workspace,
+            "is_workspace_page": True,
+            "can_edit": access.can(Capability.EDIT_STRATEGY),
         },
     )

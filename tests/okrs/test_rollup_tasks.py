@@ -107,3 +107,48 @@ def test_a_real_worker_rolls_up_a_check_in_into_the_dashboard(celery_worker):
     figures = data["objectives"][0]
     assert (figures["progress"], figures["confidence"]) == (75.0, 55)
     assert figures["key_results"][0]["last_check_in_note"] == "Close"
+
+
+@pytest.mark.parametrize("role", ["admin", "product_manager", "product_owner", "contributor", "executive", "viewer"])
+def test_health_thresholds_are_read_by_all_and_changed_by_strategy_roles(
+    world, role, django_capture_on_commit_callbacks
+):
+    from okrs.models import Health, HealthPolicy
+
+    from okrs.rollup import workspace_rollup
+
+    objective = f.ObjectiveFactory(workspace=world.workspace, period="2020")  # over: 100 % expected
+    key_result = f.KeyResultFactory(objective=objective)
+    f.MeasurementFactory(kpi=None, key_result=key_result, value=D("35"), confidence=90)
+    workspace_rollup(workspace_id=world.workspace.pk)
+    assert KeyResult.objects.get().health == Health.OFF_TRACK  # 65 points behind, over the default 25
+    url = reverse("okrs:health_policy_edit", kwargs={"workspace_id": world.workspace.pk})
+    client = world.client(role)
+    assert client.get(url).status_code == 200
+    data = {"at_risk_gap": "0.5", "off_track_gap": "0.8", "at_risk_confidence": "50", "off_track_confidence": "20"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    if role in ("admin", "product_manager"):
+        assert response.status_code == 302
+        assert HealthPolicy.objects.get(workspace=world.workspace).at_risk_gap == D("0.5")
+        key_result.refresh_from_db()
+        objective.refresh_from_db()
+        assert (key_result.health, objective.health) == (Health.AT_RISK, Health.AT_RISK)  # 65 behind: under 80
+    else:
+        assert response.status_code == 403
+        assert not HealthPolicy.objects.exists()
+        assert KeyResult.objects.get().health == Health.OFF_TRACK
+    assert world.client("outsider").get(url).status_code == 404
+
+
+def test_inconsistent_thresholds_are_refused_with_a_field_error(world):
+    from okrs.models import HealthPolicy
+
+    url = reverse("okrs:health_policy_edit", kwargs={"workspace_id": world.workspace.pk})
+    data = {"at_risk_gap": "0.5", "off_track_gap": "0.2", "at_risk_confidence": "50", "off_track_confidence": "60"}
+    response = world.client("admin").post(url, data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The off-track gap must be at least the at-risk gap." in page
+    assert "The off-track confidence must be at most the at-risk confidence." in page
+    assert not HealthPolicy.objects.exists()
