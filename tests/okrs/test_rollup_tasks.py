@@ -114,7 +114,6 @@ def test_health_thresholds_are_read_by_all_and_changed_by_strategy_roles(
     world, role, django_capture_on_commit_callbacks
 ):
     from okrs.models import Health, HealthPolicy
-
     from okrs.rollup import workspace_rollup
 
     objective = f.ObjectiveFactory(workspace=world.workspace, period="2020")  # over: 100 % expected
