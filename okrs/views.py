@@ -49,6 +49,9 @@ class ObjectiveCrud(Crud):
     def get_object(self, access, pk):
         return get_object_or_404(selectors.objective_detail_queryset(workspace=access.workspace), pk=pk)
 
+    def detail_extra(self, request, access, obj):
+        return {"snapshots": obj.snapshots.order_by("-day")[:30]}
+
     def perform_create(self, *, access, instance, data, m2m, actor):
         return services.objective_save(objective=instance, data=None, m2m=m2m, actor=actor)
 

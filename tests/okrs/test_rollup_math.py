@@ -203,3 +203,16 @@ def test_a_snapshot_is_one_row_a_day_and_a_rerun_overwrites_it(world):
     rows = list(objective.snapshots.order_by("day").values_list("day", "progress"))
     assert rows == [(TODAY, D("0.4")), (date(2027, 2, 15), D("0.4"))]
     assert list(key_result.snapshots.values_list("current_value", flat=True)) == [D("40"), D("40")]
+
+
+def test_the_objective_page_shows_its_figures_and_their_history(world):
+    from django.urls import reverse
+
+    objective = f.ObjectiveFactory(workspace=world.workspace)
+    _check_in(f.KeyResultFactory(objective=objective), "30", confidence=65)
+    workspace_rollup(workspace_id=world.workspace.pk, today=TODAY)
+    workspace_snapshot(workspace_id=world.workspace.pk, day=date(2027, 2, 1))
+    url = reverse("okrs:objective_detail", kwargs={"workspace_id": world.workspace.pk, "pk": objective.pk})
+    page = world.client("viewer").get(url).content.decode()
+    assert "<strong>30 %</strong> progress" in page and "<strong>65 %</strong> confidence" in page
+    assert "<td>1 Feb 2027</td>" in page and "At risk" in page  # 20 points behind, and 65 < 70
