@@ -18,6 +18,14 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", "Decrease"
 
 
+class KeyResultDirection(models.TextChoices):
+    """A key result moves up, moves down, or must stay within a range (start = lower bound, target = upper)."""
+
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+    RANGE = "range", "Stay within a range"
+
+
 class Health(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
@@ -113,7 +121,12 @@ class KeyResult(BaseModel):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
     title = models.CharField(max_length=200)
     unit = models.CharField(max_length=30, blank=True)
-    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    direction = models.CharField(
+        max_length=10,
+        choices=KeyResultDirection.choices,
+        default=KeyResultDirection.INCREASE,
+        help_text="To stay within a range, the start value is its lower bound and the target its upper bound.",
+    )
     start_value = models.DecimalField(max_digits=16, decimal_places=4)
     target_value = models.DecimalField(max_digits=16, decimal_places=4)
     current_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
@@ -153,6 +166,8 @@ class KeyResult(BaseModel):
                 errors["target_value"] = "To increase, the target must be above the start value."
             elif self.direction == Direction.DECREASE and self.target_value > self.start_value:
                 errors["target_value"] = "To decrease, the target must be below the start value."
+            elif self.direction == KeyResultDirection.RANGE and self.target_value < self.start_value:
+                errors["target_value"] = "For a range, the target (upper bound) must be above the start (lower bound)."
         if self.kpi_id and self.objective_id and self.kpi.product.workspace_id != self.objective.workspace_id:
             errors["kpi"] = "The KPI belongs to another workspace."
         if errors:
@@ -160,9 +175,13 @@ class KeyResult(BaseModel):
 
     @property
     def progress(self) -> Decimal | None:
-        """(current − start) ÷ (target − start), clamped to 0–1; None before any value is known."""
+        """(current − start) ÷ (target − start), clamped to 0–1; None before any value is known.
+
+        A range key result is fully met while its value is within the bounds, and not at all outside."""
         if self.current_value is None or self.target_value == self.start_value:
             return None
+        if self.direction == KeyResultDirection.RANGE:
+            return Decimal(1) if self.start_value <= self.current_value <= self.target_value else Decimal(0)
         ratio = (self.current_value - self.start_value) / (self.target_value - self.start_value)
         return max(Decimal(0), min(Decimal(1), ratio))
 

@@ -22,7 +22,16 @@ from django.db.models import Avg, Case, DecimalField, F, OuterRef, Q, Subquery, 
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
-from .models import Health, HealthPolicy, KeyResult, KeyResultSnapshot, Measurement, Objective, ObjectiveSnapshot
+from .models import (
+    Health,
+    HealthPolicy,
+    KeyResult,
+    KeyResultDirection,
+    KeyResultSnapshot,
+    Measurement,
+    Objective,
+    ObjectiveSnapshot,
+)
 
 ZERO, ONE = Decimal(0), Decimal(1)
 PROGRESS_PLACES = Decimal("0.000001")
@@ -58,15 +67,20 @@ def expected_progress(period: str, today: date) -> Decimal:
     return _clamp(share).quantize(PROGRESS_PLACES)
 
 
-def key_result_progress(*, start: Decimal, target: Decimal, current: Decimal | None) -> Decimal:
+def key_result_progress(
+    *, start: Decimal, target: Decimal, current: Decimal | None, direction: str = KeyResultDirection.INCREASE
+) -> Decimal:
     """(current − start) ÷ (target − start), clamped to 0–1.
 
     The ratio respects the direction by itself: for a decrease the target is below the start, so
     both differences are negative while the value moves the right way. A key result without a
-    value yet (no check-in, no KPI measurement) has made no progress.
+    value yet (no check-in, no KPI measurement) has made no progress. A range key result (start is
+    the lower bound, target the upper) is met, 1, while its value is within the bounds, else 0.
     """
     if current is None or target == start:
         return ZERO
+    if direction == KeyResultDirection.RANGE:
+        return ONE if start <= current <= target else ZERO
     return _clamp((Decimal(current) - Decimal(start)) / (Decimal(target) - Decimal(start))).quantize(PROGRESS_PLACES)
 
 
@@ -137,6 +151,12 @@ def _key_result_progress(queryset, *, now) -> int:
     return queryset.update(
         rollup_progress=Case(
             When(Q(current_value__isnull=True) | Q(target_value=F("start_value")), then=Value(ZERO)),
+            When(
+                Q(direction=KeyResultDirection.RANGE)
+                & Q(current_value__gte=F("start_value"), current_value__lte=F("target_value")),
+                then=Value(ONE),
+            ),
+            When(direction=KeyResultDirection.RANGE, then=Value(ZERO)),
             default=Greatest(Value(ZERO), Least(Value(ONE), ratio)),
             output_field=progress_field,
         ),

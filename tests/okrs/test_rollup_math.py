@@ -5,7 +5,8 @@ from decimal import Decimal as D
 
 import pytest
 
-from okrs.models import Direction, Health, HealthPolicy, KeyResult, Objective
+from okrs.models import Health, HealthPolicy, KeyResult, Objective
+from okrs.models import KeyResultDirection as Direction
 from okrs.rollup import (
     Thresholds,
     expected_progress,
@@ -216,3 +217,24 @@ def test_the_objective_page_shows_its_figures_and_their_history(world):
     page = world.client("viewer").get(url).content.decode()
     assert "<strong>30 %</strong> progress" in page and "<strong>65 %</strong> confidence" in page
     assert "<td>1 Feb 2027</td>" in page and "At risk" in page  # 20 points behind, and 65 < 70
+
+
+@pytest.mark.parametrize(
+    ("current", "progress"), [("99.5", D("1")), ("99.9", D("1")), ("99.2", D("0")), ("100", D("0"))]
+)
+def test_a_range_key_result_is_met_inside_its_bounds_only(world, current, progress):
+    # crash-free sessions must stay between 99.5 % and 99.9 %
+    assert (
+        key_result_progress(start=D("99.5"), target=D("99.9"), current=D(current), direction=Direction.RANGE)
+        == progress
+    )
+    key_result = f.KeyResultFactory(
+        objective=f.ObjectiveFactory(workspace=world.workspace),
+        direction="range",
+        start_value=D("99.5"),
+        target_value=D("99.9"),
+    )
+    _check_in(key_result, current)
+    workspace_rollup(workspace_id=world.workspace.pk, today=TODAY)
+    key_result.refresh_from_db()
+    assert key_result.rollup_progress == progress
