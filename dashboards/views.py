@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
-from jobs.models import Job
-from okrs.services import RECOMPUTE_JOB_KIND, okr_recompute_start
+from okrs.selectors import last_recompute_job
+from okrs.services import okr_recompute_start
 from products.models import Capability
 from products.selectors import Access, product_access, workspace_access
 
@@ -30,11 +30,7 @@ def _render(request, access: Access, *, csv: bool):
         response = HttpResponse(dashboard_csv(figures), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="dashboard-{slugify(scope)}-{period}.csv"'
         return response
-    last_job = (
-        Job.objects.filter(workspace=access.workspace, kind=RECOMPUTE_JOB_KIND).order_by("-created_at").first()
-        if access.product is None
-        else None
-    )
+    last_job = last_recompute_job(workspace=access.workspace) if access.product is None else None
     return render(
         request,
         "dashboards/dashboard.html",

@@ -117,3 +117,12 @@ def progress_history(*, objective_ids, start, end) -> list[dict]:
             off_track=Count("id", filter=Q(health=Health.OFF_TRACK)),
         )
     )
+
+
+def last_recompute_job(*, workspace):
+    """The latest on-demand recompute of a workspace's OKRs (a tracked job), or None."""
+    from jobs.models import Job
+
+    from .services import RECOMPUTE_JOB_KIND
+
+    return Job.objects.filter(workspace=workspace, kind=RECOMPUTE_JOB_KIND).order_by("-created_at").first()
