@@ -7,7 +7,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.services import job_create, job_fail, job_start, job_succeed
+from jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
 from pmhub.services import instance_create, instance_update
 
 from .models import KPI, HealthPolicy, KeyResult, Measurement, Objective
@@ -64,7 +64,10 @@ def okr_recompute_run(*, job_id: int) -> None:
         return  # gone, or a redelivery of a job already done
     job_start(job_id=job_id)
     try:
-        result = workspace_rollup_and_snapshot(workspace_id=job.workspace_id, day=timezone.localdate())
+        day = timezone.localdate()
+        result = workspace_rollup(workspace_id=job.workspace_id, today=day)
+        job_progress(job_id=job_id, progress=70)  # the rollup is the long part; the snapshot is one statement each
+        result["snapshot"] = workspace_snapshot(workspace_id=job.workspace_id, day=day)
     except Exception as error:  # recorded on the job for the page, then raised for Celery
         job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
         raise
