@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "okrs",
     "roadmap",
     "backlog",
+    "prioritization",
 ]
 
 MIDDLEWARE = [
