@@ -274,23 +274,66 @@ def _ranking(product_id: int, framework: str) -> list[list]:
     return [[item_id, str(value)] for item_id, value in rows]
 
 
+SNAPSHOTS = Snapshot._meta.db_table
+SNAPSHOT_SOURCES = {
+    # (FROM clause, score expression) of a framework's stored score, per item
+    Framework.RICE: (f"{ITEMS} i", "i.rice_score"),
+    Framework.WSJF: (f"{ITEMS} i", "i.wsjf_score"),
+    Framework.CUSTOM: (f"{ITEMS} i LEFT JOIN {CUSTOM} cs ON cs.item_id = i.id", "cs.score"),
+}
+
+
 def _snapshot_record(*, product_id: int, framework: str, job: Job) -> tuple[Snapshot, bool]:
-    """Store the ranking as a snapshot, unless it is the same as the last one (then return that one)."""
-    ranking = _ranking(product_id, framework)
-    last = Snapshot.objects.filter(product_id=product_id, framework=framework).first()
-    if last is not None and last.ranking == ranking:
-        return last, False
-    total = BacklogItem.objects.filter(product_id=product_id).count()
-    snapshot = Snapshot.objects.create(
-        product_id=product_id,
-        framework=framework,
-        created_by_id=job.started_by_id,
-        job=job,
-        ranking=ranking,
-        scored_count=len(ranking),
-        unscored_count=total - len(ranking),
-    )
-    return snapshot, True
+    """Store the ranking as a snapshot, unless it is the same as the last one (then return that one).
+
+    On PostgreSQL one statement builds the ranking (jsonb), compares it with the last snapshot and
+    inserts it only when it differs, so 100,000 ids never travel through Python.
+    """
+    if not _is_postgres():
+        ranking = _ranking(product_id, framework)
+        last = Snapshot.objects.filter(product_id=product_id, framework=framework).first()
+        if last is not None and last.ranking == ranking:
+            return last, False
+        total = BacklogItem.objects.filter(product_id=product_id).count()
+        snapshot = Snapshot.objects.create(
+            product_id=product_id,
+            framework=framework,
+            created_by_id=job.started_by_id,
+            job=job,
+            ranking=ranking,
+            scored_count=len(ranking),
+            unscored_count=total - len(ranking),
+        )
+        return snapshot, True
+    source, score = SNAPSHOT_SOURCES[framework]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH fresh AS (
+                SELECT coalesce(jsonb_agg(jsonb_build_array(i.id, {score}::text) ORDER BY {score} DESC, i.rank, i.id)
+                                FILTER (WHERE {score} IS NOT NULL), '[]'::jsonb) AS ranking,
+                       count({score}) AS scored, count(*) AS total
+                FROM {source} WHERE i.product_id = %(product)s
+            ),
+            last AS (
+                SELECT id, ranking FROM {SNAPSHOTS} WHERE product_id = %(product)s AND framework = %(framework)s
+                ORDER BY created_at DESC, id DESC LIMIT 1
+            ),
+            inserted AS (
+                INSERT INTO {SNAPSHOTS}
+                    (product_id, framework, created_at, created_by_id, job_id, ranking, scored_count, unscored_count)
+                SELECT %(product)s, %(framework)s, now(), %(user)s, %(job)s, fresh.ranking, fresh.scored,
+                       fresh.total - fresh.scored
+                FROM fresh WHERE NOT EXISTS (SELECT 1 FROM last WHERE last.ranking = fresh.ranking)
+                RETURNING id
+            )
+            SELECT (SELECT id FROM inserted), (SELECT id FROM last)
+            """,
+            {"product": product_id, "framework": framework, "user": job.started_by_id, "job": job.pk},
+        )
+        inserted_id, last_id = cursor.fetchone()
+    snapshot = Snapshot.objects.defer("ranking").get(pk=inserted_id or last_id)
+    return snapshot, inserted_id is not None
 
 
 def product_reprioritise(*, product_id: int, job_id: int) -> dict:
