@@ -262,7 +262,7 @@ def test_the_ranking_page_runs_a_fixed_number_of_queries(world, scorecard, djang
         set_values(item, scorecard, [str(n), "1", "1"])
     from prioritization import services
 
-    services._rescore_custom(world.product.pk)
+    services.rescore_custom(world.product.pk)
     client = world.client("viewer")
     for framework in ("rice", "custom"):
         with django_assert_max_num_queries(16):
