@@ -66,7 +66,9 @@ def ranking(request, product_id: int):
     if sort == "gap":
         ranked = ranked.order_by(Abs(F("manual_position") - F("score_position")).desc(), "score_position")
     page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
-    snapshot = selectors.snapshot_latest(product=product, framework=framework)
+    snapshots = selectors.snapshot_choices(product=product, framework=framework)
+    since = request.GET.get("since", "")
+    snapshot = next((s for s in snapshots if str(s.pk) == since), snapshots[0] if snapshots else None)
     positions = {} if filtered else selectors.snapshot_positions(snapshot=snapshot)
     criteria = selectors.criteria_for_framework(product=product, framework=framework)
     rows = selectors.rows_for(
@@ -90,6 +92,7 @@ def ranking(request, product_id: int):
             unscored_rows=unscored_rows,
             unscored_count=unscored_qs.count(),
             snapshot=snapshot,
+            snapshots=snapshots,
             filtered=filtered,
             job=selectors.job_latest(product=product),
             query=query.urlencode(),

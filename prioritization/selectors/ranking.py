@@ -155,6 +155,15 @@ def snapshot_latest(*, product, framework: str) -> Snapshot | None:
     return Snapshot.objects.filter(product=product, framework=framework).defer("ranking").first()
 
 
+def snapshot_choices(*, product, framework: str, limit: int = 10) -> list[Snapshot]:
+    """The latest runs of a framework (without their rankings), newest first, to compare the order with."""
+    return list(
+        Snapshot.objects.filter(product=product, framework=framework)
+        .defer("ranking")
+        .select_related("created_by")[:limit]
+    )
+
+
 def snapshot_positions(*, snapshot: Snapshot | None) -> dict[int, int]:
     if snapshot is None:
         return {}

@@ -4,7 +4,7 @@ import contextlib
 from decimal import Decimal
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from backlog.models import BacklogItem, rice_score
 from jobs.models import Job, JobState
@@ -241,15 +241,28 @@ def product_reprioritise(*, product_id: int, job_id: int) -> dict:
     if job.state == JobState.SUCCEEDED:
         return job.result or {}
     job_start(job_id=job_id)
+    try:
+        result, workspace_id = _run(product_id=product_id, job=job)
+    except OperationalError:
+        raise  # transient: the task retries and the job stays running
+    except Exception as error:
+        job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    job_succeed(job_id=job_id, result=result)
+    publish(event="prioritization.completed", workspace_id=workspace_id, data={"job_id": job_id, **result})
+    return result
+
+
+def _run(*, product_id: int, job: Job) -> tuple[dict, int]:
     product = Product.objects.get(pk=product_id)
     framework = settings_for(product=product).default_framework
     with product_run_lock(product_id=product_id):
         with transaction.atomic():
             scores_changed = _rescore_rice_wsjf(product_id)
-        job_progress(job_id=job_id, progress=45)
+        job_progress(job_id=job.pk, progress=45)
         with transaction.atomic():
             custom_changed = rescore_custom(product_id)
-        job_progress(job_id=job_id, progress=75)
+        job_progress(job_id=job.pk, progress=75)
         with transaction.atomic():
             snapshot, recorded = _snapshot_record(product_id=product_id, framework=framework, job=job)
     result = {
@@ -262,9 +275,7 @@ def product_reprioritise(*, product_id: int, job_id: int) -> dict:
         "scored": snapshot.scored_count,
         "unscored": snapshot.unscored_count,
     }
-    job_succeed(job_id=job_id, result=result)
-    publish(event="prioritization.completed", workspace_id=product.workspace_id, data={"job_id": job_id, **result})
-    return result
+    return result, product.workspace_id
 
 
 def job_record_failure(*, job_id: int, error: str) -> None:

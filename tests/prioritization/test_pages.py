@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from backlog.models import BacklogItem
 from jobs.models import Job
-from prioritization.models import CriterionValue, CustomScore, PrioritySettings, Scenario, ScorecardCriterion
+from prioritization.models import CriterionValue, CustomScore, PrioritySettings, Scenario, ScorecardCriterion, Snapshot
 from tests import factories as f
 
 from .conftest import rice_inputs, set_values
@@ -329,3 +329,18 @@ def test_a_scenario_change_with_a_bad_value_is_a_field_error(world):
     assert response.status_code == 200 and response.context["change_form"].errors
     scenario.refresh_from_db()
     assert scenario.item_inputs == {}
+
+
+def test_the_ranked_view_compares_with_an_older_run_on_request(world, run):
+    a = f.BacklogItemFactory(product=world.product, title="A", **rice_inputs(reach=100))
+    b = f.BacklogItemFactory(product=world.product, title="B", **rice_inputs(reach=200))
+    run(world.product)  # B, A
+    BacklogItem.objects.filter(pk=a.pk).update(reach=1000)
+    run(world.product)  # A, B
+    older, latest = Snapshot.objects.order_by("created_at", "id")
+    client = world.client("viewer")
+    rows = client.get(url("ranking", world.product)).context["rows"]
+    assert [(r.item.title, r.moved) for r in rows] == [("A", 0), ("B", 0)]  # nothing moved since the latest run
+    rows = client.get(url("ranking", world.product) + f"?since={older.pk}").context["rows"]
+    assert [(r.item.title, r.moved) for r in rows] == [("A", 1), ("B", -1)]
+    assert latest and b

@@ -12,6 +12,7 @@ from jobs.models import Job, JobState
 from pmhub import events
 from prioritization import scoring, services
 from prioritization.models import CustomScore, Framework, PrioritySettings, Snapshot
+from products.models import Product
 from tests import factories as f
 from tests.conftest import wait_for
 
@@ -184,3 +185,26 @@ def test_a_real_worker_runs_the_job_and_a_concurrent_second_run_changes_nothing(
     snapshot = Snapshot.objects.get(product=product)
     assert [row[0] for row in snapshot.ranking] == [i.pk for i in reversed(items)]
     assert scoring.round_score(D(snapshot.ranking[0][1])) == items[-1].rice_score
+
+
+def test_a_custom_scorecard_run_snapshots_the_custom_ranking(run, world, scorecard, postgres):
+    PrioritySettings.objects.create(product=world.product, default_framework=Framework.CUSTOM)
+    low = f.BacklogItemFactory(product=world.product, effort=D("4"))
+    set_values(low, scorecard, ["1", "1", "1"])  # 6 ÷ 4 = 1.5
+    high = f.BacklogItemFactory(product=world.product, effort=D("1"))
+    set_values(high, scorecard, ["2", "2", "2"])  # 12 ÷ 1 = 12
+    f.BacklogItemFactory(product=world.product, effort=D("1"))  # no values: unscored
+    run(world.product)
+    snapshot = Snapshot.objects.get()
+    assert snapshot.ranking == [[high.pk, "12.00"], [low.pk, "1.50"]]
+    assert (snapshot.framework, snapshot.scored_count, snapshot.unscored_count) == ("custom", 2, 1)
+
+
+def test_a_run_that_fails_marks_its_job_failed(world):
+    from prioritization.tasks import product_reprioritise
+
+    job = Job.objects.create(workspace=world.workspace, product=world.product, kind=services.JOB_KIND)
+    with pytest.raises(Product.DoesNotExist):
+        product_reprioritise.delay(product_id=10**9, job_id=job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and "DoesNotExist" in job.error
