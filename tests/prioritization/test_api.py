@@ -227,3 +227,38 @@ def test_the_ranking_endpoint_runs_a_fixed_number_of_queries(world, django_asser
         body = client.get(api(world.product, "ranking/")).json()
     assert body["count"] == 30 and len(body["results"]) == 30
     assert BacklogItem.objects.count() == 30
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        ("ranking/?framework=custom", 10),
+        ("ranking/unscored/", 9),
+        ("matrix/", 12),
+        ("moscow-proposal/?capacity=50", 9),
+        ("scenarios/", 8),
+        ("prioritization-snapshots/", 8),
+    ],
+)
+def test_list_endpoints_run_a_fixed_number_of_queries(world, scorecard, path, limit, django_assert_max_num_queries):
+    from prioritization.models import Snapshot
+
+    from .conftest import set_values
+
+    for n in range(1, 26):
+        item = f.BacklogItemFactory(product=world.product, **rice_inputs(reach=n), rice_score=D(n))
+        set_values(item, scorecard, [str(n), "1", "1"])
+        f.BacklogItemFactory(product=world.product, reach=n)
+        Scenario.objects.create(product=world.product, name=f"S{n}", created_by=world.users["admin"])
+        Snapshot.objects.create(
+            product=world.product,
+            framework="rice",
+            ranking=[],
+            scored_count=0,
+            unscored_count=0,
+            created_by=world.users["admin"],
+        )
+    client = client_for(world, "viewer")
+    with django_assert_max_num_queries(limit):
+        response = client.get(api(world.product, path))
+    assert response.status_code == 200

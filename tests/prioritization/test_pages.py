@@ -344,3 +344,52 @@ def test_the_ranked_view_compares_with_an_older_run_on_request(world, run):
     rows = client.get(url("ranking", world.product) + f"?since={older.pk}").context["rows"]
     assert [(r.item.title, r.moved) for r in rows] == [("A", 1), ("B", -1)]
     assert latest and b
+
+
+def test_staff_see_only_their_workspaces_scorecards_in_the_admin(world, client):
+    from django.contrib.auth.models import Permission
+
+    staff = world.users["admin"]
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="prioritization"))
+    ours = ScorecardCriterion.objects.create(product=world.product, name="Ours fit", weight=D("1"))
+    theirs = ScorecardCriterion.objects.create(product=world.other_product, name="Theirs fit", weight=D("1"))
+    client.force_login(staff)
+    listing = client.get("/admin/prioritization/scorecardcriterion/").content.decode()
+    assert "Ours fit" in listing and "Theirs fit" not in listing
+    assert client.get(f"/admin/prioritization/scorecardcriterion/{theirs.pk}/change/").status_code in (302, 404)
+    assert ours
+
+
+@pytest.mark.parametrize(
+    ("page", "limit"),
+    [("matrix", 14), ("moscow", 13), ("scenario_list", 10), ("criterion_list", 10)],
+)
+def test_list_pages_run_a_fixed_number_of_queries(world, scorecard, page, limit, django_assert_max_num_queries):
+    PrioritySettings.objects.create(product=world.product, capacity=D("50"))
+    for n in range(1, 26):
+        item = f.BacklogItemFactory(product=world.product, **rice_inputs(reach=n), rice_score=D(n))
+        set_values(item, scorecard, [str(n), "1", "1"])
+        Scenario.objects.create(product=world.product, name=f"S{n}", created_by=world.users["admin"])
+        ScorecardCriterion.objects.create(product=world.product, name=f"C{n}", weight=D("1"))
+    client = world.client("viewer")
+    with django_assert_max_num_queries(limit):
+        assert client.get(url(page, world.product)).status_code == 200
+
+
+def test_the_scenario_page_runs_a_fixed_number_of_queries(world, scorecard, django_assert_max_num_queries):
+    items = [f.BacklogItemFactory(product=world.product, **rice_inputs(reach=n)) for n in range(1, 26)]
+    scenario = Scenario.objects.create(
+        product=world.product,
+        name="S",
+        framework="custom",
+        item_inputs={str(i.pk): {"reach": "99"} for i in items},
+        weights={str(scorecard[0].pk): "4"},
+    )
+    for i in items:
+        set_values(i, scorecard, ["1", "2", "3"])
+    client = world.client("viewer")
+    with django_assert_max_num_queries(13):
+        response = client.get(url("scenario_detail", world.product, pk=scenario.pk))
+    assert response.status_code == 200 and len(response.context["changes"]) == 25
