@@ -155,8 +155,8 @@ class MatrixApi(APIView):
 
 class MoscowQuery(serializers.Serializer):
     framework = serializers.ChoiceField(choices=Framework.choices, required=False)
-    release = serializers.IntegerField(required=False)
-    sprint = serializers.IntegerField(required=False)
+    release = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    sprint = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     capacity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False)
 
 

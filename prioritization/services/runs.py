@@ -290,8 +290,13 @@ def settings_for(*, product: Product) -> PrioritySettings:
 
 @transaction.atomic
 def settings_update(*, product: Product, data: dict, actor) -> tuple[PrioritySettings, Job | None]:
-    """Change a product's settings; a change that moves scores or ranks starts a full re-score."""
-    current = PrioritySettings.objects.select_for_update().filter(product=product).first()
+    """Change a product's settings; a change that moves scores or ranks starts a full re-score.
+
+    The product row lock makes two first saves at once wait for each other instead of both
+    inserting a settings row.
+    """
+    Product.objects.select_for_update().filter(pk=product.pk).values_list("pk", flat=True).get()
+    current = PrioritySettings.objects.filter(product=product).first()
     if current is None:
         current = instance_create(instance=PrioritySettings(product=product, **data), actor=actor)
         changed = True

@@ -5,13 +5,16 @@ from decimal import Decimal as D
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from backlog import services as backlog_services
-from backlog.models import BacklogItem, rice_score
+from backlog.models import IMPACT_VALUES, BacklogItem, rice_score
 from jobs.models import Job, JobState
 from pmhub import events
 from prioritization import scoring, services
 from prioritization.models import CustomScore, Framework, PrioritySettings, Snapshot
+from prioritization.services import runs
 from products.models import Product
 from tests import factories as f
 from tests.conftest import wait_for
@@ -208,3 +211,46 @@ def test_a_run_that_fails_marks_its_job_failed(world):
         product_reprioritise.delay(product_id=10**9, job_id=job.pk)
     job.refresh_from_db()
     assert job.state == JobState.FAILED and "DoesNotExist" in job.error
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    reach=st.integers(min_value=0, max_value=2**31 - 1),
+    impact=st.sampled_from(sorted(IMPACT_VALUES)),
+    confidence=st.integers(min_value=0, max_value=100),
+    effort=st.decimals(min_value=D("0.01"), max_value=D("999999.99"), places=2),
+    parts=st.lists(st.integers(min_value=0, max_value=20), min_size=3, max_size=3),
+    job_size=st.integers(min_value=1, max_value=32767),
+)
+def test_the_sql_of_a_full_run_agrees_with_the_python_maths(
+    db, postgres, reach, impact, confidence, effort, parts, job_size
+):
+    """The exact SQL expressions of the set-based run, on any inputs the columns accept."""
+    bv, tc, rr = parts
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {runs.RICE_SQL}, {runs.WSJF_SQL} FROM (SELECT %s::integer AS reach, %s::numeric(4,2) AS impact,"
+            " %s::smallint AS confidence, %s::numeric(8,2) AS effort, %s::smallint AS business_value,"
+            " %s::smallint AS time_criticality, %s::smallint AS risk_reduction, %s::smallint AS job_size) AS item",
+            [reach, impact, confidence, effort, bv, tc, rr, job_size],
+        )
+        rice, wsjf = cursor.fetchone()
+    assert rice == rice_score(reach=reach, impact=impact, confidence=confidence, effort=effort)
+    assert wsjf == scoring.wsjf(business_value=bv, time_criticality=tc, risk_reduction=rr, job_size=job_size).value
+
+
+def test_a_scenario_with_other_weights_reorders_the_custom_scorecard(world, scorecard):
+    from prioritization.selectors import scenario_moves
+
+    fit = f.BacklogItemFactory(product=world.product, effort=D("1"))
+    set_values(fit, scorecard, ["10", "0", "0"])  # 2 × 10 = 20
+    revenue = f.BacklogItemFactory(product=world.product, effort=D("1"))
+    set_values(revenue, scorecard, ["0", "8", "0"])  # 3 × 8 = 24
+    scenario = services.scenario_create(
+        product=world.product, name="Fit first", framework="custom", actor=None, weights={str(scorecard[0].pk): "3"}
+    )
+    moves = {m.item_id: m for m in scenario_moves(scenario=scenario)}
+    assert (moves[fit.pk].live_score, moves[fit.pk].scenario_score, moves[fit.pk].delta) == (D("20.00"), D("30.00"), 1)
+    assert (moves[revenue.pk].live_position, moves[revenue.pk].scenario_position) == (1, 2)
+    scorecard[0].refresh_from_db()
+    assert scorecard[0].weight == D("2")
