@@ -4,6 +4,7 @@
    computing the same RICE scores on the same rows, in the same run. Goal: within 1.5×.
 2. From one item's edit to its new stored score through a real Celery worker on Redis, next to
    the same re-score done inline (no queue) — what the queue adds.
+3. The ranked view's first page (with positions by window functions) next to a plain ORDER BY.
 
 Works in its own throw-away database (created and dropped here); never touches real data.
 Run: `DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://… python -m bench prioritization`.
@@ -109,6 +110,26 @@ def _rescore_figures(product, user) -> None:
     )
 
 
+def _ranking_figures(product) -> None:
+    """The ranked view's first page (positions by score and manual order are window functions)."""
+    from backlog.models import BacklogItem
+    from prioritization import selectors
+
+    def timed(fn) -> float:
+        samples = []
+        for _ in range(REPEATS):
+            started = time.perf_counter()
+            fn()
+            samples.append(time.perf_counter() - started)
+        return statistics.median(samples)
+
+    plain = timed(lambda: list(BacklogItem.objects.filter(product=product).order_by("-rice_score")[:50]))
+    items = selectors.items_for_ranking(product=product)
+    ranked = timed(lambda: list(selectors.ranked(items=items, framework="rice")[:50]))
+    print(f"first 50 by RICE, plain ORDER BY … LIMIT (baseline): {plain * 1000:8.1f} ms")
+    print(f"first 50 of the ranked view with positions and gap:  {ranked * 1000:8.1f} ms")
+
+
 def _latency_figures(product, user) -> None:
     from django.conf import settings
 
@@ -176,6 +197,7 @@ def main() -> None:
         _seed(product.pk)
         print(f"seeded {ITEMS:,} items in {time.perf_counter() - started:.1f} s")
         _rescore_figures(product, user)
+        _ranking_figures(product)
         _latency_figures(product, user)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

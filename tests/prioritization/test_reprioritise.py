@@ -4,7 +4,7 @@ import threading
 from decimal import Decimal as D
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -254,3 +254,21 @@ def test_a_scenario_with_other_weights_reorders_the_custom_scorecard(world, scor
     assert (moves[revenue.pk].live_position, moves[revenue.pk].scenario_position) == (1, 2)
     scorecard[0].refresh_from_db()
     assert scorecard[0].weight == D("2")
+
+
+def test_a_job_left_running_by_a_killed_worker_runs_again_in_full(run, world, postgres):
+    from prioritization.tasks import product_reprioritise
+
+    assert product_reprioritise.acks_late and OperationalError in product_reprioritise.autoretry_for
+    items = [f.BacklogItemFactory(product=world.product, **rice_inputs(reach=r)) for r in (10, 20, 30)]
+    job = Job.objects.create(workspace=world.workspace, product=world.product, kind=services.JOB_KIND)
+    # The killed worker got as far as one item and a progress of 45 %.
+    BacklogItem.objects.filter(pk=items[0].pk).update(rice_score=D("4.00"))
+    Job.objects.filter(pk=job.pk).update(state=JobState.RUNNING, progress=45)
+
+    result = product_reprioritise.delay(product_id=world.product.pk, job_id=job.pk).get()
+
+    job.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and result["items_rescored"] == 2
+    assert [i.rice_score for i in BacklogItem.objects.order_by("pk")] == [D("4.00"), D("8.00"), D("12.00")]
+    assert Snapshot.objects.get().scored_count == 3
