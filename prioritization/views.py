@@ -346,7 +346,8 @@ def scenario_detail(request, product_id: int, pk: int):
             product=access.product, pk__in=[int(k) for k in scenario.item_inputs]
         ).select_related("product")
     }
-    changes = [(items.get(int(k)), v) for k, v in scenario.item_inputs.items()]
+    # (id, item or None when it was deleted since, changed inputs)
+    changes = [(k, items.get(int(k)), v) for k, v in scenario.item_inputs.items()]
     return render(
         request,
         "prioritization/scenario_detail.html",

@@ -393,3 +393,18 @@ def test_the_scenario_page_runs_a_fixed_number_of_queries(world, scorecard, djan
     with django_assert_max_num_queries(13):
         response = client.get(url("scenario_detail", world.product, pk=scenario.pk))
     assert response.status_code == 200 and len(response.context["changes"]) == 25
+
+
+def test_a_change_of_a_deleted_item_can_be_removed_from_a_scenario(world):
+    item = f.BacklogItemFactory(product=world.product)
+    item_id = item.pk
+    scenario = Scenario.objects.create(product=world.product, name="S", item_inputs={str(item_id): {"reach": "5"}})
+    item.delete()
+    client = world.client("product_manager")
+    page = client.get(url("scenario_detail", world.product, pk=scenario.pk)).content.decode()
+    assert "A deleted item" in page
+    applied = client.post(url("scenario_detail", world.product, pk=scenario.pk), {"action": "apply"})
+    assert applied.status_code == 200  # refused: the item is gone
+    client.post(url("scenario_detail", world.product, pk=scenario.pk), {"action": "remove", "item": str(item_id)})
+    scenario.refresh_from_db()
+    assert scenario.item_inputs == {} and scenario.status == "open"
