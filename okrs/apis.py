@@ -41,7 +41,7 @@ class ObjectiveViewSet(ResourceViewSet):
         return services.objective_create(instance=Objective(**data), actor=actor)
 
     def update_service(self, *, obj, data, access, actor):
-        return services.objective_update(objective=obj, data=dict(data))
+        return services.objective_update(objective=obj, data=dict(data), actor=actor)
 
     def delete_service(self, *, obj, access, actor):
         services.objective_delete(objective=obj)
@@ -67,6 +67,9 @@ class KeyResultViewSet(ResourceViewSet):
 
     def create_service(self, *, data, access, actor):
         return services.key_result_create(instance=KeyResult(**data), actor=actor)
+
+    def update_service(self, *, obj, data, access, actor):
+        return services.key_result_update(key_result=obj, data=dict(data), actor=actor)
 
     @extend_schema(
         request=CheckInSerializer,

@@ -9,4 +9,6 @@ urlpatterns: list = [
     path("", include("okrs.api_urls")),
     path("", include("jobs.api_urls")),
     path("", include("api.api_urls")),
+    path("", include("dashboards.api_urls")),
+    path("", include("prioritization.api_urls")),
 ]

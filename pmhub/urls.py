@@ -19,6 +19,8 @@ urlpatterns = [
     path("", include("okrs.urls")),
     path("", include("roadmap.urls")),
     path("", include("backlog.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("prioritization.urls")),
 ]
 
 handler403 = "pmhub.views.permission_denied"
