@@ -35,7 +35,7 @@ class StaleWriteError(ApplicationError):
 def _stamp_done(*, item: BacklogItem, old_status: str) -> None:
     """Record when an item became done (for the burndown); forget it when it is reopened."""
     was_done, is_done = old_status in DONE_STATUSES, item.status in DONE_STATUSES
-    if is_done and not was_done:
+    if is_done and (not was_done or item.done_at is None):
         item.done_at = timezone.now()
     elif was_done and not is_done:
         item.done_at = None

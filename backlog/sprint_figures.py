@@ -47,6 +47,7 @@ class Burndown:
     y_ticks: list[tuple[int, float]]
     x_ticks: list[tuple[str, float]]
     remaining: int | None
+    last: list[str] | None  # x, y of today's point
 
 
 def sprint_burndown(*, sprint: Sprint, today: date | None = None, width: int = 640, height: int = 240) -> Burndown:
@@ -55,10 +56,15 @@ def sprint_burndown(*, sprint: Sprint, today: date | None = None, width: int = 6
     Drawn server-side as an SVG: no chart library needed, and it prints.
     """
     today = today or timezone.localdate()
-    rows = list(BacklogItem.objects.filter(sprint=sprint).values_list("story_points", "status", "done_at"))
-    total = sum(p or 0 for p, _, _ in rows)
+    rows = list(
+        BacklogItem.objects.filter(sprint=sprint).values_list("story_points", "status", "done_at", "updated_at")
+    )
+    total = sum(row[0] or 0 for row in rows)
+    # Items made done by a path that does not record `done_at` count from their last change.
     done_on = [
-        (timezone.localdate(done_at), p or 0) for p, status, done_at in rows if status in DONE_STATUSES and done_at
+        (timezone.localdate(done_at or updated_at), p or 0)
+        for p, status, done_at, updated_at in rows
+        if status in DONE_STATUSES
     ]
     span = max((sprint.end_date - sprint.start_date).days, 1)
     days = [sprint.start_date + timedelta(days=i) for i in range(span + 1)]
@@ -80,7 +86,8 @@ def sprint_burndown(*, sprint: Sprint, today: date | None = None, width: int = 6
     y_ticks = [(v, float(xy(0, v).split(",")[1])) for v in sorted({0, top // 2, top})]
     step = max(1, span // 6)
     x_ticks = [(days[i].strftime("%-d %b"), float(xy(i, 0).split(",")[0])) for i in range(0, span + 1, step)]
-    return Burndown(total, days, ideal, " ".join(actual_points), width, height, pad, y_ticks, x_ticks, remaining)
+    last = actual_points[-1].split(",") if actual_points else None
+    return Burndown(total, days, ideal, " ".join(actual_points), width, height, pad, y_ticks, x_ticks, remaining, last)
 
 
 LARGE_STORY_POINTS = 13

@@ -152,7 +152,7 @@ def initiative_reschedule(
 
     With `version`, a write based on an older copy is refused instead of overwriting a newer one.
     """
-    current = Initiative.objects.select_for_update().select_related("theme").get(pk=initiative.pk)
+    current = Initiative.objects.select_for_update(of=("self",)).select_related("theme").get(pk=initiative.pk)
     if version is not None and current.version != version:
         raise ApplicationError(
             "Someone else changed this initiative meanwhile; the newer values are shown.",

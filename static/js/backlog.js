@@ -30,6 +30,7 @@
       handle: "[data-move-handle]",
       draggable: "tr[data-item-id]",
       animation: 120,
+      forceFallback: true,
       ghostClass: "drag-ghost",
       onEnd(event) {
         if (event.oldIndex !== event.newIndex) saveMove(event.item);

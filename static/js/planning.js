@@ -53,6 +53,7 @@
       filter: "a, button, input",
       preventOnFilter: false,
       animation: 120,
+      forceFallback: true,
       ghostClass: "drag-ghost",
       onEnd(event) {
         if (event.from !== event.to || event.oldIndex !== event.newIndex) save(event.item);

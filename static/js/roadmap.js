@@ -42,6 +42,7 @@
         handle: "[data-move-handle]",
         draggable: "[data-initiative-id]",
         animation: 120,
+      forceFallback: true,
         ghostClass: "drag-ghost",
         onEnd(event) {
           if (event.from !== event.to || event.oldIndex !== event.newIndex) saveMove(event.item);

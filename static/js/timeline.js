@@ -57,6 +57,7 @@
       y: event.clientY,
       left: bar.offsetLeft,
       width: bar.offsetWidth,
+      dayWidth: dayWidth(root),
       moved: false,
     };
     bar.setPointerCapture(event.pointerId);
@@ -75,12 +76,13 @@
   document.addEventListener("pointerup", (event) => {
     if (!drag) return;
     const { bar, root, resize } = drag;
-    const days = Math.round((event.clientX - drag.x) / dayWidth(root));
-    const moved = drag.moved;
+    const days = Math.round((event.clientX - drag.x) / drag.dayWidth);
+    const moved = drag.moved && Number.isFinite(days);
     drag = null;
     bar.classList.remove("dragging");
-    if (!moved) {
+    if (!moved || !root.isConnected) {
       bar.style.transform = "";
+      bar.style.width = "";
       return;
     }
     const start = parse(bar.dataset.start);
