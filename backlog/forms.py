@@ -57,6 +57,8 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = AcceptanceCriterion
         fields = ["text"]
+        labels = {"text": "New criterion"}
+        help_texts = {"text": "Given a context, when something happens, then an outcome a tester can check."}
         widgets = {"text": forms.Textarea(attrs={"rows": 2, "placeholder": "Given … when … then …"})}
 
 

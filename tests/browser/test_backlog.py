@@ -99,10 +99,11 @@ def test_story_editor_adds_reorders_and_ticks_criteria(world, signed_in):
         "Given a paid order, when I refund it, then the customer is credited.",
         "Given a refunded order, when I open it, then I see the refund.",
     ):
-        page.get_by_label("Text").fill(text)
+        page.get_by_label("New criterion").fill(text)
         with page.expect_response(lambda r: "/criteria/" in r.url):
             page.get_by_role("button", name="Add criterion").click()
         page.locator("#criteria li[data-criterion]", has_text=text[:20]).wait_for()
+    assert "No acceptance criteria" not in page.locator("#story-hints").inner_text()  # hints follow the change
     screenshot(page, "story")
     # Move the second criterion up, then tick it.
     page.locator("#criteria li[data-criterion]").nth(1).get_by_role("button", name="Move criterion up").click()
