@@ -8,6 +8,8 @@ from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, Sprint
 
 
 class ItemForm(ScopedModelForm):
+    # The copy an editor loaded: a save based on an older one is refused (see ItemCrud._save).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     impact = forms.TypedChoiceField(
         choices=[("", "—")] + [(str(v), label) for v, label in IMPACT_CHOICES],
         coerce=Decimal,
@@ -45,6 +47,8 @@ class ItemForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         if self.instance.impact is not None:
             self.initial["impact"] = str(Decimal(self.instance.impact).normalize())
         parent_choices = self.fields["parent"].queryset.select_related("product").filter(kind__in=["epic", "feature"])

@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +11,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pmhub.crud import Column, Crud
+from pmhub.crud import Column, Crud, split_form_data
 from pmhub.exceptions import ApplicationError
 from pmhub.forms import add_validation_error
 from products.models import Capability
@@ -65,14 +67,51 @@ class ItemCrud(Crud):
         return get_object_or_404(selectors.item_detail_queryset(product=access.product), pk=pk)
 
     def perform_create(self, *, access, instance, data, m2m, actor):
+        data.pop("version", None)
         if data.get("status") in services.DECISION_STATUSES and not access.can(Capability.MANAGE_SPRINTS):
             raise ValidationError({"status": "Only a product owner or an admin can accept or reject work."})
         return services.item_create(instance=instance, actor=actor)
 
     def perform_update(self, *, access, obj, data, m2m, actor):
-        return planning.item_update_tracked(
-            item=obj, data=data, actor=actor, may_decide=access.can(Capability.MANAGE_SPRINTS)
-        )
+        version = data.pop("version", None)
+        may_decide = access.can(Capability.MANAGE_SPRINTS)
+        if version is None:  # a client that did not load a version (older forms, scripts)
+            return planning.item_update_tracked(item=obj, data=data, actor=actor, may_decide=may_decide)
+        return planning.item_update_checked(item=obj, data=data, version=version, actor=actor, may_decide=may_decide)
+
+    def _save(self, request, access, form, obj=None):
+        """As Crud._save, but a save based on an older version is refused, listing the newer values.
+
+        The form keeps the editor's values and takes the newer version, so saving again is a
+        deliberate choice made with the other person's values in view, never a silent overwrite.
+        """
+        if obj is None:
+            return super()._save(request, access, form, obj)
+        data, m2m = split_form_data(form)
+        try:
+            return self.perform_update(access=access, obj=obj, data=data, m2m=m2m, actor=request.user)
+        except planning.StaleWriteError as error:
+            newer = []
+            for name in form.changed_data:
+                if name == "version" or name not in form.fields:
+                    continue
+                value = getattr(error.current, name, None)
+                field = error.current._meta.get_field(name)
+                if field.choices and value not in (None, ""):
+                    value = getattr(error.current, f"get_{name}_display")()
+                newer.append(f"{form.fields[name].label or name}: “{value if value not in (None, '') else '—'}”")
+            form.add_error(
+                None,
+                f"{error.message} Saved meanwhile — {'; '.join(newer) or 'other fields'}. "
+                "Save again to replace them with your values, or cancel to keep theirs.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        except ValidationError as error:
+            add_validation_error(form, error)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        return None
 
     def perform_delete(self, *, access, obj, actor):
         services.item_delete(item=obj)
@@ -81,11 +120,16 @@ class ItemCrud(Crud):
         return {"criterion_form": CriterionForm(), **story_context(access, obj)}
 
     def context(self, access, **extra):
+        can_rank = access.can(Capability.RANK_ITEMS)
         if "rows" in extra:  # the list page: bulk actions and the columns of a row
             extra["bulk_form"] = BulkForm(product=access.product)
+            ordering = parse_qs(extra.get("query", "")).get("ordering", ["rank"])[0]
+            if ordering not in ("rank", ""):
+                # Sorted by a score, the rows are not in rank order: dragging them would mislead.
+                can_rank, extra["sorted_by"] = False, ordering.lstrip("-").replace("_", " ")
         return super().context(
             access,
-            can_rank=access.can(Capability.RANK_ITEMS),
+            can_rank=can_rank,
             can_decide=access.can(Capability.MANAGE_SPRINTS),
             **extra,
         )

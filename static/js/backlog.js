@@ -38,10 +38,30 @@
     });
   }
 
+  // Home / End send a row to the top or the bottom of the whole backlog (beyond this page).
+  async function moveToEnd(row, position) {
+    try {
+      await window.PMHub.postJSON(row.dataset.moveUrl, { position });
+      if (position === "top") body.prepend(row);
+      else body.append(row);
+      row.querySelector("[data-move-handle]").focus();
+      window.PMHub.announce(`${row.dataset.itemKey} moved to the ${position} of the backlog.`);
+      window.PMHub.toast(`${row.dataset.itemKey} moved to the ${position}.`);
+    } catch (error) {
+      window.PMHub.toast(`Not moved: ${error.message}`, "error");
+    }
+  }
+
   // Keyboard: focus a row's handle and press Arrow Up / Arrow Down to move it one place.
   document.addEventListener("keydown", (event) => {
     const handle = event.target.closest("[data-move-handle]");
-    if (!handle || !body || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+    if (!handle || !body) return;
+    if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      moveToEnd(handle.closest("tr"), event.key === "Home" ? "top" : "bottom");
+      return;
+    }
+    if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
     event.preventDefault();
     const row = handle.closest("tr");
     const sibling = event.key === "ArrowUp" ? row.previousElementSibling : row.nextElementSibling;

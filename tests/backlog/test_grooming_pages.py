@@ -303,3 +303,30 @@ def test_backlog_and_sprint_pages_keep_their_query_count_as_items_grow(world, dj
             assert client.get(url).status_code == 200
     assert client.get(urls["backlog"]).content.decode().count('class="item-row') == 47
     assert max(counts.values()) <= 20, counts
+
+
+def test_the_full_edit_form_refuses_a_stale_save_and_lists_the_newer_values(world):
+    item = f.BacklogItemFactory(product=world.product, title="Pay by link", kind="story", status="new")
+    client = world.client("contributor")
+    url = _url("item_edit", world, pk=item.pk)
+    assert 'name="version" value="1"' in client.get(url).content.decode()
+    data = {"kind": "story", "title": "Pay by card", "status": "new", "version": 1}
+    # Someone else saves first.
+    client.post(url, {**data, "title": "Pay by QR", "version": 1})
+    refused = client.post(url, data)
+    item.refresh_from_db()
+    page = refused.content.decode()
+    assert refused.status_code == 200 and item.title == "Pay by QR"
+    assert "Saved meanwhile" in page and "Pay by QR" in page
+    assert 'name="version" value="2"' in page  # saving again is now a deliberate choice
+    again = client.post(url, {**data, "version": 2})
+    item.refresh_from_db()
+    assert again.status_code == 302 and item.title == "Pay by card"
+
+
+def test_dragging_is_off_while_the_backlog_is_sorted_by_a_score(world):
+    f.BacklogItemFactory(product=world.product)
+    client = world.client("product_owner")
+    assert "data-move-handle" in client.get(_url("item_list", world)).content.decode()
+    sorted_page = client.get(_url("item_list", world) + "?ordering=-rice_score").content.decode()
+    assert "data-move-handle" not in sorted_page and "clear the sort to reorder" in sorted_page

@@ -55,6 +55,14 @@ def test_sign_in_then_reorder_the_backlog_by_drag_and_by_keyboard(world, browser
     page.reload()
     assert _keys(page) == expected == _db_keys(world.product)
 
+    # End sends the first row to the bottom of the whole backlog.
+    with page.expect_response(lambda r: "/move/" in r.url and r.status == 200):
+        page.locator(f"tr[data-item-key='{expected[0]}'] [data-move-handle]").press("End")
+    expected = [*expected[1:], expected[0]]
+    assert _keys(page) == expected
+    page.reload()
+    assert _keys(page) == expected == _db_keys(world.product)
+
 
 def test_inline_edit_saves_without_reload_and_refuses_a_stale_write(world, signed_in):
     item = f.BacklogItemFactory(product=world.product, title="Pay by link", story_points=3)
