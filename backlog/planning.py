@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from pmhub.events import publish
 from pmhub.exceptions import ApplicationError
-from pmhub.services import instance_update
 from roadmap.models import Release
 
 from .models import AcceptanceCriterion, BacklogItem, ItemStatus, Sprint, SprintStatus
@@ -93,7 +93,18 @@ def item_bulk_update(*, product, item_ids: list[int], data: dict, actor, may_dec
         BacklogItem.objects.filter(pk__in=ids, done_at__isnull=True).update(done_at=timezone.now())
     elif status is not None:
         updates["done_at"] = None
-    return BacklogItem.objects.filter(pk__in=ids).update(**updates)
+    count = BacklogItem.objects.filter(pk__in=ids).update(**updates)
+    changed = sorted(data)
+    for item_id, number, title, status, version in BacklogItem.objects.filter(pk__in=ids).values_list(
+        "pk", "number", "title", "status", "version"
+    ):
+        payload = {"id": item_id, "product": product.pk, "number": number, "title": title, "status": status}
+        publish(
+            event="item.updated",
+            workspace_id=product.workspace_id,
+            data={**payload, "version": version, "changed": changed},
+        )
+    return count
 
 
 @transaction.atomic
@@ -106,7 +117,7 @@ def sprint_plan_item(
             raise ValidationError({"sprint": "The sprint belongs to another product."})
         if sprint.status == SprintStatus.CLOSED:
             raise ValidationError({"sprint": "This sprint is closed; plan work into an open one."})
-    item = instance_update(instance=item, data={"sprint": sprint})[0]
+    item = item_update(item=item, data={"sprint": sprint}, actor=actor)
     if before is not None or after is not None:
         item = item_move(item=item, actor=actor, before=before, after=after)
     return item

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from pmhub.events import publish
 from pmhub.exceptions import ApplicationError
 from pmhub.services import instance_create, instance_update
 from products.models import Product
@@ -26,6 +27,20 @@ KEEP = object()  # "leave this field as it is" for optional arguments that may l
 def _lock_product(product_id: int) -> Product:
     """Serialise writes to one product's roadmap order behind a row lock on the product."""
     return Product.objects.select_for_update().get(pk=product_id)
+
+
+def _announce(event: str, initiative: Initiative, *, workspace_id: int, **extra) -> None:
+    """Same payload as the API's initiative events, so a webhook sees one shape whatever page made the change."""
+    data = {
+        "id": initiative.pk,
+        "product": initiative.product_id,
+        "title": initiative.title,
+        "horizon": initiative.horizon,
+        "status": initiative.status,
+        "version": initiative.version,
+        **extra,
+    }
+    publish(event=event, workspace_id=workspace_id, data=data)
 
 
 def _column(product_id: int, horizon: str):
@@ -52,10 +67,12 @@ def initiative_ranks_rebalance(*, product_id: int, horizon: str) -> None:
 @transaction.atomic
 def initiative_create(*, instance: Initiative, actor, m2m: dict | None = None) -> Initiative:
     """Insert an initiative at the bottom of its now/next/later column."""
-    _lock_product(instance.product_id)
+    product = _lock_product(instance.product_id)
     last = _column(instance.product_id, instance.horizon).aggregate(r=Max("rank"))["r"]
     instance.rank = (last or 0) + RANK_GAP
-    return instance_create(instance=instance, actor=actor, m2m=m2m)
+    initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
+    _announce("initiative.created", initiative, workspace_id=product.workspace_id)
+    return initiative
 
 
 def _neighbours(initiative: Initiative, horizon: str, *, before, after, position):
@@ -120,7 +137,7 @@ def initiative_move(
         raise ValidationError(
             {"before" if before is not None else "after": "An initiative cannot move next to itself."}
         )
-    _lock_product(initiative.product_id)
+    product = _lock_product(initiative.product_id)
     low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
     rank = _between(low, high)
     if rank is None:
@@ -135,6 +152,7 @@ def initiative_move(
     initiative.horizon, initiative.rank = horizon, rank
     if changed_horizon:
         initiative.version = version + 1
+    _announce("initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank)
     return initiative
 
 
@@ -165,7 +183,13 @@ def initiative_reschedule(
         if theme is not None and theme.product_id != current.product_id:
             raise ValidationError({"theme": "The theme belongs to another product."})
         data["theme"] = theme
-    return instance_update(instance=current, data=data)[0]
+    before = {f: getattr(current, f) for f in data}
+    current, changed = instance_update(instance=current, data=data)
+    if changed:
+        fields = sorted(f for f in data if before[f] != getattr(current, f))
+        workspace_id = Product.objects.filter(pk=current.product_id).values_list("workspace_id", flat=True).get()
+        _announce("initiative.updated", current, workspace_id=workspace_id, changed=fields)
+    return current
 
 
 # ---- shared links -------------------------------------------------------------------------------

@@ -228,3 +228,26 @@ def test_another_workspaces_share_link_cannot_be_revoked(world):
     assert client.post(_url("share_link_create", world, other=True), {"label": "x"}).status_code == 404
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
+
+
+def test_moves_and_reschedules_announce_events_after_commit(world, django_capture_on_commit_callbacks):
+    from pmhub import events
+
+    heard = []
+
+    def listener(**kwargs):
+        heard.append(kwargs)
+
+    a = f.InitiativeFactory(product=world.product, title="A", horizon="now")
+    b = f.InitiativeFactory(product=world.product, title="B", horizon="now")
+    events.subscribe(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            planning.initiative_move(initiative=b, actor=None, horizon="next", position="top")
+            planning.initiative_reschedule(initiative=a, actor=None, start_date=date(2027, 1, 4), end_date=None)
+            assert heard == []  # nothing is announced before the commit
+    finally:
+        events._subscribers.remove(listener)
+    assert [(h["event"], h["data"]["id"]) for h in heard] == [("initiative.moved", b.pk), ("initiative.updated", a.pk)]
+    assert heard[0]["workspace_id"] == world.workspace.pk and heard[0]["data"]["horizon"] == "next"
+    assert heard[1]["data"]["changed"] == ["start_date"]
