@@ -94,7 +94,7 @@ class InitiativeCrud(Crud):
         progress = item_progress_for_initiatives(initiative_ids=[obj.pk]).get(obj.pk)
         items = item_list(product=access.product).filter(initiative=obj).order_by("rank")
         late_dependencies = [
-            d for d in obj.depends_on.all() if d.end_date and obj.start_date and obj.start_date < d.end_date
+            d for d in obj.depends_on.all() if d.end_date and obj.start_date and obj.start_date <= d.end_date
         ]
         return {"progress": progress, "items": items, "late_dependencies": late_dependencies}
 

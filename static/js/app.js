@@ -96,7 +96,8 @@
 // The product navigation marks the section the page belongs to.
 (() => {
   const links = Array.from(document.querySelectorAll(".subnav a"));
-  const path = window.location.pathname;
+  // Initiative pages belong to the roadmap section.
+  const path = window.location.pathname.replace(/\/initiatives\/.*$/, "/roadmap/");
   let best = null;
   links.forEach((link) => {
     const href = new URL(link.href, window.location.origin).pathname;
