@@ -58,3 +58,16 @@ def item_progress_for_initiatives(*, initiative_ids) -> dict[int, dict]:
         }
         for row in rows
     }
+
+
+def planned_effort_by_initiative(*, product_ids) -> dict[int | None, int]:
+    """Story points of the open and finished (not rejected) items of some products, per initiative
+    (None for items tied to no initiative). An item without points counts as one point."""
+    rows = (
+        BacklogItem.objects.filter(product_id__in=product_ids)
+        .exclude(status=ItemStatus.REJECTED)
+        .order_by()
+        .values("initiative_id")
+        .annotate(points=Sum(Coalesce("story_points", 1)))
+    )
+    return {row["initiative_id"]: row["points"] for row in rows}

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from pmhub.admin import WorkspaceScopedAdmin
 
-from .models import KPI, KeyResult, Measurement, Objective
+from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Measurement, Objective
 
 
 @admin.register(Objective)
@@ -39,3 +39,17 @@ class MeasurementAdmin(WorkspaceScopedAdmin):
             Q(kpi__product__workspace__memberships__user=request.user)
             | Q(key_result__objective__workspace__memberships__user=request.user)
         ).distinct()
+
+
+@admin.register(HealthPolicy)
+class HealthPolicyAdmin(WorkspaceScopedAdmin):
+    list_display = ("workspace", "at_risk_gap", "off_track_gap", "at_risk_confidence", "off_track_confidence")
+
+    def save_model(self, request, obj, form, change):
+        from .services import health_policy_save
+
+        health_policy_save(
+            workspace=obj.workspace,
+            data={name: getattr(obj, name) for name in HEALTH_POLICY_FIELDS},
+            actor=request.user,
+        )

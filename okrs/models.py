@@ -18,6 +18,20 @@ class Direction(models.TextChoices):
     DECREASE = "decrease", "Decrease"
 
 
+class KeyResultDirection(models.TextChoices):
+    """A key result moves up, moves down, or must stay within a range (start = lower bound, target = upper)."""
+
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+    RANGE = "range", "Stay within a range"
+
+
+class Health(models.TextChoices):
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+
+
 class Objective(BaseModel):
     workspace = models.ForeignKey("products.Workspace", on_delete=models.CASCADE, related_name="objectives")
     product = models.ForeignKey(
@@ -42,6 +56,19 @@ class Objective(BaseModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="objectives"
     )
+    weight = models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text="How much this objective counts in the progress of the objective it supports.",
+    )
+    # Figures written by the rollup (okrs.rollup); never edited by hand.
+    progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
+    expected_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
+    confidence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True, editable=False)
+    rolled_up_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["period", "title"]
@@ -94,7 +121,12 @@ class KeyResult(BaseModel):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
     title = models.CharField(max_length=200)
     unit = models.CharField(max_length=30, blank=True)
-    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.INCREASE)
+    direction = models.CharField(
+        max_length=10,
+        choices=KeyResultDirection.choices,
+        default=KeyResultDirection.INCREASE,
+        help_text="To stay within a range, the start value is its lower bound and the target its upper bound.",
+    )
     start_value = models.DecimalField(max_digits=16, decimal_places=4)
     target_value = models.DecimalField(max_digits=16, decimal_places=4)
     current_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
@@ -109,6 +141,15 @@ class KeyResult(BaseModel):
         related_name="key_results",
         help_text="When set, the current value follows the KPI's latest measurement.",
     )
+    # Figures written by the rollup (okrs.rollup); never edited by hand.
+    rollup_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, help_text="Confidence of the latest check-in."
+    )
+    last_check_in_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_check_in_note = models.TextField(blank=True, editable=False)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True, editable=False)
+    rolled_up_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["objective", "id"]
@@ -125,6 +166,8 @@ class KeyResult(BaseModel):
                 errors["target_value"] = "To increase, the target must be above the start value."
             elif self.direction == Direction.DECREASE and self.target_value > self.start_value:
                 errors["target_value"] = "To decrease, the target must be below the start value."
+            elif self.direction == KeyResultDirection.RANGE and self.target_value < self.start_value:
+                errors["target_value"] = "For a range, the target (upper bound) must be above the start (lower bound)."
         if self.kpi_id and self.objective_id and self.kpi.product.workspace_id != self.objective.workspace_id:
             errors["kpi"] = "The KPI belongs to another workspace."
         if errors:
@@ -132,9 +175,13 @@ class KeyResult(BaseModel):
 
     @property
     def progress(self) -> Decimal | None:
-        """(current − start) ÷ (target − start), clamped to 0–1; None before any value is known."""
+        """(current − start) ÷ (target − start), clamped to 0–1; None before any value is known.
+
+        A range key result is fully met while its value is within the bounds, and not at all outside."""
         if self.current_value is None or self.target_value == self.start_value:
             return None
+        if self.direction == KeyResultDirection.RANGE:
+            return Decimal(1) if self.start_value <= self.current_value <= self.target_value else Decimal(0)
         ratio = (self.current_value - self.start_value) / (self.target_value - self.start_value)
         return max(Decimal(0), min(Decimal(1), ratio))
 
@@ -176,3 +223,92 @@ class Measurement(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.value} at {self.measured_at:%Y-%m-%d}"
+
+
+HEALTH_POLICY_FIELDS = ("at_risk_gap", "off_track_gap", "at_risk_confidence", "off_track_confidence")
+
+
+class HealthPolicy(BaseModel):
+    """A workspace's thresholds for on track / at risk / off track.
+
+    Stored per workspace (not in settings) because what counts as "at risk" is a management
+    choice that differs between organisations sharing one PMHub, and an admin can change it
+    without a deploy. A workspace without a row uses the defaults below.
+    """
+
+    workspace = models.OneToOneField("products.Workspace", on_delete=models.CASCADE, related_name="health_policy")
+    at_risk_gap = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.100"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Progress behind the expected share of the period (0.1 = 10 points) that makes it at risk.",
+    )
+    off_track_gap = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.250"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="Progress behind the expected share of the period that makes it off track.",
+    )
+    at_risk_confidence = models.PositiveSmallIntegerField(
+        default=70, validators=[MaxValueValidator(100)], help_text="A latest confidence below this is at risk."
+    )
+    off_track_confidence = models.PositiveSmallIntegerField(
+        default=40, validators=[MaxValueValidator(100)], help_text="A latest confidence below this is off track."
+    )
+
+    class Meta:
+        verbose_name_plural = "health policies"
+
+    def __str__(self) -> str:
+        return f"Health policy of {self.workspace}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.at_risk_gap is not None and self.off_track_gap is not None and self.off_track_gap < self.at_risk_gap:
+            errors["off_track_gap"] = "The off-track gap must be at least the at-risk gap."
+        if (
+            self.at_risk_confidence is not None
+            and self.off_track_confidence is not None
+            and self.off_track_confidence > self.at_risk_confidence
+        ):
+            errors["off_track_confidence"] = "The off-track confidence must be at most the at-risk confidence."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ObjectiveSnapshot(models.Model):
+    """An objective's progress and health on one day (written by the nightly rollup)."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    progress = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    expected_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    confidence = models.PositiveSmallIntegerField(null=True)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True)
+
+    class Meta:
+        ordering = ["objective", "day"]
+        constraints = [models.UniqueConstraint(fields=["objective", "day"], name="objective_snapshot_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"Objective {self.objective_id} on {self.day}"
+
+
+class KeyResultSnapshot(models.Model):
+    """A key result's value, progress and health on one day (written by the nightly rollup)."""
+
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="snapshots")
+    day = models.DateField()
+    current_value = models.DecimalField(max_digits=16, decimal_places=4, null=True)
+    progress = models.DecimalField(max_digits=7, decimal_places=6, null=True)
+    confidence = models.PositiveSmallIntegerField(null=True)
+    health = models.CharField(max_length=10, choices=Health.choices, blank=True)
+
+    class Meta:
+        ordering = ["key_result", "day"]
+        constraints = [models.UniqueConstraint(fields=["key_result", "day"], name="key_result_snapshot_one_a_day")]
+
+    def __str__(self) -> str:
+        return f"Key result {self.key_result_id} on {self.day}"

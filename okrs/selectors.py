@@ -46,3 +46,83 @@ def measurement_for_workspace(*, workspace, pk: int) -> Measurement:
         Q(kpi__product__workspace=workspace) | Q(key_result__objective__workspace=workspace),
         pk=pk,
     )
+
+
+# ---- dashboard reads ----------------------------------------------------------------------------
+
+
+def objectives_for_dashboard(*, workspace, period: str, product=None) -> QuerySet[Objective]:
+    """A period's objectives (of one product, or the whole workspace) with their key results."""
+    qs = Objective.objects.filter(workspace=workspace, period=period)
+    if product is not None:
+        qs = qs.filter(product=product)
+    return (
+        qs.select_related("product", "owner", "parent")
+        .prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.select_related("kpi").order_by("id")))
+        .order_by("product__name", "title", "id")
+    )
+
+
+def periods_of_workspace(*, workspace) -> list[str]:
+    return list(
+        Objective.objects.filter(workspace=workspace).order_by("-period").values_list("period", flat=True).distinct()
+    )
+
+
+def kpis_for_dashboard(*, workspace, product=None) -> QuerySet[KPI]:
+    """KPIs with their latest measurement (value and time) as annotations."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-measured_at", "-id")
+    qs = KPI.objects.filter(product__workspace=workspace)
+    if product is not None:
+        qs = qs.filter(product=product)
+    return (
+        qs.select_related("product")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_at=Subquery(latest.values("measured_at")[:1]),
+        )
+        .order_by("product__name", "name")
+    )
+
+
+def kpi_series(*, kpi_ids, start, end) -> dict[int, list[tuple]]:
+    """Measurements of some KPIs between two times, oldest first: {kpi_id: [(measured_at, value), …]}."""
+    series: dict[int, list[tuple]] = {kpi_id: [] for kpi_id in kpi_ids}
+    rows = (
+        Measurement.objects.filter(kpi_id__in=kpi_ids, measured_at__gte=start, measured_at__lt=end)
+        .order_by("kpi_id", "measured_at", "id")
+        .values_list("kpi_id", "measured_at", "value")
+    )
+    for kpi_id, measured_at, value in rows:
+        series[kpi_id].append((measured_at, value))
+    return series
+
+
+def progress_history(*, objective_ids, start, end) -> list[dict]:
+    """Per snapshot day: the mean progress and expected progress of some objectives, and how many were at risk."""
+    from django.db.models import Avg, Q
+
+    from .models import Health, ObjectiveSnapshot
+
+    return list(
+        ObjectiveSnapshot.objects.filter(objective_id__in=objective_ids, day__gte=start, day__lt=end)
+        .order_by("day")
+        .values("day")
+        .annotate(
+            progress=Avg("progress"),
+            expected=Avg("expected_progress"),
+            at_risk=Count("id", filter=Q(health=Health.AT_RISK)),
+            off_track=Count("id", filter=Q(health=Health.OFF_TRACK)),
+        )
+    )
+
+
+def last_recompute_job(*, workspace):
+    """The latest on-demand recompute of a workspace's OKRs (a tracked job), or None."""
+    from jobs.models import Job
+
+    from .services import RECOMPUTE_JOB_KIND
+
+    return Job.objects.filter(workspace=workspace, kind=RECOMPUTE_JOB_KIND).order_by("-created_at").first()

@@ -15,6 +15,8 @@ urlpatterns = [
     path(
         "products/<int:product_id>/kpis/<int:pk>/measurements/", views.kpi_measurement_add, name="kpi_measurement_add"
     ),
+    path("workspaces/<int:workspace_id>/okr-health/", views.health_policy_edit, name="health_policy_edit"),
+    path("products/<int:product_id>/kpis/import/", views.kpi_measurement_import, name="kpi_measurement_import"),
     path(
         "workspaces/<int:workspace_id>/measurements/<int:pk>/delete/",
         views.measurement_delete,

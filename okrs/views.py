@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pmhub.crud import Column, Crud
@@ -11,8 +11,16 @@ from products.selectors import product_access, workspace_access
 
 from . import selectors, services
 from .filters import KeyResultFilter, ObjectiveFilter
-from .forms import CheckInForm, KeyResultForm, KPIForm, MeasurementForm, ObjectiveForm
-from .models import KPI, KeyResult, Objective
+from .forms import (
+    CheckInForm,
+    HealthPolicyForm,
+    KeyResultForm,
+    KPIForm,
+    MeasurementForm,
+    MeasurementImportForm,
+    ObjectiveForm,
+)
+from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Objective
 
 
 def _progress(obj) -> str:
@@ -41,6 +49,15 @@ class ObjectiveCrud(Crud):
     def get_object(self, access, pk):
         return get_object_or_404(selectors.objective_detail_queryset(workspace=access.workspace), pk=pk)
 
+    def detail_extra(self, request, access, obj):
+        return {"snapshots": obj.snapshots.order_by("-day")[:30]}
+
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return services.objective_save(objective=instance, data=None, m2m=m2m, actor=actor)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return services.objective_save(objective=obj, data=data, m2m=m2m, actor=actor)
+
 
 class KeyResultCrud(Crud):
     model, form_class, namespace, name, url_segment = (KeyResult, KeyResultForm, "okrs", "key_result", "key-results")
@@ -67,6 +84,9 @@ class KeyResultCrud(Crud):
     def perform_create(self, *, access, instance, data, m2m, actor):
         return services.key_result_create(instance=instance, actor=actor)
 
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return services.key_result_update(key_result=obj, data=data, actor=actor)
+
     def success_url(self, access, obj):
         return self.url("detail", access, obj)
 
@@ -87,6 +107,7 @@ class KPICrud(Crud):
         Column("Measurements", "measurement_count", css="num"),
     ]
     detail_template = "okrs/kpi_detail.html"
+    list_template = "okrs/kpi_list.html"
     empty_hint = "KPIs are the product's health metrics: activation, retention, churn, NPS, revenue."
 
     def get_queryset(self, access):
@@ -149,3 +170,66 @@ def measurement_delete(request, workspace_id: int, pk: int):
     if kpi is not None:
         return redirect("okrs:kpi_detail", product_id=kpi.product_id, pk=kpi.pk)
     return redirect(key_result_crud.url("detail", access, key_result))
+
+
+@login_required
+def kpi_measurement_import(request, product_id: int):
+    access = product_access(user=request.user, product_id=product_id)
+    access.require(Capability.EDIT_STRATEGY)
+    form = MeasurementImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.measurements_import(
+                product=access.product, rows=form.cleaned_data["file"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{count} measurements imported.")
+            return redirect("okrs:kpi_list", product_id=access.product.pk)
+    return render(
+        request,
+        "okrs/measurement_import.html",
+        {
+            "form": form,
+            "access": access,
+            "perms": access.perms,
+            "product": access.product,
+            "workspace": access.workspace,
+            "kpis": selectors.kpi_list(product=access.product),
+        },
+    )
+
+
+@login_required
+def health_policy_edit(request, workspace_id: int):
+    """Every member sees the thresholds behind the health colours; strategy roles change them."""
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    policy = HealthPolicy.objects.filter(workspace=access.workspace).first() or HealthPolicy(workspace=access.workspace)
+    form = HealthPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST":
+        access.require(Capability.EDIT_STRATEGY)
+        if form.is_valid():
+            try:
+                services.health_policy_save(
+                    workspace=access.workspace,
+                    data={name: form.cleaned_data[name] for name in HEALTH_POLICY_FIELDS},
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                add_validation_error(form, error)
+            else:
+                messages.success(request, "Health thresholds saved; the figures are being recomputed.")
+                return redirect("okrs:health_policy_edit", workspace_id=workspace_id)
+    return render(
+        request,
+        "okrs/health_policy_form.html",
+        {
+            "form": form,
+            "access": access,
+            "perms": access.perms,
+            "workspace": access.workspace,
+            "is_workspace_page": True,
+            "can_edit": access.can(Capability.EDIT_STRATEGY),
+        },
+    )

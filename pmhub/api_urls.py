@@ -1,3 +1,7 @@
 """Routes of /api/v1/: one include per app (each app keeps its endpoints in api_urls.py)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns: list = [
+    path("", include("dashboards.api_urls")),
+]

@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "okrs",
     "roadmap",
     "backlog",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -153,7 +155,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Recompute every OKR figure and store the day's snapshot (trends need one point a day).
+    "okrs-nightly-rollup": {"task": "okrs.tasks.okr_nightly_rollup", "schedule": crontab(hour=2, minute=15)},
+}
 
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env("WEBHOOK_ALLOW_PRIVATE_TARGETS")
 

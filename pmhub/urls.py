@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("okrs.urls")),
     path("", include("roadmap.urls")),
     path("", include("backlog.urls")),
+    path("", include("dashboards.urls")),
 ]
 
 handler403 = "pmhub.views.permission_denied"

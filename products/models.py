@@ -99,7 +99,11 @@ class Product(BaseModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "key"], name="product_unique_key_per_workspace"),
+            models.UniqueConstraint(
+                fields=["workspace", "key"],
+                name="product_unique_key_per_workspace",
+                violation_error_message="Another product in this workspace already uses this key.",
+            ),
             models.UniqueConstraint(
                 "workspace",
                 Lower("name"),

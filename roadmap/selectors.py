@@ -26,3 +26,14 @@ def initiative_list(*, product) -> QuerySet[Initiative]:
 
 def outcome_unlinked_initiatives(*, product) -> QuerySet[Initiative]:
     return initiative_list(product=product).filter(~Q(status="dropped"), has_outcome=False)
+
+
+def initiative_list_for_products(*, product_ids) -> QuerySet[Initiative]:
+    """`initiative_list` over several products at once (dashboards of a whole workspace)."""
+    kr_link = Initiative.key_results.through.objects.filter(initiative_id=OuterRef("pk"))
+    kpi_link = Initiative.kpis.through.objects.filter(initiative_id=OuterRef("pk"))
+    return (
+        Initiative.objects.filter(product_id__in=product_ids)
+        .select_related("product", "theme", "release")
+        .annotate(has_outcome=Exists(kr_link) | Exists(kpi_link))
+    )

@@ -304,7 +304,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="product",
-            constraint=models.UniqueConstraint(fields=("workspace", "key"), name="product_unique_key_per_workspace"),
+            constraint=models.UniqueConstraint(
+                fields=("workspace", "key"),
+                name="product_unique_key_per_workspace",
+                violation_error_message="Another product in this workspace already uses this key.",
+            ),
         ),
         migrations.AddConstraint(
             model_name="product",

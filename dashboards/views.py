@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from okrs.selectors import last_recompute_job
+from okrs.services import okr_recompute_start
+from products.models import Capability
+from products.selectors import Access, product_access, workspace_access
+
+from .exports import dashboard_csv
+from .forms import PeriodForm
+from .selectors import dashboard_figures, default_period, period_options
+
+
+def _period(request) -> tuple[str, PeriodForm]:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid() and form.cleaned_data["period"]:
+        return form.cleaned_data["period"], form
+    return default_period(), form
+
+
+def _render(request, access: Access, *, csv: bool):
+    period, form = _period(request)
+    figures = dashboard_figures(access=access, period=period)
+    if csv:
+        scope = access.product.key if access.product else access.workspace.slug
+        response = HttpResponse(dashboard_csv(figures), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{slugify(scope)}-{period}.csv"'
+        return response
+    last_job = last_recompute_job(workspace=access.workspace) if access.product is None else None
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "access": access,
+            "perms": access.perms,
+            "workspace": access.workspace,
+            "product": access.product,
+            "is_workspace_page": access.product is None,
+            "figures": figures,
+            "period": period,
+            "period_form": form,
+            "periods": period_options(access=access, selected=period),
+            "last_job": last_job,
+        },
+    )
+
+
+@login_required
+def workspace_dashboard(request, workspace_id: int):
+    return _render(request, workspace_access(user=request.user, workspace_id=workspace_id), csv=False)
+
+
+@login_required
+def workspace_dashboard_csv(request, workspace_id: int):
+    return _render(request, workspace_access(user=request.user, workspace_id=workspace_id), csv=True)
+
+
+@login_required
+def product_dashboard(request, product_id: int):
+    return _render(request, product_access(user=request.user, product_id=product_id), csv=False)
+
+
+@login_required
+def product_dashboard_csv(request, product_id: int):
+    return _render(request, product_access(user=request.user, product_id=product_id), csv=True)
+
+
+@login_required
+@require_POST
+def workspace_recompute(request, workspace_id: int):
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    access.require(Capability.EDIT_STRATEGY)
+    okr_recompute_start(workspace=access.workspace, actor=request.user)
+    messages.success(request, "Recompute queued: the figures refresh when the job is done.")
+    return redirect("dashboards:workspace_dashboard", workspace_id=workspace_id)

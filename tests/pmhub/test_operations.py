@@ -1,0 +1,138 @@
+"""What an operator relies on: health checks, compose file, safe production settings, the demo data."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from django.core.management import call_command
+from django.urls import reverse
+
+from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from okrs.models import KPI, KeyResult, Measurement, Objective
+from products.models import Membership, Product, Vision, Workspace
+from roadmap.models import Initiative, Theme
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_healthz_reports_the_database_and_the_broker(db, client, settings):
+    response = client.get(reverse("healthz"))
+    body = response.json()
+    assert response.status_code == 200
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert "broker" in body
+
+
+def test_healthz_says_when_the_broker_is_down(db, client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["broker"].startswith("error")
+
+
+def test_compose_defines_the_five_services_with_the_shared_environment():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert "gunicorn pmhub.wsgi" in services["web"]["command"]
+    assert "celery -A pmhub worker" in services["worker"]["command"]
+    assert "celery -A pmhub beat" in services["beat"]["command"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert env["DATABASE_URL"].startswith("postgres://") and env["CELERY_BROKER_URL"].startswith("redis://")
+    assert "/healthz" in str(services["web"]["healthcheck"]["test"])
+
+
+def _settings_check(env: dict) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_the_development_secret_key():
+    result = _settings_check({"DEBUG": "false"})
+    assert result.returncode != 0
+    assert "SECRET_KEY is the development key" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = _settings_check({"DEBUG": "false", "SECRET_KEY": "x" * 60})
+    assert result.returncode == 0, result.stderr
+
+
+def test_no_debug_page_in_production_mode(db, client, settings):
+    settings.DEBUG = False
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Traceback" not in response.content and b"URLconf" not in response.content
+
+
+def test_seed_demo_builds_a_realistic_workspace_and_is_idempotent(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    counts = {
+        model.__name__: model.objects.count()
+        for model in (
+            Workspace,
+            Membership,
+            Product,
+            Vision,
+            Theme,
+            Initiative,
+            BacklogItem,
+            AcceptanceCriterion,
+            Sprint,
+            Objective,
+            KeyResult,
+            KPI,
+            Measurement,
+        )
+    }
+    assert counts["Workspace"] == 1 and counts["Membership"] == 6
+    assert counts["Product"] == 2 and counts["Vision"] == 2
+    assert counts["Theme"] >= 4 and counts["Initiative"] == 12
+    assert 140 <= counts["BacklogItem"] <= 160
+    assert counts["Sprint"] >= 3 and counts["AcceptanceCriterion"] > 100
+    assert counts["KPI"] >= 2 and counts["Measurement"] >= 52 * counts["KPI"]
+    assert BacklogItem.objects.filter(kind="epic").exists() and BacklogItem.objects.filter(kind="bug").exists()
+    assert BacklogItem.objects.exclude(rice_score=None).count() > 100  # scored by the task
+    call_command("seed_demo", stdout=io.StringIO())
+    again = {
+        model.__name__: model.objects.count()
+        for model in (
+            Workspace,
+            Membership,
+            Product,
+            Vision,
+            Theme,
+            Initiative,
+            BacklogItem,
+            AcceptanceCriterion,
+            Sprint,
+            Objective,
+            KeyResult,
+            KPI,
+            Measurement,
+        )
+    }
+    assert again == counts
+
+
+def test_every_demo_user_signs_in_with_the_printed_password(db, client, capsys):
+    from products.management.commands.seed_demo import DEMO_PASSWORD
+
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    assert f"Password for every demo user: {DEMO_PASSWORD}" in printed
+    for username in ["admin", "pm", "po", "dev", "exec", "viewer"]:
+        assert username in printed
+        assert client.login(username=username, password=DEMO_PASSWORD), username

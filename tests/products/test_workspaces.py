@@ -1,0 +1,101 @@
+import pytest
+from django.urls import reverse
+
+from pmhub.exceptions import ApplicationError
+from products import services
+from products.models import Membership, Role, Workspace
+from tests import factories as f
+
+
+def test_any_signed_in_user_creates_a_workspace_and_becomes_its_admin(db, client):
+    user = f.UserFactory(username="newbie")
+    client.force_login(user)
+    response = client.post(reverse("products:workspace_create"), {"name": "Initech"})
+    workspace = Workspace.objects.get(name="Initech")
+    assert response.status_code == 302
+    assert Membership.objects.get(workspace=workspace, user=user).role == Role.ADMIN
+
+
+def test_home_lists_only_my_workspaces(world):
+    second = f.WorkspaceFactory(name="Second")
+    f.MembershipFactory(workspace=second, user=world.users["viewer"])
+    response = world.client("viewer").get(reverse("home"))
+    names = [w.name for w in response.context["workspaces"]]
+    assert names == ["Acme", "Second"]
+    assert "Globex" not in response.content.decode()
+
+
+def test_home_goes_straight_to_the_only_workspace(world):
+    response = world.client("viewer").get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("products:product_list", kwargs={"workspace_id": world.workspace.pk})
+
+
+def test_the_switcher_lists_only_products_of_my_workspaces(world):
+    page = (
+        world.client("viewer")
+        .get(reverse("products:product_list", kwargs={"workspace_id": world.workspace.pk}))
+        .content.decode()
+    )
+    assert "PAY · Payments" in page
+    assert "Rival" not in page
+
+
+def test_sign_in_and_out(world, client):
+    response = client.post(reverse("login"), {"username": "viewer_user", "password": f.PASSWORD})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302  # into the workspace
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).url.startswith(reverse("login"))
+
+
+def test_a_wrong_password_is_refused_with_a_message(world, client):
+    response = client.post(reverse("login"), {"username": "viewer_user", "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_the_last_admin_cannot_leave_or_be_demoted(world):
+    admin = Membership.objects.get(workspace=world.workspace, role=Role.ADMIN)
+    with pytest.raises(ApplicationError):
+        services.membership_change_role(membership=admin, role=Role.VIEWER)
+    with pytest.raises(ApplicationError):
+        services.membership_remove(membership=admin)
+    other = Membership.objects.get(workspace=world.workspace, role=Role.PRODUCT_OWNER)
+    services.membership_change_role(membership=other, role=Role.ADMIN)
+    services.membership_change_role(membership=admin, role=Role.VIEWER)
+    admin.refresh_from_db()
+    assert admin.role == Role.VIEWER
+
+
+def test_admins_change_roles_and_remove_members_in_the_page(world):
+    client = world.client("admin")
+    viewer = Membership.objects.get(workspace=world.workspace, role=Role.VIEWER)
+    url = reverse("products:member_role", kwargs={"workspace_id": world.workspace.pk, "pk": viewer.pk})
+    assert client.post(url, {"role": "contributor"}).status_code == 302
+    viewer.refresh_from_db()
+    assert viewer.role == Role.CONTRIBUTOR
+    assert world.client("product_manager").post(url, {"role": "admin"}).status_code == 403
+    viewer.refresh_from_db()
+    assert viewer.role == Role.CONTRIBUTOR
+    remove = reverse("products:member_remove", kwargs={"workspace_id": world.workspace.pk, "pk": viewer.pk})
+    assert client.post(remove).status_code == 302
+    assert not Membership.objects.filter(pk=viewer.pk).exists()
+
+
+def test_adding_an_unknown_user_is_a_field_error(world):
+    url = reverse("products:member_list", kwargs={"workspace_id": world.workspace.pk})
+    response = world.client("admin").post(url, {"username": "ghost", "role": "viewer"})
+    assert response.context["form"].errors["username"] == ["No user is called “ghost”."]
+
+
+def test_the_product_overview_shows_the_product_navigation_and_figures(world):
+    f.VisionFactory(product=world.product, statement="Paid in one click.")
+    f.BacklogItemFactory(product=world.product)
+    url = reverse("products:product_detail", kwargs={"workspace_id": world.workspace.pk, "pk": world.product.pk})
+    response = world.client("executive").get(url)
+    page = response.content.decode()
+    assert "Paid in one click." in page
+    assert reverse("backlog:item_list", kwargs={"product_id": world.product.pk}) in page
+    assert response.context["counts"]["items"] == 1
+    assert "Edit vision" not in page  # an executive reads, and edits nothing
