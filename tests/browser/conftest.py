@@ -30,8 +30,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
+    # One browser per module, not per session: a test module that runs its own Playwright
+    # (like the dashboard's) cannot start while another sync Playwright is alive in this thread.
     if not Path(CHROMIUM).exists():
         skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
