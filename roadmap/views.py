@@ -11,8 +11,9 @@ from pmhub.crud import Column, Crud
 from pmhub.exceptions import ApplicationError
 from products.models import Capability
 from products.selectors import product_access
+from roadmap import planning, timeline
 
-from . import planning, selectors, timeline
+from . import selectors
 from .filters import InitiativeFilter
 from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
 from .models import Initiative, Release, RoadmapShareLink, Theme
@@ -59,6 +60,7 @@ class InitiativeCrud(Crud):
         "initiatives",
     )
     filterset_class = InitiativeFilter
+    list_template = "roadmap/initiative_list.html"
     columns = [
         Column("Title", "title", link=True),
         Column("Theme", "theme"),
@@ -70,7 +72,6 @@ class InitiativeCrud(Crud):
         Column("Outcome", lambda i: "linked" if i.has_outcome else "none", css="outcome"),
     ]
     detail_template = "roadmap/initiative_detail.html"
-    list_template = "roadmap/initiative_list.html"
     empty_hint = "Initiatives are roadmap items. Tie each one to a key result or KPI it should move."
 
     def get_queryset(self, access):
