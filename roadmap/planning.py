@@ -64,15 +64,27 @@ def initiative_ranks_rebalance(*, product_id: int, horizon: str) -> None:
         )
 
 
-@transaction.atomic
-def initiative_create(*, instance: Initiative, actor, m2m: dict | None = None) -> Initiative:
-    """Insert an initiative at the bottom of its now/next/later column."""
-    product = _lock_product(instance.product_id)
-    last = _column(instance.product_id, instance.horizon).aggregate(r=Max("rank"))["r"]
-    instance.rank = (last or 0) + RANK_GAP
-    initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
-    _announce("initiative.created", initiative, workspace_id=product.workspace_id)
-    return initiative
+def initiative_ranks_assign_unranked(*, product_id: int, horizon: str) -> None:
+    """Give initiatives without a rank (0, the model default) ranks after the column's last, by age.
+
+    Initiatives made by a path that does not rank them show at the bottom of their column
+    (see `timeline.roadmap_board`); before a move they get real ranks, in one statement, so
+    anchors compare like they look. Caller holds the product lock.
+    """
+    table = Initiative._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS t SET rank = m.last_rank + s.n * %s
+            FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n
+                FROM {table} WHERE product_id = %s AND horizon = %s AND rank <= 0
+            ) AS s,
+            (SELECT COALESCE(MAX(rank), 0) AS last_rank FROM {table} WHERE product_id = %s AND horizon = %s) AS m
+            WHERE t.id = s.id
+            """,
+            [RANK_GAP, product_id, horizon, product_id, horizon],
+        )
 
 
 def _neighbours(initiative: Initiative, horizon: str, *, before, after, position):
@@ -98,10 +110,13 @@ def _neighbours(initiative: Initiative, horizon: str, *, before, after, position
 
 
 def _between(low: int | None, high: int | None) -> int | None:
+    """A rank between two neighbours; ranks stay positive, 0 means "not ranked yet"."""
     if low is None and high is None:
         return RANK_GAP
     if low is None:
-        return high - RANK_GAP
+        if high - RANK_GAP > 0:
+            return high - RANK_GAP
+        return high // 2 if high >= 2 else None
     if high is None:
         return low + RANK_GAP
     if high - low < 2:
@@ -138,6 +153,7 @@ def initiative_move(
             {"before" if before is not None else "after": "An initiative cannot move next to itself."}
         )
     product = _lock_product(initiative.product_id)
+    initiative_ranks_assign_unranked(product_id=initiative.product_id, horizon=horizon)
     low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
     rank = _between(low, high)
     if rank is None:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
 from .models import Horizon, Initiative, Release, RoadmapShareLink, Theme
@@ -24,7 +24,9 @@ def _progress(initiative_ids: list[int]) -> dict[int, dict]:
 def roadmap_initiatives(*, product) -> list[Initiative]:
     """Initiatives with theme, release, outcome flag, dependencies and progress (four queries)."""
     depends = Prefetch("depends_on", queryset=Initiative.objects.only("id", "title", "start_date", "end_date"))
-    initiatives = list(initiative_list(product=product).prefetch_related(depends).order_by("rank", "id"))
+    # Unranked initiatives (rank 0, made by a path that does not rank them) go to the bottom.
+    unranked_last = Case(When(rank__lte=0, then=Value(1)), default=Value(0), output_field=IntegerField())
+    initiatives = list(initiative_list(product=product).prefetch_related(depends).order_by(unranked_last, "rank", "id"))
     progress = _progress([i.pk for i in initiatives])
     for initiative in initiatives:
         initiative.progress = progress.get(initiative.pk)

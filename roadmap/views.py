@@ -79,9 +79,6 @@ class InitiativeCrud(Crud):
             Prefetch("key_results", queryset=self._key_results()), "kpis", "depends_on", "blocks"
         )
 
-    def perform_create(self, *, access, instance, data, m2m, actor):
-        return planning.initiative_create(instance=instance, actor=actor, m2m=m2m)
-
     @staticmethod
     def _key_results():
         from okrs.models import KeyResult

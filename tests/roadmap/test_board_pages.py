@@ -140,14 +140,39 @@ def test_equal_ranks_are_rebalanced_when_a_move_needs_room(world):
     assert len(set(ranks)) == 4
 
 
-def test_a_new_initiative_goes_to_the_bottom_of_its_column(world):
+def _board(client, world, horizon) -> list[str]:
+    columns = client.get(_url("board", world)).context["columns"]
+    return [i.title for col in columns if col["horizon"] == horizon for i in col["initiatives"]]
+
+
+def test_a_new_initiative_shows_at_the_bottom_of_its_column_and_moves_like_the_others(world):
     f.InitiativeFactory(product=world.product, title="Old", horizon="next")
-    response = world.client("product_manager").post(
-        reverse("roadmap:initiative_create", kwargs={"product_id": world.product.pk}),
-        {"title": "New", "horizon": "next", "status": "proposed"},
+    client = world.client("product_manager")
+    for title in ("New", "Newer"):
+        response = client.post(
+            reverse("roadmap:initiative_create", kwargs={"product_id": world.product.pk}),
+            {"title": title, "horizon": "next", "status": "proposed"},
+        )
+        assert response.status_code == 302
+    assert _board(client, world, "next") == ["Old", "New", "Newer"]
+    old = Initiative.objects.get(title="Old")
+    newer = Initiative.objects.get(title="Newer")
+    # Anchored on an initiative that had no rank yet, the move lands where the board showed it.
+    assert (
+        client.post(_url("initiative_move", world, pk=old.pk), {"horizon": "next", "after": newer.pk}).status_code
+        == 200
     )
-    assert response.status_code == 302
-    assert _titles(world.product, "next") == ["Old", "New"]
+    assert _board(client, world, "next") == ["New", "Newer", "Old"] == _titles(world.product, "next")
+
+
+def test_moves_to_the_top_keep_ranks_positive(world):
+    p = world.product
+    items = [f.InitiativeFactory(product=p, title=t, horizon="now") for t in "ABC"]
+    for _ in range(15):
+        for initiative in reversed(items):
+            planning.initiative_move(initiative=initiative, actor=None, position="top")
+    assert _titles(p, "now") == ["A", "B", "C"]
+    assert min(Initiative.objects.filter(product=p).values_list("rank", flat=True)) > 0
 
 
 def _queries(client, url) -> int:
