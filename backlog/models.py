@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -76,17 +76,20 @@ WSJF_FIELDS = ("business_value", "time_criticality", "risk_reduction", "job_size
 
 def rice_score(*, reach, impact, confidence, effort) -> Decimal | None:
     """RICE = reach × impact × confidence ÷ effort, with confidence a percentage; None if an input is missing."""
-    if reach is None or impact is None or confidence is None or not effort:
+    if reach is None or impact is None or confidence is None or effort is None or effort <= 0:
         return None
-    score = Decimal(reach) * Decimal(impact) * (Decimal(confidence) / 100) / Decimal(effort)
-    return score.quantize(Decimal("0.01"))
+    # One division of the exact product, rounded half up: what PostgreSQL's round() stores from
+    # the same expression in a set-based re-score, so both paths agree to the cent.
+    score = Decimal(reach) * Decimal(impact) * Decimal(confidence) / (100 * Decimal(effort))
+    return score.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def wsjf_score(*, business_value, time_criticality, risk_reduction, job_size) -> Decimal | None:
     """WSJF = (business value + time criticality + risk reduction) ÷ job size; None if an input is missing."""
-    if None in (business_value, time_criticality, risk_reduction) or not job_size:
+    if None in (business_value, time_criticality, risk_reduction) or job_size is None or job_size <= 0:
         return None
-    return (Decimal(business_value + time_criticality + risk_reduction) / Decimal(job_size)).quantize(Decimal("0.01"))
+    cost_of_delay = Decimal(business_value + time_criticality + risk_reduction)
+    return (cost_of_delay / Decimal(job_size)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 class BacklogItem(BaseModel):

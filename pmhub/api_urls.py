@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("dashboards.api_urls")),
+    path("", include("prioritization.api_urls")),
 ]

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "roadmap",
     "backlog",
     "dashboards",
+    "prioritization",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("roadmap.urls")),
     path("", include("backlog.urls")),
     path("", include("dashboards.urls")),
+    path("", include("prioritization.urls")),
 ]
 
 handler403 = "pmhub.views.permission_denied"

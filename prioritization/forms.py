@@ -1,0 +1,94 @@
+from decimal import Decimal
+
+from django import forms
+
+from pmhub.forms import ScopedModelForm
+
+from .models import Framework, PrioritySettings, ScorecardCriterion
+from .services import SCENARIO_INPUTS
+
+
+class SettingsForm(ScopedModelForm):
+    class Meta:
+        model = PrioritySettings
+        fields = [
+            "default_framework",
+            "value_threshold",
+            "effort_threshold",
+            "must_share_limit",
+            "capacity",
+            "effort_unit",
+        ]
+
+
+class CriterionForm(ScopedModelForm):
+    class Meta:
+        model = ScorecardCriterion
+        fields = ["name", "weight", "order"]
+
+
+class MoscowQueryForm(forms.Form):
+    framework = forms.ChoiceField(choices=Framework.choices, required=False)
+    release = forms.ModelChoiceField(queryset=None, required=False)
+    sprint = forms.ModelChoiceField(queryset=None, required=False)
+    capacity = forms.DecimalField(
+        min_value=Decimal("0.01"), max_digits=10, decimal_places=2, required=False, help_text="Effort available."
+    )
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["release"].queryset = product.releases.all()
+        self.fields["sprint"].queryset = product.sprints.all()
+
+
+class CriterionValuesForm(forms.Form):
+    """One number per criterion of the product's scorecard; empty clears a value."""
+
+    def __init__(self, *args, criteria, initial_values: dict[int, Decimal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name} (×{criterion.weight.normalize():f})",
+                min_value=0,
+                max_digits=10,
+                decimal_places=2,
+                required=False,
+                initial=initial_values.get(criterion.pk),
+            )
+
+    def values(self) -> dict[int, Decimal | None]:
+        return {c.pk: self.cleaned_data.get(f"c{c.pk}") for c in self.criteria}
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    framework = forms.ChoiceField(choices=Framework.choices)
+
+
+class ScenarioWeightsForm(forms.Form):
+    def __init__(self, *args, criteria, weights: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"w{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.name} (live ×{criterion.weight.normalize():f})",
+                min_value=Decimal("0.01"),
+                max_digits=6,
+                decimal_places=2,
+                required=False,
+                initial=weights.get(str(criterion.pk)),
+            )
+
+    def weights(self) -> dict[str, str]:
+        return {
+            str(c.pk): str(self.cleaned_data[f"w{c.pk}"])
+            for c in self.criteria
+            if self.cleaned_data.get(f"w{c.pk}") is not None
+        }
+
+
+class ScenarioChangeForm(forms.Form):
+    item_number = forms.IntegerField(min_value=1, label="Item number", help_text="42 for PAY-42.")
+    field = forms.ChoiceField(choices=[(f, f.replace("_", " ").capitalize()) for f in SCENARIO_INPUTS], label="Input")
+    value = forms.CharField(max_length=30, required=False, help_text="Empty: the input is missing.")

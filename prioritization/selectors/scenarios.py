@@ -1,0 +1,87 @@
+"""What moves in a what-if scenario compared with live data."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from backlog.models import BacklogItem
+
+from .. import scoring
+from ..models import CriterionValue, Framework, Scenario
+from ..services import SCENARIO_INPUTS, criteria_for
+
+
+@dataclass
+class Move:
+    item_id: int
+    key: str
+    title: str
+    live_score: Decimal | None
+    scenario_score: Decimal | None
+    live_position: int | None
+    scenario_position: int | None
+
+    @property
+    def delta(self) -> int | None:
+        """Places gained (positive) or lost in the scenario."""
+        if self.live_position is None or self.scenario_position is None:
+            return None
+        return self.live_position - self.scenario_position
+
+
+def _positions(scores: dict[int, Decimal | None], ranks: dict[int, int]) -> dict[int, int]:
+    ordered = sorted((pk for pk, s in scores.items() if s is not None), key=lambda pk: (-scores[pk], ranks[pk], pk))
+    return {pk: i for i, pk in enumerate(ordered, start=1)}
+
+
+def scenario_moves(*, scenario: Scenario) -> list[Move]:
+    """Every item whose score or position differs between live data and the scenario, biggest move first."""
+    product = scenario.product
+    framework = scenario.framework
+    fields = ["id", "number", "title", "rank", "effort", *SCENARIO_INPUTS]
+    rows = {r["id"]: r for r in BacklogItem.objects.filter(product=product).values(*dict.fromkeys(fields))}
+    live_criteria = criteria_for(product_id=product.pk)
+    values: dict[int, dict[int, Decimal]] = {}
+    if framework == Framework.CUSTOM:
+        for item_id, criterion_id, value in CriterionValue.objects.filter(item__product=product).values_list(
+            "item_id", "criterion_id", "value"
+        ):
+            values.setdefault(item_id, {})[criterion_id] = value
+    what_if_criteria = [
+        scoring.Criterion(c.id, c.name, Decimal(scenario.weights.get(str(c.id), c.weight))) for c in live_criteria
+    ]
+
+    def score(row: dict, criteria) -> Decimal | None:
+        if framework == Framework.RICE:
+            return scoring.rice(**{k: row[k] for k in ("reach", "impact", "confidence", "effort")}).value
+        if framework == Framework.WSJF:
+            return scoring.wsjf(
+                **{k: row[k] for k in ("business_value", "time_criticality", "risk_reduction", "job_size")}
+            ).value
+        return scoring.scorecard(criteria=criteria, values=values.get(row["id"], {}), effort=row["effort"]).value
+
+    live = {pk: score(row, live_criteria) for pk, row in rows.items()}
+    what_if = {}
+    for pk, row in rows.items():
+        changes = scenario.item_inputs.get(str(pk))
+        if changes:
+            row = {**row}
+            for name, value in changes.items():
+                row[name] = None if value is None else BacklogItem._meta.get_field(name).to_python(value)
+        what_if[pk] = score(row, what_if_criteria)
+    ranks = {pk: row["rank"] for pk, row in rows.items()}
+    live_pos, what_if_pos = _positions(live, ranks), _positions(what_if, ranks)
+    moves = [
+        Move(
+            pk,
+            f"{product.key}-{rows[pk]['number']}",
+            rows[pk]["title"],
+            live[pk],
+            what_if[pk],
+            live_pos.get(pk),
+            what_if_pos.get(pk),
+        )
+        for pk in rows
+        if live[pk] != what_if[pk] or live_pos.get(pk) != what_if_pos.get(pk)
+    ]
+    moves.sort(key=lambda m: (-abs(m.delta or 0), m.scenario_position or 10**9, m.item_id))
+    return moves

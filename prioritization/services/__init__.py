@@ -1,0 +1,48 @@
+"""Writes of prioritisation, split by topic; import them from here."""
+
+from .moscow import MOSCOW_VALUES, moscow_apply
+from .runs import (
+    JOB_KIND,
+    SCORE_FIELDS,
+    job_record_failure,
+    product_reprioritise,
+    product_reprioritise_start,
+    product_run_lock,
+    rescore_custom,
+    settings_for,
+    settings_update,
+)
+from .scenarios import SCENARIO_INPUTS, scenario_apply, scenario_create, scenario_discard, scenario_update
+from .scorecard import (
+    criteria_for,
+    criterion_create,
+    criterion_delete,
+    criterion_update,
+    criterion_values_set,
+    item_custom_score_recompute,
+)
+
+__all__ = [
+    "JOB_KIND",
+    "MOSCOW_VALUES",
+    "SCENARIO_INPUTS",
+    "SCORE_FIELDS",
+    "criteria_for",
+    "criterion_create",
+    "criterion_delete",
+    "criterion_update",
+    "criterion_values_set",
+    "item_custom_score_recompute",
+    "job_record_failure",
+    "moscow_apply",
+    "product_reprioritise",
+    "product_reprioritise_start",
+    "product_run_lock",
+    "rescore_custom",
+    "scenario_apply",
+    "scenario_create",
+    "scenario_discard",
+    "scenario_update",
+    "settings_for",
+    "settings_update",
+]

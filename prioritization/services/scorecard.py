@@ -1,0 +1,87 @@
+"""Custom scorecards: criteria, an item's values and its stored score."""
+
+from decimal import Decimal
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from backlog.models import BacklogItem
+from pmhub.services import instance_create, instance_update
+
+from .. import scoring
+from ..models import (
+    CriterionValue,
+    CustomScore,
+    ScorecardCriterion,
+)
+from .runs import product_reprioritise_start
+
+
+def criteria_for(*, product_id: int) -> list[scoring.Criterion]:
+    return [
+        scoring.Criterion(c["id"], c["name"], c["weight"])
+        for c in ScorecardCriterion.objects.filter(product_id=product_id).values("id", "name", "weight")
+    ]
+
+
+def item_custom_score_recompute(*, item_id: int) -> Decimal | None:
+    """Recompute one item's stored custom-scorecard score from its values and effort (idempotent)."""
+    item = BacklogItem.objects.filter(pk=item_id).values("id", "product_id", "effort").first()
+    if item is None:
+        return None
+    criteria = criteria_for(product_id=item["product_id"])
+    values = dict(CriterionValue.objects.filter(item_id=item_id).values_list("criterion_id", "value"))
+    score = scoring.scorecard(criteria=criteria, values=values, effort=item["effort"]).value
+    if score is None:
+        CustomScore.objects.filter(item_id=item_id).delete()
+    else:
+        CustomScore.objects.update_or_create(
+            item_id=item_id, defaults={"product_id": item["product_id"], "score": score}
+        )
+    return score
+
+
+def _schedule_item_rescore(item_id: int) -> None:
+    from backlog.tasks import item_rescore
+
+    transaction.on_commit(partial(item_rescore.delay, item_id=item_id))
+
+
+@transaction.atomic
+def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None], actor) -> None:
+    """Set an item's values on its product's criteria (None clears one); re-scores the item after commit."""
+    criteria = set(ScorecardCriterion.objects.filter(product_id=item.product_id).values_list("id", flat=True))
+    unknown = [cid for cid in values if cid not in criteria]
+    if unknown:
+        raise ValidationError({"criterion": "Pick criteria of this product's scorecard."})
+    for criterion_id, value in values.items():
+        if value is None:
+            CriterionValue.objects.filter(item=item, criterion_id=criterion_id).delete()
+            continue
+        row = CriterionValue(item=item, criterion_id=criterion_id, value=value)
+        row.full_clean(exclude=["item", "criterion"], validate_unique=False, validate_constraints=False)
+        CriterionValue.objects.update_or_create(item=item, criterion_id=criterion_id, defaults={"value": value})
+    _schedule_item_rescore(item.pk)
+
+
+@transaction.atomic
+def criterion_create(*, instance: ScorecardCriterion, actor) -> ScorecardCriterion:
+    criterion = instance_create(instance=instance, actor=actor)
+    product_reprioritise_start(product=criterion.product, actor=actor)
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, criterion: ScorecardCriterion, data: dict, actor) -> ScorecardCriterion:
+    criterion, changed = instance_update(instance=criterion, data=data)
+    if changed:
+        product_reprioritise_start(product=criterion.product, actor=actor)
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: ScorecardCriterion, actor) -> None:
+    product = criterion.product
+    criterion.delete()
+    product_reprioritise_start(product=product, actor=actor)
