@@ -8,6 +8,8 @@ from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, Sprint
 
 
 class ItemForm(ScopedModelForm):
+    # The copy an editor loaded: a save based on an older one is refused (see ItemCrud._save).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     impact = forms.TypedChoiceField(
         choices=[("", "—")] + [(str(v), label) for v, label in IMPACT_CHOICES],
         coerce=Decimal,
@@ -45,6 +47,8 @@ class ItemForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         if self.instance.impact is not None:
             self.initial["impact"] = str(Decimal(self.instance.impact).normalize())
         parent_choices = self.fields["parent"].queryset.select_related("product").filter(kind__in=["epic", "feature"])
@@ -57,6 +61,8 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = AcceptanceCriterion
         fields = ["text"]
+        labels = {"text": "New criterion"}
+        help_texts = {"text": "Given a context, when something happens, then an outcome a tester can check."}
         widgets = {"text": forms.Textarea(attrs={"rows": 2, "placeholder": "Given … when … then …"})}
 
 
@@ -65,3 +71,93 @@ class SprintForm(ScopedModelForm):
         model = Sprint
         fields = ["name", "goal", "start_date", "end_date", "capacity_points", "status"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class InlineItemForm(ScopedModelForm):
+    """The fields a backlog row edits in place; `version` is the copy the editor loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    impact = ItemForm.base_fields["impact"]
+
+    class Meta:
+        model = BacklogItem
+        fields = [
+            "title",
+            "status",
+            "moscow",
+            "story_points",
+            "reach",
+            "impact",
+            "confidence",
+            "effort",
+            "business_value",
+            "time_criticality",
+            "risk_reduction",
+            "job_size",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            if self.instance.impact is not None:
+                self.initial["impact"] = str(Decimal(self.instance.impact).normalize())
+
+
+class StoryForm(ScopedModelForm):
+    """The story editor: as a / I want / so that, and the points that decide whether it fits a sprint."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = BacklogItem
+        fields = ["as_a", "i_want", "so_that", "story_points"]
+        widgets = {"i_want": forms.Textarea(attrs={"rows": 2}), "so_that": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+
+class BulkForm(forms.Form):
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    sprint = forms.ModelChoiceField(queryset=Sprint.objects.none(), required=False, empty_label="— keep —")
+    release = forms.ModelChoiceField(queryset=None, required=False, empty_label="— keep —")
+    status = forms.ChoiceField(required=False)
+    clear_sprint = forms.BooleanField(required=False, label="Back to backlog (no sprint)")
+
+    def __init__(self, *args, product, **kwargs):
+        from roadmap.models import Release
+
+        from .models import ItemStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["sprint"].queryset = Sprint.objects.filter(product=product).exclude(status="closed")
+        self.fields["release"].queryset = Release.objects.filter(product=product)
+        self.fields["status"].choices = [("", "— keep —"), *ItemStatus.choices]
+        # Ids are checked against the product in the service; here only their shape.
+        self.fields["ids"].choices = [(v, v) for v in (self.data.getlist("ids") if self.is_bound else [])]
+
+    def changes(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in ("sprint", "release", "status") if self.cleaned_data.get(k)}
+        if self.cleaned_data.get("clear_sprint"):
+            data["sprint"] = None
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What is missing or wrong?"}), max_length=2000
+    )
+
+
+class PlanForm(forms.Form):
+    item = forms.IntegerField()
+    target = forms.ChoiceField(choices=[("sprint", "sprint"), ("backlog", "backlog")])
+    before = forms.IntegerField(required=False)
+    after = forms.IntegerField(required=False)
+
+
+class CriterionMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -147,6 +147,11 @@ class BacklogItem(BaseModel):
     as_a = models.CharField("As a", max_length=200, blank=True)
     i_want = models.TextField("I want", blank=True)
     so_that = models.TextField("So that", blank=True)
+    # Sprint review
+    rejection_reason = models.TextField(blank=True, help_text="Why the product owner rejected the work.")
+    done_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the item last became done or accepted (burndown)."
+    )
 
     class Meta:
         ordering = ["rank"]

@@ -18,8 +18,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Avg, Case, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Avg, Case, DecimalField, F, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Greatest, Least
 from django.utils import timezone
 
 from .models import (
@@ -146,7 +146,11 @@ def _key_result_values(queryset) -> int:
 
 
 def _key_result_progress(queryset, *, now) -> int:
-    ratio = (F("current_value") - F("start_value")) / (F("target_value") - F("start_value"))
+    gained = F("current_value") - F("start_value")
+    if connection.vendor == "sqlite":
+        # SQLite keeps whole decimals as integers and would divide them as integers (15 / 30 = 0).
+        gained = Cast(gained, FloatField())
+    ratio = gained / (F("target_value") - F("start_value"))
     progress_field = DecimalField(max_digits=7, decimal_places=6)
     return queryset.update(
         rollup_progress=Case(

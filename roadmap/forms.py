@@ -53,3 +53,27 @@ class InitiativeForm(ScopedModelForm):
         if self.instance.pk and any(i.pk == self.instance.pk for i in depends_on):
             raise forms.ValidationError("An initiative cannot depend on itself.")
         return depends_on
+
+
+class InitiativeMoveForm(forms.Form):
+    horizon = forms.ChoiceField(choices=[("now", "now"), ("next", "next"), ("later", "later")], required=False)
+    before = forms.IntegerField(required=False)
+    after = forms.IntegerField(required=False)
+    position = forms.ChoiceField(choices=[("top", "top"), ("bottom", "bottom")], required=False)
+
+
+class RescheduleForm(forms.Form):
+    start_date = forms.DateField(required=False)
+    end_date = forms.DateField(required=False)
+    theme = forms.CharField(required=False, help_text="A theme id, empty for no theme; leave out to keep.")
+    version = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "The end date cannot be before the start date.")
+        return data
+
+
+class ShareLinkForm(forms.Form):
+    label = forms.CharField(max_length=120, required=False, label="Who is it for?")

@@ -100,3 +100,29 @@ class Initiative(BaseModel):
             errors["release"] = "The release belongs to another product."
         if errors:
             raise ValidationError(errors)
+
+
+class RoadmapShareLink(BaseModel):
+    """A read-only link to a product's roadmap for people without an account.
+
+    Only a SHA-256 hash of the token is stored; the link itself is shown once, when it is made.
+    Revoking keeps the row (who made it, when it was revoked) and the link stops working at once.
+    """
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="roadmap_share_links")
+    label = models.CharField(max_length=120, blank=True, help_text="Who the link is for, like “Board review”.")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_prefix = models.CharField(
+        max_length=8, editable=False, help_text="The first characters, to tell links apart."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.label or f"Link {self.token_prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

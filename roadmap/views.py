@@ -1,12 +1,22 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from pmhub.crud import Column, Crud
+from pmhub.exceptions import ApplicationError
 from products.models import Capability
+from products.selectors import product_access
+from roadmap import planning, timeline
 
 from . import selectors, services
 from .filters import InitiativeFilter
-from .forms import InitiativeForm, ReleaseForm, ThemeForm
-from .models import Initiative, Release, Theme
+from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
+from .models import Initiative, Release, RoadmapShareLink, Theme
 
 
 class ThemeCrud(Crud):
@@ -50,6 +60,7 @@ class InitiativeCrud(Crud):
         "initiatives",
     )
     filterset_class = InitiativeFilter
+    list_template = "roadmap/initiative_list.html"
     columns = [
         Column("Title", "title", link=True),
         Column("Theme", "theme"),
@@ -90,7 +101,7 @@ class InitiativeCrud(Crud):
         progress = item_progress_for_initiatives(initiative_ids=[obj.pk]).get(obj.pk)
         items = item_list(product=access.product).filter(initiative=obj).order_by("rank")
         late_dependencies = [
-            d for d in obj.depends_on.all() if d.end_date and obj.start_date and obj.start_date < d.end_date
+            d for d in obj.depends_on.all() if d.end_date and obj.start_date and obj.start_date <= d.end_date
         ]
         return {"progress": progress, "items": items, "late_dependencies": late_dependencies}
 
@@ -98,3 +109,175 @@ class InitiativeCrud(Crud):
 theme_crud = ThemeCrud()
 release_crud = ReleaseCrud()
 initiative_crud = InitiativeCrud()
+
+
+# ---- board, timeline and shared links -----------------------------------------------------------
+
+
+def _page_context(access, **extra) -> dict:
+    return {
+        "access": access,
+        "perms": access.perms,
+        "product": access.product,
+        "workspace": access.workspace,
+        "can_edit": access.can(Capability.EDIT_STRATEGY),
+        **extra,
+    }
+
+
+@login_required
+def roadmap_board(request, product_id: int):
+    """Now / next / later: drag initiatives between columns and within one to order them."""
+    access = product_access(user=request.user, product_id=product_id)
+    columns = timeline.roadmap_board(product=access.product)
+    extra = {}
+    if access.can(Capability.EDIT_STRATEGY):
+        extra = {"share_links": timeline.share_link_list(product=access.product), "share_form": ShareLinkForm()}
+    return render(request, "roadmap/board.html", _page_context(access, columns=columns, **extra))
+
+
+@login_required
+def roadmap_timeline(request, product_id: int):
+    """Quarters across, a lane per theme: drag a bar to reschedule or change its theme, resize to change its end."""
+    access = product_access(user=request.user, product_id=product_id)
+    return render(
+        request,
+        "roadmap/timeline.html",
+        _page_context(access, timeline=timeline.roadmap_timeline(product=access.product)),
+    )
+
+
+def _initiative_for_edit(request, product_id: int, pk: int):
+    access = product_access(user=request.user, product_id=product_id)
+    initiative = get_object_or_404(Initiative.objects.filter(product=access.product), pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    return access, initiative
+
+
+def _error_json(error, status=400) -> JsonResponse:
+    if isinstance(error, ValidationError):
+        errors = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+        return JsonResponse(
+            {"detail": " ".join(m for ms in errors.values() for m in ms), "errors": errors}, status=status
+        )
+    return JsonResponse({"detail": error.message, "errors": error.extra}, status=status)
+
+
+@login_required
+@require_POST
+def initiative_move(request, product_id: int, pk: int):
+    access, initiative = _initiative_for_edit(request, product_id, pk)
+    form = InitiativeMoveForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"detail": "That move was not understood.", "errors": form.errors}, status=400)
+    anchors = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    try:
+        initiative = planning.initiative_move(initiative=initiative, actor=request.user, **anchors)
+    except (ValidationError, ApplicationError) as error:
+        return _error_json(error)
+    return JsonResponse({"id": initiative.pk, "horizon": initiative.horizon, "version": initiative.version})
+
+
+@login_required
+@require_POST
+def initiative_reschedule(request, product_id: int, pk: int):
+    access, initiative = _initiative_for_edit(request, product_id, pk)
+    form = RescheduleForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"detail": "Check the dates.", "errors": form.errors}, status=400)
+    data = form.cleaned_data
+    theme = planning.KEEP
+    if "theme" in request.POST:
+        theme = None
+        if data["theme"]:
+            theme = (
+                Theme.objects.filter(product=access.product, pk=data["theme"]).first()
+                if data["theme"].isdigit()
+                else None
+            )
+            if theme is None:
+                return JsonResponse(
+                    {"detail": "Pick a theme of this product.", "errors": {"theme": ["Unknown theme."]}}, status=400
+                )
+    try:
+        initiative = planning.initiative_reschedule(
+            initiative=initiative,
+            actor=request.user,
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            theme=theme,
+            version=data["version"],
+        )
+    except ApplicationError as error:
+        return _error_json(error, status=409)
+    except ValidationError as error:
+        return _error_json(error)
+    return JsonResponse(
+        {
+            "id": initiative.pk,
+            "start_date": initiative.start_date and initiative.start_date.isoformat(),
+            "end_date": initiative.end_date and initiative.end_date.isoformat(),
+            "theme": initiative.theme_id,
+            "version": initiative.version,
+        }
+    )
+
+
+@login_required
+@require_POST
+def share_link_create(request, product_id: int):
+    access = product_access(user=request.user, product_id=product_id)
+    access.require(Capability.EDIT_STRATEGY)
+    form = ShareLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The label is too long.")
+        return redirect("roadmap:board", product_id=access.product.pk)
+    link, token = planning.share_link_create(
+        product=access.product, actor=request.user, label=form.cleaned_data["label"]
+    )
+    url = request.build_absolute_uri(reverse("roadmap:shared", kwargs={"token": token}))
+    columns = timeline.roadmap_board(product=access.product)
+    return render(
+        request,
+        "roadmap/board.html",
+        _page_context(
+            access,
+            columns=columns,
+            share_links=timeline.share_link_list(product=access.product),
+            share_form=ShareLinkForm(),
+            new_share_url=url,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def share_link_revoke(request, product_id: int, pk: int):
+    access = product_access(user=request.user, product_id=product_id)
+    link = get_object_or_404(RoadmapShareLink.objects.filter(product=access.product), pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    planning.share_link_revoke(link=link, actor=request.user)
+    messages.success(request, f"“{link}” revoked: the link no longer works.")
+    return redirect(reverse("roadmap:board", kwargs={"product_id": access.product.pk}) + "#share")
+
+
+def shared_roadmap(request, token: str):
+    """The read-only roadmap behind a share link: no account needed, no internal notes, printable."""
+    link = timeline.share_link_for_token(token=token)
+    if link is None:
+        raise Http404("This link does not exist or was revoked.")
+    product = link.product
+    initiatives = timeline.roadmap_initiatives(product=product)
+    response = render(
+        request,
+        "roadmap/shared.html",
+        {
+            "shared_product": product,
+            "columns": timeline.roadmap_board(product=product, initiatives=initiatives),
+            "timeline": timeline.roadmap_timeline(product=product, initiatives=initiatives),
+            "shared": True,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

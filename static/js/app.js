@@ -1,7 +1,108 @@
 // Small progressive enhancements; every page works without them.
-document.addEventListener("keydown", (event) => {
-  // Escape closes the open workspace/product switcher.
-  if (event.key === "Escape") {
-    document.querySelectorAll(".switcher details[open]").forEach((d) => d.removeAttribute("open"));
+(() => {
+  "use strict";
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
   }
-});
+
+  // POST form fields and get JSON back; rejects with the server's message on an error status.
+  async function postJSON(url, fields) {
+    const body = new URLSearchParams();
+    Object.entries(fields).forEach(([key, value]) => {
+      if (value !== undefined && value !== null) body.append(key, value);
+    });
+    document.body.classList.add("is-saving");
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      });
+      let data = {};
+      try {
+        data = await response.json();
+      } catch (error) {
+        data = { detail: "The server did not answer as expected." };
+      }
+      if (!response.ok) {
+        const failure = new Error(data.detail || "Not saved.");
+        failure.status = response.status;
+        failure.data = data;
+        throw failure;
+      }
+      return data;
+    } finally {
+      document.body.classList.remove("is-saving");
+    }
+  }
+
+  // A short message in the corner ("Saved", or what went wrong), also read out by screen readers.
+  function toast(message, kind) {
+    let box = document.querySelector("[data-toasts]");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "toasts";
+      box.setAttribute("data-toasts", "");
+      box.setAttribute("role", "status");
+      box.setAttribute("aria-live", "polite");
+      document.body.appendChild(box);
+    }
+    const note = document.createElement("p");
+    note.className = `toast ${kind || "ok"}`;
+    note.textContent = message;
+    box.appendChild(note);
+    window.setTimeout(() => note.remove(), kind === "error" ? 6000 : 2500);
+  }
+
+  function announce(message) {
+    const region = document.querySelector("[data-announce]");
+    if (region) region.textContent = message;
+  }
+
+  window.PMHub = { postJSON, toast, announce, csrfToken };
+
+  document.addEventListener("keydown", (event) => {
+    // Escape closes the open workspace/product switcher.
+    if (event.key === "Escape") {
+      document.querySelectorAll(".switcher details[open]").forEach((d) => d.removeAttribute("open"));
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  document.addEventListener("focusin", (event) => {
+    if (event.target.matches("[data-share-url]")) event.target.select();
+  });
+
+  // Buttons of plain forms show that they are waiting.
+  document.addEventListener("submit", (event) => {
+    const button = event.submitter;
+    if (button && !event.target.hasAttribute("hx-post")) button.classList.add("is-busy");
+  });
+
+  // htmx: a failed request tells the user instead of failing silently.
+  document.addEventListener("htmx:responseError", () => toast("That did not work. Reload the page and try again.", "error"));
+  document.addEventListener("htmx:sendError", () => toast("The server cannot be reached.", "error"));
+})();
+
+// The product navigation marks the section the page belongs to.
+(() => {
+  const links = Array.from(document.querySelectorAll(".subnav a"));
+  // Initiative pages belong to the roadmap section.
+  const path = window.location.pathname.replace(/\/initiatives\/.*$/, "/roadmap/");
+  let best = null;
+  links.forEach((link) => {
+    const href = new URL(link.href, window.location.origin).pathname;
+    const section = href.replace(/(roadmap|initiatives|items|sprints)\/.*$/, "$1/");
+    if (path.startsWith(section) && (!best || section.length > best.section.length)) best = { link, section };
+  });
+  if (best) best.link.setAttribute("aria-current", "page");
+})();

@@ -322,10 +322,11 @@ class Command(BaseCommand):
             actor=pm,
         )
         key_results = []
-        for kpi in kpis:
-            latest = kpi.measurements.order_by("-measured_at").first().value
-            step = (latest * Decimal("0.1")).quantize(Decimal("0.1"))
-            step = step if kpi.direction == Direction.INCREASE else -step
+        for kpi, (*_, drift) in zip(kpis, spec["kpis"], strict=True):
+            # The key result starts from the KPI's value eight weeks ago and aims at half a year of its
+            # usual weekly drift, so the demo shows progress at a realistic pace.
+            latest = kpi.measurements.order_by("-measured_at")[8].value
+            step = Decimal(str(drift * 26)).quantize(Decimal("0.01"))
             key_results.append(
                 okr_services.key_result_create(
                     instance=KeyResult(

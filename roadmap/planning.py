@@ -1,0 +1,233 @@
+"""Writes behind the roadmap board, the timeline and the shared links.
+
+Kept apart from `roadmap/services.py` (which the API issue creates in parallel) so both land
+without a merge conflict; they can be folded together afterwards.
+"""
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from pmhub.events import publish
+from pmhub.exceptions import ApplicationError
+from pmhub.services import instance_create, instance_update
+from products.models import Product
+
+from .models import Horizon, Initiative, RoadmapShareLink, Theme
+
+RANK_GAP = 1024
+KEEP = object()  # "leave this field as it is" for optional arguments that may legitimately be None
+
+
+def _lock_product(product_id: int) -> Product:
+    """Serialise writes to one product's roadmap order behind a row lock on the product."""
+    return Product.objects.select_for_update().get(pk=product_id)
+
+
+def _announce(event: str, initiative: Initiative, *, workspace_id: int, **extra) -> None:
+    """Same payload as the API's initiative events, so a webhook sees one shape whatever page made the change."""
+    data = {
+        "id": initiative.pk,
+        "product": initiative.product_id,
+        "title": initiative.title,
+        "horizon": initiative.horizon,
+        "status": initiative.status,
+        "version": initiative.version,
+        **extra,
+    }
+    publish(event=event, workspace_id=workspace_id, data=data)
+
+
+def _column(product_id: int, horizon: str):
+    return Initiative.objects.filter(product_id=product_id, horizon=horizon)
+
+
+def initiative_ranks_rebalance(*, product_id: int, horizon: str) -> None:
+    """Spread one now/next/later column's ranks RANK_GAP apart, in one statement. Caller holds the lock."""
+    table = Initiative._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS t SET rank = s.new_rank
+            FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY rank, id) * %s AS new_rank
+                FROM {table} WHERE product_id = %s AND horizon = %s
+            ) AS s
+            WHERE t.id = s.id AND t.rank <> s.new_rank
+            """,
+            [RANK_GAP, product_id, horizon],
+        )
+
+
+def initiative_ranks_assign_unranked(*, product_id: int, horizon: str) -> None:
+    """Give initiatives without a rank (0, the model default) ranks after the column's last, by age.
+
+    Initiatives made by a path that does not rank them show at the bottom of their column
+    (see `timeline.roadmap_board`); before a move they get real ranks, in one statement, so
+    anchors compare like they look. Caller holds the product lock.
+    """
+    table = Initiative._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} AS t SET rank = m.last_rank + s.n * %s
+            FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS n
+                FROM {table} WHERE product_id = %s AND horizon = %s AND rank <= 0
+            ) AS s,
+            (SELECT COALESCE(MAX(rank), 0) AS last_rank FROM {table} WHERE product_id = %s AND horizon = %s) AS m
+            WHERE t.id = s.id
+            """,
+            [RANK_GAP, product_id, horizon, product_id, horizon],
+        )
+
+
+def _neighbours(initiative: Initiative, horizon: str, *, before, after, position):
+    others = _column(initiative.product_id, horizon).exclude(pk=initiative.pk)
+    if position == "top":
+        return None, others.aggregate(r=Min("rank"))["r"]
+    if position == "bottom":
+        return others.aggregate(r=Max("rank"))["r"], None
+    anchor_id = before if before is not None else after
+    anchor = others.filter(pk=anchor_id).values_list("rank", "id").first()
+    if anchor is None:
+        field = "before" if before is not None else "after"
+        raise ValidationError({field: "Pick another initiative of the same column to move next to."})
+    rank, pk = anchor
+    # Equal ranks are ordered by id, so neighbours are found on (rank, id).
+    earlier = others.filter(rank__lt=rank) | others.filter(rank=rank, id__lt=pk)
+    later = others.filter(rank__gt=rank) | others.filter(rank=rank, id__gt=pk)
+    if before is not None:
+        low = earlier.order_by("-rank", "-id").values_list("rank", flat=True).first()
+        return low, rank
+    high = later.order_by("rank", "id").values_list("rank", flat=True).first()
+    return rank, high
+
+
+def _between(low: int | None, high: int | None) -> int | None:
+    """A rank between two neighbours; ranks stay positive, 0 means "not ranked yet"."""
+    if low is None and high is None:
+        return RANK_GAP
+    if low is None:
+        if high - RANK_GAP > 0:
+            return high - RANK_GAP
+        return high // 2 if high >= 2 else None
+    if high is None:
+        return low + RANK_GAP
+    if high - low < 2:
+        return None
+    return (low + high) // 2
+
+
+@transaction.atomic
+def initiative_move(
+    *,
+    initiative: Initiative,
+    actor,
+    horizon: str | None = None,
+    before: int | None = None,
+    after: int | None = None,
+    position: str | None = None,
+) -> Initiative:
+    """Move an initiative within its column or into another (now/next/later), writing only its row.
+
+    Like `item_move`: anchors (`before`/`after` an initiative, or `position` top/bottom), never a
+    rank; moves in one product are serialised by the product row lock; a column whose gap is used
+    up is rebalanced under the same lock.
+    """
+    horizon = horizon or initiative.horizon
+    if horizon not in Horizon.values:
+        raise ValidationError({"horizon": "Horizon is now, next or later."})
+    given = [v for v in (before, after, position) if v is not None]
+    if len(given) != 1:
+        raise ApplicationError("Say where to move the initiative: exactly one of before, after or position.")
+    if position is not None and position not in ("top", "bottom"):
+        raise ValidationError({"position": "Position is top or bottom."})
+    if initiative.pk in (before, after):
+        raise ValidationError(
+            {"before" if before is not None else "after": "An initiative cannot move next to itself."}
+        )
+    product = _lock_product(initiative.product_id)
+    initiative_ranks_assign_unranked(product_id=initiative.product_id, horizon=horizon)
+    low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
+    rank = _between(low, high)
+    if rank is None:
+        initiative_ranks_rebalance(product_id=initiative.product_id, horizon=horizon)
+        low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
+        rank = _between(low, high)
+    version = Initiative.objects.filter(pk=initiative.pk).values_list("version", flat=True).get()
+    changed_horizon = horizon != initiative.horizon
+    Initiative.objects.filter(pk=initiative.pk).update(
+        horizon=horizon, rank=rank, version=version + 1 if changed_horizon else version, updated_at=timezone.now()
+    )
+    initiative.horizon, initiative.rank = horizon, rank
+    if changed_horizon:
+        initiative.version = version + 1
+    _announce("initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank)
+    return initiative
+
+
+@transaction.atomic
+def initiative_reschedule(
+    *,
+    initiative: Initiative,
+    actor,
+    start_date: date | None,
+    end_date: date | None,
+    theme: Theme | None | object = KEEP,
+    version: int | None = None,
+) -> Initiative:
+    """Set an initiative's dates (and optionally its theme lane) from the timeline.
+
+    With `version`, a write based on an older copy is refused instead of overwriting a newer one.
+    """
+    current = Initiative.objects.select_for_update(of=("self",)).select_related("theme").get(pk=initiative.pk)
+    if version is not None and current.version != version:
+        raise ApplicationError(
+            "Someone else changed this initiative meanwhile; the newer values are shown.",
+            extra={"version": current.version},
+        )
+    if start_date and end_date and end_date < start_date:
+        raise ValidationError({"end_date": "The end date cannot be before the start date."})
+    data = {"start_date": start_date, "end_date": end_date}
+    if theme is not KEEP:
+        if theme is not None and theme.product_id != current.product_id:
+            raise ValidationError({"theme": "The theme belongs to another product."})
+        data["theme"] = theme
+    before = {f: getattr(current, f) for f in data}
+    current, changed = instance_update(instance=current, data=data)
+    if changed:
+        fields = sorted(f for f in data if before[f] != getattr(current, f))
+        workspace_id = Product.objects.filter(pk=current.product_id).values_list("workspace_id", flat=True).get()
+        _announce("initiative.updated", current, workspace_id=workspace_id, changed=fields)
+    return current
+
+
+# ---- shared links -------------------------------------------------------------------------------
+
+
+def share_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def share_link_create(*, product: Product, actor, label: str = "") -> tuple[RoadmapShareLink, str]:
+    """Make a read-only roadmap link; returns the link and its token, which is never stored nor shown again."""
+    token = secrets.token_urlsafe(32)
+    link = RoadmapShareLink(
+        product=product, label=label.strip(), token_hash=share_token_hash(token), token_prefix=token[:6]
+    )
+    return instance_create(instance=link, actor=actor), token
+
+
+@transaction.atomic
+def share_link_revoke(*, link: RoadmapShareLink, actor) -> RoadmapShareLink:
+    if link.revoked_at is None:
+        RoadmapShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        link.refresh_from_db()
+    return link
