@@ -29,6 +29,7 @@ EVENTS = (
     "item.updated",
     "item.deleted",
     "item.moved",
+    "item.bulk_saved",
     "initiative.created",
     "initiative.updated",
     "initiative.deleted",

@@ -1,8 +1,8 @@
 """Writes behind backlog grooming and sprint planning pages: checked inline edits, bulk changes,
 planning items into a sprint, accepting and rejecting work, ordering acceptance criteria.
 
-Kept apart from `backlog/services.py` (which the API issue extends in parallel) so both land
-without a merge conflict. Every write of an item still goes through `item_update`/`item_move`.
+Every write of one item goes through `item_update`/`item_move` (which also record when an item
+became done, for the burndown).
 """
 
 from django.core.exceptions import ValidationError
@@ -15,9 +15,8 @@ from pmhub.exceptions import ApplicationError
 from roadmap.models import Release
 
 from .models import AcceptanceCriterion, BacklogItem, ItemStatus, Sprint, SprintStatus
-from .services import DECISION_STATUSES, item_move, item_update
+from .services import DECISION_STATUSES, DONE_STATUSES, item_move, item_update
 
-DONE_STATUSES = (ItemStatus.DONE, ItemStatus.ACCEPTED)
 BULK_FIELDS = ("sprint", "release", "status")
 
 
@@ -32,27 +31,6 @@ class StaleWriteError(ApplicationError):
         self.current = current
 
 
-def _stamp_done(*, item: BacklogItem, old_status: str) -> None:
-    """Record when an item became done (for the burndown); forget it when it is reopened."""
-    was_done, is_done = old_status in DONE_STATUSES, item.status in DONE_STATUSES
-    if is_done and (not was_done or item.done_at is None):
-        item.done_at = timezone.now()
-    elif was_done and not is_done:
-        item.done_at = None
-    else:
-        return
-    BacklogItem.objects.filter(pk=item.pk).update(done_at=item.done_at)
-
-
-@transaction.atomic
-def item_update_tracked(*, item: BacklogItem, data: dict, actor, may_decide: bool) -> BacklogItem:
-    """`item_update` that also records when the item became done (for the burndown)."""
-    old_status = BacklogItem.objects.filter(pk=item.pk).values_list("status", flat=True).get()
-    updated = item_update(item=item, data=data, actor=actor, may_decide=may_decide)
-    _stamp_done(item=updated, old_status=old_status)
-    return updated
-
-
 @transaction.atomic
 def item_update_checked(*, item: BacklogItem, data: dict, version: int, actor, may_decide: bool) -> BacklogItem:
     """`item_update` for editors that loaded `version`: a save based on an older copy is refused.
@@ -62,7 +40,7 @@ def item_update_checked(*, item: BacklogItem, data: dict, version: int, actor, m
     current = BacklogItem.objects.select_for_update().select_related("product").get(pk=item.pk)
     if current.version != version:
         raise StaleWriteError(current)
-    return item_update_tracked(item=current, data=data, actor=actor, may_decide=may_decide)
+    return item_update(item=current, data=data, actor=actor, may_decide=may_decide)
 
 
 @transaction.atomic
@@ -129,10 +107,7 @@ def item_accept(*, item: BacklogItem, actor) -> BacklogItem:
     current = BacklogItem.objects.select_for_update().get(pk=item.pk)
     if current.status != ItemStatus.DONE:
         raise ApplicationError("Only finished work (status Done) can be accepted.")
-    old_status = current.status
-    current = item_update(item=current, data={"status": ItemStatus.ACCEPTED, "rejection_reason": ""}, actor=actor)
-    _stamp_done(item=current, old_status=old_status)
-    return current
+    return item_update(item=current, data={"status": ItemStatus.ACCEPTED, "rejection_reason": ""}, actor=actor)
 
 
 @transaction.atomic
@@ -144,14 +119,11 @@ def item_reject(*, item: BacklogItem, reason: str, actor) -> BacklogItem:
     current = BacklogItem.objects.select_for_update().get(pk=item.pk)
     if current.status not in (ItemStatus.DONE, ItemStatus.ACCEPTED):
         raise ApplicationError("Only finished work (status Done) can be rejected.")
-    old_status = current.status
-    current = item_update(
+    return item_update(
         item=current,
         data={"status": ItemStatus.REJECTED, "rejection_reason": reason, "sprint": None},
         actor=actor,
     )
-    _stamp_done(item=current, old_status=old_status)
-    return current
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min
+from django.utils import timezone
 
 from pmhub.events import publish
 from pmhub.exceptions import ApplicationError
@@ -15,6 +16,7 @@ from .models import RANK_GAP, RICE_FIELDS, WSJF_FIELDS, AcceptanceCriterion, Bac
 
 SCORE_INPUTS = frozenset(RICE_FIELDS + WSJF_FIELDS)
 DECISION_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.REJECTED)
+DONE_STATUSES = (ItemStatus.DONE, ItemStatus.ACCEPTED)
 
 
 def _lock_product(product_id: int) -> Product:
@@ -44,35 +46,46 @@ def _schedule_rescore(item_id: int) -> None:
 
 
 @transaction.atomic
-def item_create(*, instance: BacklogItem, actor) -> BacklogItem:
-    """Insert an item at the bottom of its product's backlog with the next number (PAY-43)."""
+def item_create(*, instance: BacklogItem, actor, rescore: bool = True) -> BacklogItem:
+    """Insert an item at the bottom of its product's backlog with the next number (PAY-43).
+
+    `rescore=False` leaves scoring to the caller (a bulk save re-scores the product as one job).
+    """
     _lock_product(instance.product_id)
     figures = BacklogItem.objects.filter(product_id=instance.product_id).aggregate(
         last_rank=Max("rank"), last_number=Max("number")
     )
     instance.rank = (figures["last_rank"] or 0) + RANK_GAP
     instance.number = (figures["last_number"] or 0) + 1
+    if instance.status in DONE_STATUSES and instance.done_at is None:
+        instance.done_at = timezone.now()
     item = instance_create(instance=instance, actor=actor)
-    if any(getattr(item, f) is not None for f in SCORE_INPUTS):
+    if rescore and any(getattr(item, f) is not None for f in SCORE_INPUTS):
         _schedule_rescore(item.pk)
     _announce("item.created", item)
     return item
 
 
 @transaction.atomic
-def item_update(*, item: BacklogItem, data: dict, actor, may_decide: bool = True) -> BacklogItem:
+def item_update(*, item: BacklogItem, data: dict, actor, may_decide: bool = True, rescore: bool = True) -> BacklogItem:
     """Apply changes to an item; a change of prioritisation inputs re-scores it after commit.
 
     `may_decide` is False for roles that may not accept or reject work (only the product
-    owner and admins may).
+    owner and admins may). The moment an item becomes done is recorded for the burndown,
+    and forgotten when it is reopened.
     """
     new_status = data.get("status", item.status)
     if new_status != item.status and new_status in DECISION_STATUSES and not may_decide:
         raise ValidationError({"status": "Only a product owner or an admin can accept or reject work."})
+    was_done, is_done = item.status in DONE_STATUSES, new_status in DONE_STATUSES
+    if is_done and (not was_done or item.done_at is None):
+        data = {**data, "done_at": timezone.now()}
+    elif was_done and not is_done:
+        data = {**data, "done_at": None}
     inputs_changed = any(f in data and data[f] != getattr(item, f) for f in SCORE_INPUTS)
     before = {f: getattr(item, f) for f in data}
     item, changed = instance_update(instance=item, data=data)
-    if changed and inputs_changed:
+    if rescore and changed and inputs_changed:
         _schedule_rescore(item.pk)
     if changed:
         changed_fields = sorted(f for f in data if before[f] != getattr(item, f))
@@ -244,9 +257,11 @@ def items_bulk_save(*, rows: list[dict], actor) -> list[BacklogItem]:
         try:
             with transaction.atomic():
                 if row["item"] is None:
-                    item = item_create(instance=BacklogItem(**data), actor=actor)
+                    item = item_create(instance=BacklogItem(**data), actor=actor, rescore=False)
                 else:
-                    item = item_update(item=row["item"], data=data, actor=actor, may_decide=row["may_decide"])
+                    item = item_update(
+                        item=row["item"], data=data, actor=actor, may_decide=row["may_decide"], rescore=False
+                    )
                 if criteria is not None:
                     item_criteria_sync(item=item, criteria=criteria, actor=actor)
         except ValidationError as error:
@@ -255,4 +270,14 @@ def items_bulk_save(*, rows: list[dict], actor) -> list[BacklogItem]:
         saved.append(item)
     if errors:
         raise ApplicationError("Some rows are not valid; nothing was saved.", {"items": errors})
+    # One announcement per product: prioritisation re-scores each product as one tracked job.
+    by_product: dict[int, list[BacklogItem]] = {}
+    for item in saved:
+        by_product.setdefault(item.product_id, []).append(item)
+    for items in by_product.values():
+        publish(
+            event="item.bulk_saved",
+            workspace_id=items[0].product.workspace_id,
+            data={"product": items[0].product_id, "ids": [i.pk for i in items], "actor": getattr(actor, "pk", None)},
+        )
     return saved

@@ -76,7 +76,7 @@ class ItemCrud(Crud):
         version = data.pop("version", None)
         may_decide = access.can(Capability.MANAGE_SPRINTS)
         if version is None:  # a client that did not load a version (older forms, scripts)
-            return planning.item_update_tracked(item=obj, data=data, actor=actor, may_decide=may_decide)
+            return services.item_update(item=obj, data=data, actor=actor, may_decide=may_decide)
         return planning.item_update_checked(item=obj, data=data, version=version, actor=actor, may_decide=may_decide)
 
     def _save(self, request, access, form, obj=None):

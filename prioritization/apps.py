@@ -5,3 +5,10 @@ class PrioritizationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "prioritization"
     verbose_name = "Prioritisation"
+
+    def ready(self) -> None:
+        from pmhub.events import subscribe
+
+        from .services.runs import reprioritise_after_bulk_save
+
+        subscribe(reprioritise_after_bulk_save)

@@ -76,6 +76,19 @@ def product_reprioritise_start(*, product: Product, actor) -> Job:
     return job
 
 
+def reprioritise_after_bulk_save(*, event: str, workspace_id: int, data: dict) -> None:
+    """Subscriber of pmhub.events: a bulk save of items re-scores their product as one tracked job."""
+    if event != "item.bulk_saved":
+        return
+    from django.contrib.auth import get_user_model
+
+    product = Product.objects.select_related("workspace").filter(pk=data["product"]).first()
+    if product is None:
+        return
+    actor = get_user_model().objects.filter(pk=data.get("actor")).first()
+    product_reprioritise_start(product=product, actor=actor)
+
+
 def _rescore_rice_wsjf(product_id: int) -> int:
     """Store every item's RICE and WSJF score in one statement; rows already right are not written."""
     if _is_postgres():
