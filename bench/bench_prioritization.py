@@ -30,9 +30,9 @@ def _seed(product_id: int) -> None:
             """
             INSERT INTO backlog_backlogitem (
                 created_at, updated_at, version, number, kind, title, description, status, rank, moscow,
-                as_a, i_want, so_that, product_id, reach, impact, confidence, effort,
+                as_a, i_want, so_that, rejection_reason, product_id, reach, impact, confidence, effort,
                 business_value, time_criticality, risk_reduction, job_size)
-            SELECT now(), now(), 1, n, 'story', 'Item ' || n, '', 'new', n * 1024, '', '', '', '', %s,
+            SELECT now(), now(), 1, n, 'story', 'Item ' || n, '', 'new', n * 1024, '', '', '', '', '', %s,
                 CASE WHEN random() < 0.05 THEN NULL ELSE (random() * 50000)::int END,
                 (ARRAY[3, 2, 1, 0.5, 0.25])[1 + floor(random() * 5)::int],
                 (ARRAY[100, 80, 50, 20])[1 + floor(random() * 4)::int],
