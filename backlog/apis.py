@@ -18,7 +18,7 @@ from rest_framework.response import Response
 
 from pmhub.api import ResourceViewSet, make_filterset
 from pmhub.pagination import KeysetPagination
-from pmhub.renderers import CSVRenderer, ORJSONRenderer, csv_text
+from pmhub.renderers import CSVRenderer, ORJSONRenderer, collector_paused, csv_text, fragment
 from products.apis import _docs
 from products.models import Capability
 from products.selectors import products_for_user
@@ -119,21 +119,25 @@ class ItemViewSet(ResourceViewSet):
         """
         if self.is_plain_page(request):
             product = request.query_params.get("product")
-            rows = self.paginator.paginate_keyset(
-                request,
-                self,
-                lambda field, desc, cursor, limit: item_page_rows_for_user(
-                    user=request.user,
-                    product_id=None if product is None else int(product),
-                    field=field,
-                    desc=desc,
-                    cursor=cursor,
-                    limit=limit,
-                ),
-            )
-        else:
-            queryset = self.filter_queryset(self.scope(BacklogItem.objects.all()))
-            rows = self.paginator.paginate_queryset(queryset, request, view=self, fetch=_fetch_rows)
+            with collector_paused():  # the rows are made, rendered and dropped in the block
+                rows = self.paginator.paginate_keyset(
+                    request,
+                    self,
+                    lambda field, desc, cursor, limit: item_page_rows_for_user(
+                        user=request.user,
+                        product_id=None if product is None else int(product),
+                        field=field,
+                        desc=desc,
+                        cursor=cursor,
+                        limit=limit,
+                    ),
+                )
+                found, rows = bool(rows), fragment(rows)
+            if not found:
+                self.check_product_filter(request)
+            return self.paginator.get_paginated_response(rows)
+        queryset = self.filter_queryset(self.scope(BacklogItem.objects.all()))
+        rows = self.paginator.paginate_queryset(queryset, request, view=self, fetch=_fetch_rows)
         if not rows:
             self.check_product_filter(request)
         return self.paginator.get_paginated_response(rows)

@@ -1,5 +1,4 @@
 import functools
-import gc
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
@@ -149,17 +148,9 @@ def item_page_rows_for_user(
         params += [cursor[0], cursor[0], cursor[1]]
     params.append(limit)
     names = [*ITEM_VALUE_FIELDS, "key", "acceptance_criteria"]
-    # A page is up to a thousand new containers (the rows and their dicts), none of them in a cycle:
-    # the cyclic collector, which would walk the whole heap now and then while they are made, waits.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        with connection.cursor() as db:
-            db.execute(sql, params)
-            rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
-        for row in rows:
-            row["acceptance_criteria"] = orjson.Fragment(row["acceptance_criteria"])
-    finally:
-        if collecting:
-            gc.enable()
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
+    for row in rows:
+        row["acceptance_criteria"] = orjson.Fragment(row["acceptance_criteria"])
     return rows
