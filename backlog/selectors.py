@@ -1,3 +1,5 @@
+import functools
+
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
@@ -71,3 +73,84 @@ def planned_effort_by_initiative(*, product_ids) -> dict[int | None, int]:
         .annotate(points=Sum(Coalesce("story_points", 1)))
     )
     return {row["initiative_id"]: row["points"] for row in rows}
+
+
+# ---- the API's hot list ----------------------------------------------------------------------------
+
+ITEM_PAGE_ORDERINGS = ("rank", "rice_score", "wsjf_score", "created_at", "updated_at")
+
+
+@functools.cache
+def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: bool) -> str:
+    """The statement of one shape of items page, written once per shape and kept.
+
+    Identifiers come from the models' metadata and a fixed list of orderings, never from input;
+    every value (user, product, cursor, limit) is a bound parameter. It is what the ORM path of
+    the list (the viewset's filter_queryset + KeysetPagination) runs, without building and
+    compiling a queryset on each request: (ordering field, id) order, nulls last either way, the
+    redundant bound on the field so that PostgreSQL range-scans the (product, field) index.
+    """
+    from backlog.serializers import ITEM_VALUE_FIELDS
+    from products.models import Membership, Product
+
+    if field not in ITEM_PAGE_ORDERINGS:
+        raise ValueError(field)
+    meta = BacklogItem._meta
+    columns = ", ".join(f'i."{meta.get_field(name).column}"' for name in ITEM_VALUE_FIELDS)
+    column = f'i."{meta.get_field(field).column}"'
+    criteria = AcceptanceCriterion._meta.db_table
+    where = [f'p."workspace_id" IN (SELECT m."workspace_id" FROM {Membership._meta.db_table} m WHERE m."user_id" = %s)']
+    if with_product:
+        where.append('i."product_id" = %s')
+    if cursor == "null":
+        where.append(f'({column} IS NULL AND i."id" > %s)')
+    elif cursor == "value":
+        bound, strict = ("<=", "<") if desc else (">=", ">")
+        after = f'({column} {bound} %s AND ({column} {strict} %s OR i."id" > %s))'
+        if meta.get_field(field).null:
+            after = f"({after} OR {column} IS NULL)"
+        where.append(after)
+    # Within one product ranks are unique (item_unique_rank_per_product): id need not break ties.
+    tie = "" if field == "rank" and with_product else ', i."id" ASC'
+    return (
+        f'SELECT {columns}, (p."key" || \'-\' || i."number"::text), '
+        # Most items have no criteria: a probe of the index answers for them without an aggregate.
+        f'CASE WHEN EXISTS (SELECT 1 FROM {criteria} c WHERE c."item_id" = i."id") THEN '
+        "(SELECT json_agg(json_build_object('id', c.\"id\", 'order', c.\"order\", 'text', c.\"text\", "
+        f'\'met\', c."met") ORDER BY c."order", c."id") FROM {criteria} c WHERE c."item_id" = i."id")::text '
+        "ELSE '[]' END "
+        f'FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
+        f"WHERE {' AND '.join(where)} "
+        f"ORDER BY {column} {'DESC' if desc else 'ASC'} NULLS LAST{tie} LIMIT %s"
+    )
+
+
+def item_page_rows_for_user(
+    *, user, product_id: int | None, field: str, desc: bool, cursor: tuple | None, limit: int
+) -> list[dict]:
+    """Up to `limit` items of the user's workspaces (of one product, if given) after `cursor`
+    ((value, id) of the last row seen), as plain dicts of the API's item fields (the criteria as
+    an orjson.Fragment of JSON text built by PostgreSQL): one query, whatever the page size.
+    """
+    import orjson
+    from django.db import connection
+
+    from backlog.serializers import ITEM_VALUE_FIELDS
+
+    kind = None if cursor is None else ("null" if cursor[0] is None else "value")
+    sql = _item_page_sql(field=field, desc=desc, cursor=kind, with_product=product_id is not None)
+    params: list = [user.pk]
+    if product_id is not None:
+        params.append(product_id)
+    if kind == "null":
+        params.append(cursor[1])
+    elif kind == "value":
+        params += [cursor[0], cursor[0], cursor[1]]
+    params.append(limit)
+    names = [*ITEM_VALUE_FIELDS, "key", "acceptance_criteria"]
+    with connection.cursor() as db:
+        db.execute(sql, params)
+        rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
+    for row in rows:
+        row["acceptance_criteria"] = orjson.Fragment(row["acceptance_criteria"])
+    return rows
