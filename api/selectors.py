@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import QuerySet
@@ -42,6 +44,8 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         row = cursor.fetchone()
     if row is None:
         return None
+    # A raw cursor skips the ORM's converters: SQLite gives naive UTC datetimes where PostgreSQL gives aware ones.
+    row = [timezone.make_aware(v, UTC) if isinstance(v, datetime) and timezone.is_naive(v) else v for v in row]
     token = ApiToken.from_db(connection.alias, TOKEN_FIELDS, row[: len(TOKEN_FIELDS)])
     token.user = get_user_model().from_db(connection.alias, user_fields, row[len(TOKEN_FIELDS) :])
     if token.revoked_at is not None or not token.user.is_active:

@@ -383,3 +383,27 @@ def test_an_empty_product_of_ours_lists_nothing_but_another_workspaces_is_400(wo
     response = po.get("/api/v1/items/", {"product": world.other_product.pk})
     assert response.status_code == 400 and "product" in response.json()["errors"]
     assert po.get("/api/v1/items/export/", {"product": world.other_product.pk}).status_code == 400
+
+
+def test_the_portable_list_used_on_sqlite_gives_the_same_rows(postgres, world, po):
+    """`make run` serves SQLite, which lacks PostgreSQL's JSON functions: its list path must match."""
+    import orjson
+
+    from backlog.apis import _fetch_rows, _fetch_rows_portable
+    from pmhub.renderers import dumps
+
+    item = f.BacklogItemFactory(
+        product=world.product,
+        reach=10,
+        impact=Decimal("2"),
+        confidence=80,
+        effort=Decimal("0.5"),
+        rice_score=Decimal("32.00"),
+    )
+    f.CriterionFactory(item=item, met=True)
+    f.BacklogItemFactory(product=world.product, title="No criteria")
+    queryset = BacklogItem.objects.filter(product=world.product).order_by("rank")
+    fast = orjson.loads(dumps(_fetch_rows(queryset)))
+    portable = orjson.loads(dumps(_fetch_rows_portable(queryset)))
+    assert [row["title"] for row in fast] == [item.title, "No criteria"]
+    assert portable == fast

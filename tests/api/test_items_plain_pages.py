@@ -77,7 +77,7 @@ def test_plain_pages_of_another_workspace_show_nothing_of_ours(world, api, backl
     "params",
     [{"page_size": "0"}, {"cursor": "garbage"}, {"ordering": "title"}, {"product": "x"}, {"product": "١"}],
 )
-def test_bad_plain_page_parameters_are_400_and_leave_the_collector_on(world, po, params):
+def test_bad_plain_page_parameters_are_400_and_leave_the_collector_on(postgres, world, po, params):
     assert po.get("/api/v1/items/", params).status_code == 400
     assert gc.isenabled()
     assert po.get("/api/v1/items/").status_code == 200
