@@ -6,8 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from pmhub.models import BaseModel
+from pmhub.ranks import RANK_GAP
 
-RANK_GAP = 1024
+__all__ = ["RANK_GAP"]
 
 
 class SprintStatus(models.TextChoices):

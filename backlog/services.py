@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from pmhub.events import publish
 from pmhub.exceptions import ApplicationError
+from pmhub.ranks import rank_between
 from pmhub.services import instance_create, instance_update
 from products.models import Product
 
@@ -154,18 +155,6 @@ def _neighbour_ranks(item: BacklogItem, *, before: int | None, after: int | None
     return anchor, others.filter(rank__gt=anchor).aggregate(r=Min("rank"))["r"]
 
 
-def _rank_between(low: int | None, high: int | None) -> int | None:
-    if low is None and high is None:
-        return RANK_GAP
-    if low is None:
-        return high - RANK_GAP
-    if high is None:
-        return low + RANK_GAP
-    if high - low < 2:
-        return None
-    return (low + high) // 2
-
-
 @transaction.atomic
 def item_move(
     *, item: BacklogItem, actor, before: int | None = None, after: int | None = None, position: str | None = None
@@ -189,11 +178,11 @@ def item_move(
     if (low is None or low < current) and (high is None or current < high):
         item.rank = current  # already there: nothing to write
         return item
-    rank = _rank_between(low, high)
+    rank = rank_between(low, high)
     if rank is None:
         ranks_rebalance(product_id=item.product_id)
         low, high = _neighbour_ranks(item, before=before, after=after, position=position)
-        rank = _rank_between(low, high)
+        rank = rank_between(low, high)
     BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
     item.rank = rank
     _announce("item.moved", item, before=before, after=after, position=position)

@@ -13,34 +13,20 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from pmhub.events import publish
 from pmhub.exceptions import ApplicationError
+from pmhub.ranks import RANK_GAP, rank_between
 from pmhub.services import instance_create, instance_update
 from products.models import Product
 
 from .models import Horizon, Initiative, RoadmapShareLink, Theme
+from .services import _announce
 
-RANK_GAP = 1024
 KEEP = object()  # "leave this field as it is" for optional arguments that may legitimately be None
 
 
 def _lock_product(product_id: int) -> Product:
     """Serialise writes to one product's roadmap order behind a row lock on the product."""
     return Product.objects.select_for_update().get(pk=product_id)
-
-
-def _announce(event: str, initiative: Initiative, *, workspace_id: int, **extra) -> None:
-    """Same payload as the API's initiative events, so a webhook sees one shape whatever page made the change."""
-    data = {
-        "id": initiative.pk,
-        "product": initiative.product_id,
-        "title": initiative.title,
-        "horizon": initiative.horizon,
-        "status": initiative.status,
-        "version": initiative.version,
-        **extra,
-    }
-    publish(event=event, workspace_id=workspace_id, data=data)
 
 
 def _column(product_id: int, horizon: str):
@@ -109,21 +95,6 @@ def _neighbours(initiative: Initiative, horizon: str, *, before, after, position
     return rank, high
 
 
-def _between(low: int | None, high: int | None) -> int | None:
-    """A rank between two neighbours; ranks stay positive, 0 means "not ranked yet"."""
-    if low is None and high is None:
-        return RANK_GAP
-    if low is None:
-        if high - RANK_GAP > 0:
-            return high - RANK_GAP
-        return high // 2 if high >= 2 else None
-    if high is None:
-        return low + RANK_GAP
-    if high - low < 2:
-        return None
-    return (low + high) // 2
-
-
 @transaction.atomic
 def initiative_move(
     *,
@@ -155,11 +126,11 @@ def initiative_move(
     product = _lock_product(initiative.product_id)
     initiative_ranks_assign_unranked(product_id=initiative.product_id, horizon=horizon)
     low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
-    rank = _between(low, high)
+    rank = rank_between(low, high, floor=0)
     if rank is None:
         initiative_ranks_rebalance(product_id=initiative.product_id, horizon=horizon)
         low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
-        rank = _between(low, high)
+        rank = rank_between(low, high, floor=0)
     version = Initiative.objects.filter(pk=initiative.pk).values_list("version", flat=True).get()
     changed_horizon = horizon != initiative.horizon
     Initiative.objects.filter(pk=initiative.pk).update(

@@ -6,14 +6,14 @@ from django.db import transaction
 from django.db.models import Max
 
 from pmhub.events import publish
+from pmhub.ranks import RANK_GAP
 from pmhub.services import instance_create, instance_update
 
 from .models import Initiative
 
-RANK_GAP = 1024
 
-
-def _announce(event: str, initiative: Initiative, **extra) -> None:
+def _announce(event: str, initiative: Initiative, *, workspace_id: int | None = None, **extra) -> None:
+    """One payload shape for initiative events, whichever page or endpoint made the change."""
     data = {
         "id": initiative.pk,
         "product": initiative.product_id,
@@ -23,7 +23,7 @@ def _announce(event: str, initiative: Initiative, **extra) -> None:
         "version": initiative.version,
         **extra,
     }
-    publish(event=event, workspace_id=initiative.product.workspace_id, data=data)
+    publish(event=event, workspace_id=workspace_id or initiative.product.workspace_id, data=data)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backlog.models import BacklogItem
+from backlog.models import RICE_FIELDS, WSJF_FIELDS, BacklogItem
 from backlog.services import item_update
 from jobs.models import Job
 from pmhub.services import instance_create, instance_update
@@ -20,16 +20,7 @@ from ..models import (
 )
 from .runs import product_reprioritise_start
 
-SCENARIO_INPUTS = (
-    "reach",
-    "impact",
-    "confidence",
-    "effort",
-    "business_value",
-    "time_criticality",
-    "risk_reduction",
-    "job_size",
-)
+SCENARIO_INPUTS = RICE_FIELDS + WSJF_FIELDS
 
 
 def _clean_weights(product: Product, weights: dict) -> dict[str, str]:
