@@ -29,6 +29,12 @@ class BacklogItemAdmin(WorkspaceScopedAdmin):
         else:
             services.item_create(instance=obj, actor=request.user)
 
+    def save_related(self, request, form, formsets, change):
+        from . import services
+
+        super().save_related(request, form, formsets, change)  # the criteria inline
+        services.criteria_flag_refresh(item_id=form.instance.pk)
+
 
 @admin.register(Sprint)
 class SprintAdmin(WorkspaceScopedAdmin):

@@ -52,10 +52,11 @@ PLAIN_PAGE_PARAMS = {"product", "page_size", "cursor", "ordering"}
 
 # Each item's criteria as a JSON array built by PostgreSQL in the page's own query (no second query,
 # no per-row Python): the text is embedded as it is in the response with orjson.Fragment.
+# Items without criteria (most of them) are answered by their has_criteria flag alone.
 CRITERIA_JSON = RawSQL(
-    """COALESCE((SELECT json_agg(json_build_object('id', c.id, 'order', c."order", 'text', c.text, 'met', c.met)
-    ORDER BY c."order", c.id) FROM backlog_acceptancecriterion c
-    WHERE c.item_id = backlog_backlogitem.id), '[]')::text""",
+    """CASE WHEN backlog_backlogitem.has_criteria THEN COALESCE((SELECT json_agg(json_build_object('id', c.id,
+    'order', c."order", 'text', c.text, 'met', c.met) ORDER BY c."order", c.id) FROM backlog_acceptancecriterion c
+    WHERE c.item_id = backlog_backlogitem.id), '[]')::text ELSE '[]' END""",
     [],
     output_field=TextField(),
 )

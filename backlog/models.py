@@ -153,6 +153,9 @@ class BacklogItem(BaseModel):
     done_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the item last became done or accepted (burndown)."
     )
+    # Kept by the criteria services (criteria_flag_refresh): lets a page of items skip the criteria
+    # lookup for the many items that have none.
+    has_criteria = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["rank"]

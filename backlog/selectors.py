@@ -114,11 +114,11 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     tie = "" if field == "rank" and with_product else ', i."id" ASC'
     return (
         f'SELECT {columns}, (p."key" || \'-\' || i."number"::text), '
-        # Most items have no criteria: a probe of the index answers for them without an aggregate.
-        f'CASE WHEN EXISTS (SELECT 1 FROM {criteria} c WHERE c."item_id" = i."id") THEN '
+        # Most items have no criteria: their flag answers for them without touching the criteria.
+        'CASE WHEN i."has_criteria" THEN COALESCE('
         "(SELECT json_agg(json_build_object('id', c.\"id\", 'order', c.\"order\", 'text', c.\"text\", "
-        f'\'met\', c."met") ORDER BY c."order", c."id") FROM {criteria} c WHERE c."item_id" = i."id")::text '
-        "ELSE '[]' END "
+        f'\'met\', c."met") ORDER BY c."order", c."id") FROM {criteria} c WHERE c."item_id" = i."id")::text, '
+        "'[]') ELSE '[]' END "
         f'FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
         f"WHERE {' AND '.join(where)} "
         f"ORDER BY {column} {'DESC' if desc else 'ASC'} NULLS LAST{tie} LIMIT %s"

@@ -4,7 +4,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Exists, Max, Min, OuterRef
 from django.utils import timezone
 
 from pmhub.events import publish
@@ -192,10 +192,25 @@ def item_move(
 # ---- acceptance criteria -------------------------------------------------------------------------
 
 
+def criteria_flag_refresh(*, item_id: int) -> None:
+    """Set the item's `has_criteria` from its criteria, after any add or delete of them, in the same
+    transaction.
+
+    The item's row is locked first and the flag computed by a later statement, which on PostgreSQL
+    sees every criterion committed by then; a writer still adding one sets the flag after this
+    transaction ends (it waits for the lock), so concurrent adds and deletes cannot leave it wrong.
+    """
+    items = BacklogItem.objects.filter(pk=item_id)
+    list(items.select_for_update().values_list("pk"))
+    items.update(has_criteria=Exists(AcceptanceCriterion.objects.filter(item_id=OuterRef("pk"))))
+
+
 @transaction.atomic
 def criterion_add(*, item: BacklogItem, text: str, actor) -> AcceptanceCriterion:
     last = item.acceptance_criteria.aggregate(m=Max("order"))["m"]
-    return instance_create(instance=AcceptanceCriterion(item=item, text=text, order=(last or 0) + 1), actor=actor)
+    criterion = instance_create(instance=AcceptanceCriterion(item=item, text=text, order=(last or 0) + 1), actor=actor)
+    criteria_flag_refresh(item_id=item.pk)
+    return criterion
 
 
 @transaction.atomic
@@ -206,6 +221,7 @@ def criterion_update(*, criterion: AcceptanceCriterion, data: dict) -> Acceptanc
 @transaction.atomic
 def criterion_delete(*, criterion: AcceptanceCriterion) -> None:
     criterion.delete()
+    criteria_flag_refresh(item_id=criterion.item_id)
 
 
 @transaction.atomic
@@ -228,6 +244,7 @@ def item_criteria_sync(*, item: BacklogItem, criteria: list[dict], actor) -> Non
         keep.add(criterion_id)
         instance_update(instance=existing[criterion_id], data={**data, "order": order})
     AcceptanceCriterion.objects.filter(item=item).exclude(pk__in=keep).filter(pk__in=list(existing)).delete()
+    criteria_flag_refresh(item_id=item.pk)
 
 
 @transaction.atomic

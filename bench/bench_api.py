@@ -61,6 +61,7 @@ def _seed():
     AcceptanceCriterion.objects.bulk_create(
         [AcceptanceCriterion(item_id=i, order=k, text=f"Given a shopper, then {k}") for i in ids for k in (1, 2)]
     )
+    BacklogItem.objects.filter(pk__in=ids).update(has_criteria=True)  # what criterion_add does, in bulk
     _, raw = api_token_create(user=user, name="bench")
     from django.db import connection
 

@@ -136,6 +136,14 @@ class CriterionFactory(factory.django.DjangoModelFactory):
     text = "Given a shopper, when they pay, then they see a receipt."
     order = factory.Sequence(lambda n: n)
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from backlog.services import criteria_flag_refresh
+
+        criterion = super()._create(model_class, *args, **kwargs)
+        criteria_flag_refresh(item_id=criterion.item_id)  # as the services do
+        return criterion
+
 
 class ObjectiveFactory(factory.django.DjangoModelFactory):
     class Meta:
