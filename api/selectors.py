@@ -1,3 +1,4 @@
+import functools
 from datetime import UTC, datetime
 
 from django.contrib.auth import get_user_model
@@ -18,7 +19,8 @@ def api_token_get_for_owner(*, user, token_id: int) -> ApiToken:
     return get_object_or_404(ApiToken, user=user, pk=token_id)
 
 
-def _token_query() -> tuple[str, list[str]]:
+@functools.cache
+def _token_query() -> tuple[str, tuple[str, ...]]:
     """One statement for the token and its user. Every API request runs it, so it is written once
     (names come from the models' metadata, never from input; the digest is a bound parameter)."""
     user_model = get_user_model()
@@ -29,7 +31,7 @@ def _token_query() -> tuple[str, list[str]]:
         f"FROM {ApiToken._meta.db_table} t JOIN {user_model._meta.db_table} u ON u.id = t.user_id "
         "WHERE t.digest = %s"
     )
-    return sql, user_fields
+    return sql, tuple(user_fields)
 
 
 TOKEN_FIELDS = ["id", "user_id", "name", "prefix", "expires_at", "last_used_at", "revoked_at"]

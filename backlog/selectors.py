@@ -98,7 +98,6 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     meta = BacklogItem._meta
     columns = ", ".join(f'i."{meta.get_field(name).column}"' for name in ITEM_VALUE_FIELDS)
     column = f'i."{meta.get_field(field).column}"'
-    criteria = AcceptanceCriterion._meta.db_table
     where = [f'p."workspace_id" IN (SELECT m."workspace_id" FROM {Membership._meta.db_table} m WHERE m."user_id" = %s)']
     if with_product:
         where.append('i."product_id" = %s')
@@ -113,29 +112,52 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     # Within one product ranks are unique (item_unique_rank_per_product): id need not break ties.
     tie = "" if field == "rank" and with_product else ', i."id" ASC'
     return (
-        f'SELECT {columns}, (p."key" || \'-\' || i."number"::text), '
-        # Most items have no criteria: their flag answers for them without touching the criteria.
-        'CASE WHEN i."has_criteria" THEN COALESCE('
-        "(SELECT json_agg(json_build_object('id', c.\"id\", 'order', c.\"order\", 'text', c.\"text\", "
-        f'\'met\', c."met") ORDER BY c."order", c."id") FROM {criteria} c WHERE c."item_id" = i."id")::text, '
-        "'[]') ELSE '[]' END "
+        f'SELECT {columns}, p."key", i."has_criteria" '
         f'FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
         f"WHERE {' AND '.join(where)} "
         f"ORDER BY {column} {'DESC' if desc else 'ASC'} NULLS LAST{tie} LIMIT %s"
     )
 
 
+@functools.cache
+def _criteria_sql() -> str:
+    from backlog.serializers import CRITERION_FIELDS
+
+    meta = AcceptanceCriterion._meta
+    columns = ", ".join(f'c."{meta.get_field(name).column}"' for name in CRITERION_FIELDS)
+    return (
+        f'SELECT c."item_id", {columns} FROM {meta.db_table} c WHERE c."item_id" = ANY(%s) ORDER BY c."order", c."id"'
+    )
+
+
+def criteria_of_items(*, item_ids: list[int]) -> dict[int, list[dict]]:
+    """The acceptance criteria of some items, in their order, as the API's plain dicts, by item id.
+
+    One query (none without ids), however many items and criteria: fetched as rows and shaped
+    here, which costs less than having PostgreSQL build JSON for each item. PostgreSQL only (= ANY).
+    """
+    from django.db import connection
+
+    from backlog.serializers import CRITERION_FIELDS
+
+    found: dict[int, list[dict]] = {}
+    if not item_ids:
+        return found
+    with connection.cursor() as db:
+        db.execute(_criteria_sql(), [item_ids])
+        for item_id, *values in db.fetchall():
+            found.setdefault(item_id, []).append(dict(zip(CRITERION_FIELDS, values, strict=True)))
+    return found
+
+
 def item_page_rows_for_user(
     *, user, product_id: int | None, field: str, desc: bool, cursor: tuple | None, limit: int
 ) -> list[dict]:
     """Up to `limit` items of the user's workspaces (of one product, if given) after `cursor`
-    ((value, id) of the last row seen), as plain dicts of the API's item fields (the criteria as
-    an orjson.Fragment of JSON text built by PostgreSQL): one query, whatever the page size.
+    ((value, id) of the last row seen), as plain dicts of the API's item fields (see item_rows):
+    one query, and one more if any of the items has criteria, whatever the page size.
     """
-    import orjson
     from django.db import connection
-
-    from backlog.serializers import ITEM_VALUE_FIELDS
 
     kind = None if cursor is None else ("null" if cursor[0] is None else "value")
     sql = _item_page_sql(field=field, desc=desc, cursor=kind, with_product=product_id is not None)
@@ -147,10 +169,23 @@ def item_page_rows_for_user(
     elif kind == "value":
         params += [cursor[0], cursor[0], cursor[1]]
     params.append(limit)
-    names = [*ITEM_VALUE_FIELDS, "key", "acceptance_criteria"]
     with connection.cursor() as db:
         db.execute(sql, params)
-        rows = [dict(zip(names, row, strict=True)) for row in db.fetchall()]
+        fetched = db.fetchall()
+    return item_rows(fetched)
+
+
+def item_rows(fetched: list[tuple]) -> list[dict]:
+    """API item dicts from rows of (*ITEM_VALUE_FIELDS, product key, has_criteria): the key made
+    here, the criteria of flagged items fetched in one more query."""
+    from backlog.serializers import ITEM_VALUE_FIELDS
+
+    names = (*ITEM_VALUE_FIELDS, "key")  # zip stops before has_criteria, the last column
+    rows = [dict(zip(names, row)) for row in fetched]  # noqa: B905
+    at = ITEM_VALUE_FIELDS.index("id")
+    criteria = criteria_of_items(item_ids=[row[at] for row in fetched if row[-1]])
+    none: list = []
     for row in rows:
-        row["acceptance_criteria"] = orjson.Fragment(row["acceptance_criteria"])
+        row["key"] = f"{row['key']}-{row['number']}"
+        row["acceptance_criteria"] = criteria.get(row["id"], none)
     return rows
