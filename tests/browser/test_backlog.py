@@ -14,6 +14,18 @@ def _keys(page) -> list[str]:
     )
 
 
+def _wait_for_keys(page, expected: list[str]) -> None:
+    """The rows reach `expected` order: the page moves a row once the server has answered, which
+    can be a moment after Playwright sees the response."""
+    page.wait_for_function(
+        """expected => JSON.stringify(Array.from(
+            document.querySelectorAll("[data-backlog] tbody tr[data-item-id]"), r => r.dataset.itemKey
+        )) === JSON.stringify(expected)""",
+        arg=expected,
+        timeout=5000,
+    )
+
+
 def _db_keys(product) -> list[str]:
     return [i.key for i in BacklogItem.objects.filter(product=product).select_related("product").order_by("rank")]
 
@@ -59,6 +71,7 @@ def test_sign_in_then_reorder_the_backlog_by_drag_and_by_keyboard(world, browser
     with page.expect_response(lambda r: "/move/" in r.url and r.status == 200):
         page.locator(f"tr[data-item-key='{expected[0]}'] [data-move-handle]").press("End")
     expected = [*expected[1:], expected[0]]
+    _wait_for_keys(page, expected)
     assert _keys(page) == expected
     page.reload()
     assert _keys(page) == expected == _db_keys(world.product)
