@@ -105,6 +105,9 @@ else:
     # table a request touches, about as long as the request's own queries.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The cache holds the API's rate-limit counters. The default counts per process; with several
+# processes (gunicorn workers, hosts) set CACHE_URL=redis://…/1 so that they count together.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
