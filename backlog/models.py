@@ -155,7 +155,7 @@ class BacklogItem(BaseModel):
     )
     # Kept by the criteria services (criteria_flag_refresh): lets a page of items skip the criteria
     # lookup for the many items that have none.
-    has_criteria = models.BooleanField(default=False, editable=False)
+    has_criteria = models.BooleanField(default=False, db_default=False, editable=False)
 
     class Meta:
         ordering = ["rank"]

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="backlogitem",
             name="has_criteria",
-            field=models.BooleanField(default=False, editable=False),
+            field=models.BooleanField(default=False, db_default=False, editable=False),
         ),
         migrations.RunPython(flag_items_with_criteria, migrations.RunPython.noop, elidable=True),
     ]
