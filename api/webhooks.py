@@ -3,13 +3,13 @@
 import fnmatch
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import secrets
 import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -68,21 +68,41 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_target(url: str) -> None:
-    """Refuse anything but http(s) to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
+def _http_url(url: str):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationError({"url": "Use an http:// or https:// URL."})
     if parts.username or parts.password:
         raise ValidationError({"url": "Put no credentials in the URL."})
-    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
-        return
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port when it is read)
+    except ValueError as error:
+        raise ValidationError({"url": "The port is not a valid number."}) from error
+    return parts
+
+
+def resolve_target(url: str) -> list[str]:
+    """The addresses a delivery to `url` may connect to: http(s) only, and public ones only (unless
+    WEBHOOK_ALLOW_PRIVATE_TARGETS). The delivery connects to these very addresses, so a name that
+    resolves to a public address when checked and to a private one a moment later gains nothing."""
+    parts = _http_url(url)
     try:
         infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except (socket.gaierror, UnicodeError) as error:
+    except (socket.gaierror, UnicodeError, ValueError) as error:
         raise ValidationError({"url": "The host name does not resolve."}) from error
-    if not infos or not all(_is_public(info[4][0]) for info in infos):
+    addresses = list(dict.fromkeys(info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)))
+    if not addresses:
+        raise ValidationError({"url": "The host name does not resolve."})
+    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and not all(_is_public(address) for address in addresses):
         raise ValidationError({"url": "Private, loopback and link-local addresses are not allowed."})
+    return addresses
+
+
+def check_target(url: str) -> None:
+    """Refuse anything but http(s) to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
+    _http_url(url)
+    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        resolve_target(url)
 
 
 def _validate_events(events) -> None:
@@ -167,20 +187,39 @@ class DeliveryFailed(Exception):
     """A delivery attempt failed in a way a retry may fix (network error, 5xx, 429, …)."""
 
 
-def _post(url: str, body: bytes, headers: dict) -> int:
-    """POST without following redirects (a redirect could point inside the network)."""
+def _post(url: str, addresses: list[str], body: bytes, headers: dict) -> int:
+    """POST to one of `addresses` (those resolve_target checked), with the URL's host name in the
+    Host header and, for https, in SNI and the certificate check. Redirects are not followed (one
+    could point inside the network)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if parts.scheme == "https":
+        connection = http.client.HTTPSConnection(
+            parts.hostname, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(parts.hostname, port, timeout=TIMEOUT_SECONDS)
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
+    def pinned(address, timeout=None, source_address=None, **kwargs):
+        error: OSError | None = None
+        for ip in addresses:  # in resolution order, like socket.create_connection, but no new lookup
+            try:
+                return socket.create_connection((ip, address[1]), timeout, source_address, **kwargs)
+            except OSError as exc:
+                error = exc
+        raise error or OSError("No address to connect to.")
 
-    opener = urllib.request.build_opener(NoRedirect)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    connection._create_connection = pinned  # what connect() opens its socket with
+    path = parts.path or "/"
+    if parts.query:
+        path = f"{path}?{parts.query}"
     try:
-        with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)  # a little of the answer, so that the receiver is not cut off mid-reply
+        return response.status
+    finally:
+        connection.close()
 
 
 def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
@@ -209,11 +248,10 @@ def delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     started = time.monotonic()
     code, error = None, ""
     try:
-        check_target(subscription.url)
-        code = _post(subscription.url, body, headers)
+        code = _post(subscription.url, resolve_target(subscription.url), body, headers)
     except ValidationError as exc:
         error = "; ".join(exc.messages)
-    except (OSError, urllib.error.URLError) as exc:
+    except (OSError, http.client.HTTPException) as exc:
         error = f"{type(exc).__name__}: {exc}"[:1000]
     duration = int((time.monotonic() - started) * 1000)
     ok = code is not None and 200 <= code < 300

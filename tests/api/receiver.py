@@ -1,11 +1,12 @@
-"""A local webhook receiver on 127.0.0.1 (port 0) for tests: records requests, answers scripted codes."""
+"""A local webhook receiver for tests (127.0.0.1 on a free port unless told otherwise): records requests,
+answers scripted codes."""
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class Receiver:
-    def __init__(self, codes: list[int] | None = None):
+    def __init__(self, codes: list[int] | None = None, host: str = "127.0.0.1", port: int = 0):
         self.requests: list[dict] = []
         self.codes = list(codes or [])
         receiver = self
@@ -22,8 +23,9 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.server = ThreadingHTTPServer((host, port), Handler)
+        self.port = self.server.server_port
+        self.url = f"http://{host}:{self.port}/hook"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self):

@@ -1,15 +1,21 @@
 """Webhooks: subscriptions by admins, the SSRF guard, signed deliveries after commit, retries and pausing."""
 
+import contextlib
 import hashlib
 import hmac
 import json
+import shutil
+import socket
+import ssl
+import subprocess
+import threading
 
 import pytest
 from django.core import mail
 from django.db import transaction
 
 from api.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from api.webhooks import delivery_attempt, webhook_create
+from api.webhooks import DeliveryFailed, delivery_attempt, webhook_create, webhook_ping
 from backlog.models import BacklogItem
 from backlog.services import item_create
 from tests import factories as f
@@ -187,3 +193,89 @@ def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, dj
     assert response.content.decode().count("item.created") == 25
     assert world.client("product_manager").get(url).status_code == 403
     assert world.client("outsider").get(url).status_code == 404
+
+
+# ---- DNS rebinding -----------------------------------------------------------------------------
+# 127.0.0.2 stands for a public address: the guard is told to take it for one. The attacker's name
+# answers with it while it is checked, and with 127.0.0.1 (an internal service) afterwards.
+
+
+@pytest.fixture
+def rebinding(monkeypatch):
+    from api import webhooks
+
+    real_getaddrinfo, real_is_public = socket.getaddrinfo, webhooks._is_public
+    lookups = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != "hooks.example.test":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        address = "127.0.0.2" if len(lookups) <= 2 else "127.0.0.1"  # the subscription's check, the delivery's
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(webhooks, "_is_public", lambda address: address == "127.0.0.2" or real_is_public(address))
+    return lookups
+
+
+def test_a_delivery_connects_to_the_address_it_checked_not_to_a_rebound_one(
+    world, rebinding, django_capture_on_commit_callbacks
+):
+    with Receiver(host="127.0.0.2") as public, Receiver(port=public.port) as internal:
+        subscription, secret = webhook_create(
+            workspace=world.workspace,
+            url=f"http://hooks.example.test:{public.port}/hook?source=pmhub",
+            events=["item.*"],
+            actor=world.users["admin"],
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            item_create(instance=BacklogItem(product=world.product, title="Refunds"), actor=world.users["admin"])
+
+    assert internal.requests == []
+    (request,) = public.requests
+    assert request["headers"]["Host"] == f"hooks.example.test:{public.port}"
+    assert request["path"] == "/hook?source=pmhub"
+    assert _signed_by(secret, request)
+    assert WebhookDelivery.objects.get(subscription=subscription).status == DeliveryStatus.SUCCEEDED
+    assert len(rebinding) == 2  # checked once when subscribed, once for the delivery, and never looked up again
+
+
+def test_https_deliveries_check_the_certificate_of_the_name_at_the_checked_address(
+    world, rebinding, tmp_path, django_capture_on_commit_callbacks
+):
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=hooks.example.test"]
+        + ["-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem")],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    names = []
+    context.sni_callback = lambda connection, name, _: names.append(name)
+    with socket.create_server(("127.0.0.2", 0)) as server:
+        port = server.getsockname()[1]
+
+        def accept_once():
+            client, _ = server.accept()
+            with contextlib.suppress(ssl.SSLError, OSError), context.wrap_socket(client, server_side=True):
+                pass
+
+        thread = threading.Thread(target=accept_once, daemon=True)
+        thread.start()
+        subscription, _ = webhook_create(
+            workspace=world.workspace, url=f"https://hooks.example.test:{port}/", events=["ping"], actor=None
+        )
+        with django_capture_on_commit_callbacks(execute=False):
+            delivery = webhook_ping(subscription=subscription)
+        with pytest.raises(DeliveryFailed):
+            delivery_attempt(delivery_id=delivery.pk)
+        thread.join(timeout=10)
+
+    delivery.refresh_from_db()
+    assert names == ["hooks.example.test"]  # the name went in SNI although the socket went to 127.0.0.2
+    assert delivery.status != DeliveryStatus.SUCCEEDED
+    assert "CERTIFICATE_VERIFY_FAILED" in delivery.error  # a self-signed certificate is not trusted
