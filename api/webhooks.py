@@ -81,13 +81,17 @@ def _http_url(url: str):
     return parts
 
 
+def _port(parts) -> int:
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def resolve_target(url: str) -> list[str]:
     """The addresses a delivery to `url` may connect to: http(s) only, and public ones only (unless
     WEBHOOK_ALLOW_PRIVATE_TARGETS). The delivery connects to these very addresses, so a name that
     resolves to a public address when checked and to a private one a moment later gains nothing."""
     parts = _http_url(url)
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        infos = socket.getaddrinfo(parts.hostname, _port(parts))
     except (socket.gaierror, UnicodeError, ValueError) as error:
         raise ValidationError({"url": "The host name does not resolve."}) from error
     addresses = list(dict.fromkeys(info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)))
@@ -100,8 +104,9 @@ def resolve_target(url: str) -> list[str]:
 
 def check_target(url: str) -> None:
     """Refuse anything but http(s) to public addresses (unless WEBHOOK_ALLOW_PRIVATE_TARGETS)."""
-    _http_url(url)
-    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+    if settings.WEBHOOK_ALLOW_PRIVATE_TARGETS:
+        _http_url(url)  # any address will do, but only http(s)
+    else:
         resolve_target(url)
 
 
@@ -192,13 +197,12 @@ def _post(url: str, addresses: list[str], body: bytes, headers: dict) -> int:
     Host header and, for https, in SNI and the certificate check. Redirects are not followed (one
     could point inside the network)."""
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(
-            parts.hostname, port, timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
+            parts.hostname, _port(parts), timeout=TIMEOUT_SECONDS, context=ssl.create_default_context()
         )
     else:
-        connection = http.client.HTTPConnection(parts.hostname, port, timeout=TIMEOUT_SECONDS)
+        connection = http.client.HTTPConnection(parts.hostname, _port(parts), timeout=TIMEOUT_SECONDS)
 
     def pinned(address, timeout=None, source_address=None, **kwargs):
         error: OSError | None = None

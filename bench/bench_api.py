@@ -82,13 +82,12 @@ def _pages(base: str, product_id: int, token: str) -> dict:
     bearer = {"Authorization": f"Bearer {token}"}
 
     def linked(path: str, headers: dict):
-        return lambda page: (
-            (f"{base}{path}?product={product_id}&page_size={PAGE}", headers)
-            if page is None
-            else (page["next"], headers)
-            if page["next"]
-            else None
-        )
+        def following(page):
+            if page is None:
+                return f"{base}{path}?product={product_id}&page_size={PAGE}", headers
+            return (page["next"], headers) if page["next"] else None
+
+        return following
 
     def floor(page):
         after = "" if page is None else f"&after={page['next']}"
