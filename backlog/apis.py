@@ -13,13 +13,13 @@ from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
-from pmhub.api import ResourceViewSet, make_filterset
-from pmhub.pagination import KeysetPagination
-from pmhub.renderers import CSVRenderer, ORJSONRenderer, collector_paused, csv_text, fragment
-from products.apis import _docs
-from products.models import Capability
+from core.pagination import KeysetPagination
+from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, csv_text, fragment
+from core.schema import resource_docs
 from products.selectors import products_for_user
 from roadmap.models import Theme
+from workspaces.models import Capability
+from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from . import services
 from .models import AcceptanceCriterion, BacklogItem, Sprint
@@ -62,7 +62,7 @@ def _fetch_rows_portable(queryset) -> list[dict]:
     return list(ItemSerializer(queryset.select_related("product").prefetch_related(criteria), many=True).data)
 
 
-@_docs(
+@resource_docs(
     "backlog items",
     "Cursor-paginated (`page_size` up to 500). Filter with ?product=, ?workspace=, ?theme=, ?initiative=, "
     "?release=, ?sprint=, ?parent=, ?kind=, ?status=, ?moscow=, ?owner=, ?search= (title); "
@@ -266,7 +266,7 @@ class ItemViewSet(ResourceViewSet):
         return response
 
 
-@_docs("sprints", "Filter with ?product=, ?workspace= or ?status=.")
+@resource_docs("sprints", "Filter with ?product=, ?workspace= or ?status=.")
 class SprintViewSet(ResourceViewSet):
     model = Sprint
     serializer_class = SprintSerializer

@@ -1,7 +1,7 @@
 import django_filters
 
-from pmhub.filters import ScopedFilterSet
 from roadmap.models import Theme
+from workspaces.filters import ScopedFilterSet
 
 from .models import BacklogItem, ItemKind, ItemStatus, MoSCoW
 

@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from django import forms
 
-from pmhub.forms import DateInput, ScopedModelForm
+from core.forms import DateInput
+from workspaces.forms import ScopedModelForm
 
 from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, Sprint
 

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from pmhub.models import BaseModel
-from pmhub.ranks import RANK_GAP
+from core.models import BaseModel
+from core.ranks import RANK_GAP
 
 __all__ = ["RANK_GAP"]
 

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from pmhub.events import publish
-from pmhub.exceptions import ApplicationError
+from core.events import publish
+from core.exceptions import ApplicationError
 from roadmap.models import Release
 
 from .models import AcceptanceCriterion, BacklogItem, ItemStatus, Sprint, SprintStatus

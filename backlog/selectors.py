@@ -91,7 +91,8 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     redundant bound on the field so that PostgreSQL range-scans the (product, field) index.
     """
     from backlog.serializers import ITEM_VALUE_FIELDS
-    from products.models import Membership, Product
+    from products.models import Product
+    from workspaces.models import Membership
 
     if field not in ITEM_PAGE_ORDERINGS:
         raise ValueError(field)

@@ -7,10 +7,10 @@ from django.db import connection, transaction
 from django.db.models import Exists, Max, Min, OuterRef
 from django.utils import timezone
 
-from pmhub.events import publish
-from pmhub.exceptions import ApplicationError
-from pmhub.ranks import rank_between
-from pmhub.services import instance_create, instance_update
+from core.events import publish
+from core.exceptions import ApplicationError
+from core.ranks import rank_between
+from core.services import instance_create, instance_update
 from products.models import Product
 
 from .models import RANK_GAP, RICE_FIELDS, WSJF_FIELDS, AcceptanceCriterion, BacklogItem, ItemStatus

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pmhub.crud import Column, Crud, split_form_data
-from pmhub.exceptions import ApplicationError
-from pmhub.forms import add_validation_error
-from products.models import Capability
+from core.exceptions import ApplicationError
+from core.forms import add_validation_error
+from products.pages import Column, Crud, split_form_data
 from products.selectors import product_access
+from workspaces.models import Capability
 
 from . import planning, selectors, services, sprint_figures
 from .filters import ItemFilter

@@ -31,9 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def _seed():
     from django.contrib.auth import get_user_model
 
-    from api.services import api_token_create
     from backlog.models import RANK_GAP, AcceptanceCriterion, BacklogItem
-    from products.models import Membership, Product, Role, Workspace
+    from integrations.services import api_token_create
+    from products.models import Product
+    from workspaces.models import Membership, Role, Workspace
 
     user = get_user_model().objects.create_user("bench", password="x")
     workspace = Workspace.objects.create(name="Bench", slug="bench")

@@ -88,7 +88,8 @@ def _copy(cursor, table: str, columns: str, lines) -> None:
 def _load() -> tuple[int, int, int]:
     """Build the workspace; returns (workspace id, a key result id, check-in rows loaded)."""
     from okrs.models import KPI, KeyResult, Measurement, Objective
-    from products.models import Product, Workspace
+    from products.models import Product
+    from workspaces.models import Workspace
 
     rng = random.Random(7)
     workspace = Workspace.objects.create(name="Bench", slug="bench")

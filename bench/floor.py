@@ -50,7 +50,7 @@ def serializer_view():
 
     from backlog.apis import ItemViewSet
     from backlog.serializers import ItemSerializer
-    from pmhub.pagination import KeysetPagination
+    from core.pagination import KeysetPagination
 
     class ItemSerializerList(ListAPIView):
         serializer_class = ItemSerializer

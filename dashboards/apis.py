@@ -4,8 +4,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.serializers import validated
 from okrs.models import period_validator
-from pmhub.api import api_product_access, api_workspace_access, validated
+from products.selectors import api_product_access
+from workspaces.viewsets import api_workspace_access
 
 from .selectors import dashboard_figures, default_period
 

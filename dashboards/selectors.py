@@ -13,8 +13,8 @@ from backlog.selectors import item_progress_for_initiatives, planned_effort_by_i
 from okrs import selectors as okr_selectors
 from okrs.models import Health
 from okrs.rollup import expected_progress, period_bounds, period_of
-from products.selectors import Access
 from roadmap.selectors import initiative_list_for_products
+from workspaces.selectors import Access
 
 ACTIVE_INITIATIVE_STATUSES = ("proposed", "planned", "in_progress")
 HEALTH_ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2, "": 3}

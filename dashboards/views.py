@@ -7,8 +7,9 @@ from django.views.decorators.http import require_POST
 
 from okrs.selectors import last_recompute_job
 from okrs.services import okr_recompute_start
-from products.models import Capability
-from products.selectors import Access, product_access, workspace_access
+from products.selectors import product_access
+from workspaces.models import Capability
+from workspaces.selectors import Access, workspace_access
 
 from .exports import dashboard_csv
 from .forms import PeriodForm

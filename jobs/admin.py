@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from pmhub.admin import WorkspaceScopedAdmin
+from workspaces.admin import WorkspaceScopedAdmin
 
 from .models import Job
 

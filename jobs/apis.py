@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from pmhub.api import ResourceViewSet, make_filterset
+from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from .models import Job
 from .serializers import JobSerializer

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from pmhub.models import BaseModel
+from core.models import BaseModel
 
 
 class JobState(models.TextChoices):
@@ -15,7 +15,8 @@ class JobState(models.TextChoices):
 class Job(BaseModel):
     """A long-running background task, so pages and the API can show its state and progress."""
 
-    workspace = models.ForeignKey("products.Workspace", on_delete=models.CASCADE, related_name="jobs")
+    workspace_path = "workspace"
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="jobs")
     product = models.ForeignKey(
         "products.Product", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
     )

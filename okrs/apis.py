@@ -8,11 +8,11 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 
-from pmhub.api import ResourceViewSet, WorkspaceFilter, make_filterset
-from pmhub.pagination import KeysetPagination
-from products.apis import _docs
-from products.models import Capability, Workspace
-from products.selectors import workspace_ids_for_user
+from core.pagination import KeysetPagination
+from core.schema import resource_docs
+from workspaces.models import Capability, Workspace
+from workspaces.selectors import workspace_ids_for_user
+from workspaces.viewsets import ResourceViewSet, WorkspaceFilter, make_filterset
 
 from . import services
 from .models import KPI, KeyResult, Measurement, Objective
@@ -25,7 +25,7 @@ from .serializers import (
 )
 
 
-@_docs("objectives", "Filter with ?workspace=, ?product=, ?parent=, ?period=, ?owner=.")
+@resource_docs("objectives", "Filter with ?workspace=, ?product=, ?parent=, ?period=, ?owner=.")
 class ObjectiveViewSet(ResourceViewSet):
     model = Objective
     serializer_class = ObjectiveSerializer
@@ -47,7 +47,7 @@ class ObjectiveViewSet(ResourceViewSet):
         services.objective_delete(objective=obj)
 
 
-@_docs("key results", "Filter with ?workspace=, ?objective=, ?kpi=, ?period= (of the objective).")
+@resource_docs("key results", "Filter with ?workspace=, ?objective=, ?kpi=, ?period= (of the objective).")
 class KeyResultViewSet(ResourceViewSet):
     model = KeyResult
     serializer_class = KeyResultSerializer
@@ -88,7 +88,7 @@ class KeyResultViewSet(ResourceViewSet):
         return self.respond(key_result, status.HTTP_201_CREATED)
 
 
-@_docs("KPIs", "Filter with ?product=, ?workspace=, ?direction=.")
+@resource_docs("KPIs", "Filter with ?product=, ?workspace=, ?direction=.")
 class KPIViewSet(ResourceViewSet):
     model = KPI
     serializer_class = KPISerializer
@@ -99,7 +99,7 @@ class KPIViewSet(ResourceViewSet):
     filterset_class = make_filterset(KPI, ["product", "direction"], "product__workspace")
 
 
-@_docs(
+@resource_docs(
     "measurements (KPI values and key-result check-ins)",
     "Cursor-paginated, newest first (`page_size` up to 500). Filter with ?kpi= or ?key_result=.",
 )

@@ -1,6 +1,7 @@
 from django import forms
 
-from pmhub.forms import DateTimeInput, ScopedModelForm
+from core.forms import DateTimeInput
+from workspaces.forms import ScopedModelForm
 
 from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Measurement, Objective
 

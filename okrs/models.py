@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
-from pmhub.models import BaseModel
+from core.models import BaseModel
 
 period_validator = RegexValidator(
     r"^\d{4}(-Q[1-4]|-H[12])?$", "Use a year (2027), a half (2027-H1) or a quarter (2027-Q1)."
@@ -33,7 +33,8 @@ class Health(models.TextChoices):
 
 
 class Objective(BaseModel):
-    workspace = models.ForeignKey("products.Workspace", on_delete=models.CASCADE, related_name="objectives")
+    workspace_path = "workspace"
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="objectives")
     product = models.ForeignKey(
         "products.Product",
         null=True,
@@ -118,6 +119,7 @@ class KPI(BaseModel):
 
 
 class KeyResult(BaseModel):
+    workspace_path = "objective__workspace"
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
     title = models.CharField(max_length=200)
     unit = models.CharField(max_length=30, blank=True)
@@ -236,7 +238,7 @@ class HealthPolicy(BaseModel):
     without a deploy. A workspace without a row uses the defaults below.
     """
 
-    workspace = models.OneToOneField("products.Workspace", on_delete=models.CASCADE, related_name="health_policy")
+    workspace = models.OneToOneField("workspaces.Workspace", on_delete=models.CASCADE, related_name="health_policy")
     at_risk_gap = models.DecimalField(
         max_digits=4,
         decimal_places=3,

@@ -256,7 +256,7 @@ def _objective_figures(*, workspace_id: int, today: date, thresholds: Thresholds
 
 def _lock_workspace(workspace_id: int) -> None:
     """Serialise rollups of one workspace (a check-in's rollup and the nightly one may overlap)."""
-    from products.models import Workspace
+    from workspaces.models import Workspace
 
     list(Workspace.objects.select_for_update().filter(pk=workspace_id).values_list("pk", flat=True))
 

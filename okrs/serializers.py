@@ -1,8 +1,10 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from pmhub.api import BASE_READ_ONLY, StrictIntegerField, StrictModelSerializer, StrictSerializer, scoped_fk
-from products.models import Product, Workspace
+from core.serializers import BASE_READ_ONLY, StrictIntegerField, StrictModelSerializer, StrictSerializer
+from products.models import Product
+from workspaces.models import Workspace
+from workspaces.viewsets import scoped_fk
 
 from .models import KPI, KeyResult, Measurement, Objective
 

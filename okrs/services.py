@@ -7,9 +7,9 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
+from core.events import publish
+from core.services import instance_create, instance_update
 from jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
-from pmhub.events import publish
-from pmhub.services import instance_create, instance_update
 
 from .models import KPI, HealthPolicy, KeyResult, Measurement, Objective
 from .rollup import workspace_rollup, workspace_snapshot

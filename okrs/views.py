@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from pmhub.crud import Column, Crud
-from pmhub.forms import add_validation_error
-from products.models import Capability
-from products.selectors import product_access, workspace_access
+from core.forms import add_validation_error
+from products.pages import Column, Crud
+from products.selectors import product_access
+from workspaces.models import Capability
+from workspaces.selectors import workspace_access
 
 from . import selectors, services
 from .filters import KeyResultFilter, ObjectiveFilter

@@ -3,12 +3,13 @@
 from django.urls import include, path
 
 urlpatterns: list = [
+    path("", include("workspaces.api_urls")),
     path("", include("products.api_urls")),
     path("", include("roadmap.api_urls")),
     path("", include("backlog.api_urls")),
     path("", include("okrs.api_urls")),
     path("", include("jobs.api_urls")),
-    path("", include("api.api_urls")),
+    path("", include("integrations.api_urls")),
     path("", include("dashboards.api_urls")),
     path("", include("prioritization.api_urls")),
 ]

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "pmhub",
+    "core",
+    "workspaces",
     "products",
     "jobs",
     "okrs",
@@ -58,7 +60,7 @@ INSTALLED_APPS = [
     "backlog",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "api",
+    "integrations",
     "dashboards",
     "prioritization",
 ]
@@ -149,21 +151,21 @@ if not DEBUG:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "api.authentication.BearerTokenAuthentication",  # first: its challenge makes "no credentials" a 401
+        "integrations.authentication.BearerTokenAuthentication",  # first: its challenge makes "no credentials" a 401
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "EXCEPTION_HANDLER": "pmhub.exceptions.api_exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["pmhub.renderers.ORJSONRenderer"],
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.ORJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "pmhub.pagination.PagePagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env("API_RATE_LIMIT")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

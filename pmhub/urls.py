@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from products.views import healthz, home
+from .views import healthz, home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -14,7 +14,8 @@ urlpatterns = [
     path("api/v1/", include("pmhub.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("api.urls")),
+    path("", include("integrations.urls")),
+    path("", include("workspaces.urls")),
     path("", include("products.urls")),
     path("", include("okrs.urls")),
     path("", include("roadmap.urls")),

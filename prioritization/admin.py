@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from pmhub.admin import WorkspaceScopedAdmin
+from workspaces.admin import WorkspaceScopedAdmin
 
 from . import services
 from .models import PrioritySettings, Scenario, ScorecardCriterion, Snapshot

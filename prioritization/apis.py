@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backlog.models import MoSCoW
-from pmhub.api import api_product_access, validated
-from products.models import Capability
+from core.serializers import validated
+from products.selectors import api_product_access
+from workspaces.models import Capability
 
 from . import selectors, services
 from .models import Framework, PrioritySettings, Snapshot

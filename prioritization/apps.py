@@ -7,7 +7,7 @@ class PrioritizationConfig(AppConfig):
     verbose_name = "Prioritisation"
 
     def ready(self) -> None:
-        from pmhub.events import subscribe
+        from core.events import subscribe
 
         from .services.runs import reprioritise_after_bulk_save
 

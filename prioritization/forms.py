@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from pmhub.forms import ScopedModelForm
+from workspaces.forms import ScopedModelForm
 
 from .models import Framework, PrioritySettings, ScorecardCriterion
 from .services import SCENARIO_INPUTS

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from pmhub.models import BaseModel
+from core.models import BaseModel
 
 
 class Framework(models.TextChoices):

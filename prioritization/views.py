@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from backlog.models import BacklogItem, MoSCoW
-from pmhub.crud import Column, Crud
-from pmhub.forms import add_validation_error
-from products.models import Capability
-from products.selectors import Access, product_access
+from core.forms import add_validation_error
+from products.pages import Column, Crud
+from products.selectors import product_access
+from workspaces.models import Capability
+from workspaces.selectors import Access
 
 from . import scoring, selectors, services
 from .forms import (

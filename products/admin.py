@@ -1,25 +1,8 @@
 from django.contrib import admin
 
-from pmhub.admin import WorkspaceScopedAdmin
+from workspaces.admin import WorkspaceScopedAdmin
 
-from .models import BusinessCase, Membership, Persona, Product, Vision, Workspace
-
-
-@admin.register(Workspace)
-class WorkspaceAdmin(WorkspaceScopedAdmin):
-    workspace_path = "self"
-    list_display = ("name", "slug", "created_at")
-    search_fields = ("name",)
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        return qs if request.user.is_superuser else qs.filter(memberships__user=request.user)
-
-
-@admin.register(Membership)
-class MembershipAdmin(WorkspaceScopedAdmin):
-    list_display = ("user", "workspace", "role")
-    list_filter = ("role",)
+from .models import BusinessCase, Persona, Product, Vision
 
 
 @admin.register(Product)

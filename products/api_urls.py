@@ -3,8 +3,6 @@ from rest_framework.routers import SimpleRouter
 from . import apis
 
 router = SimpleRouter()
-router.register("workspaces", apis.WorkspaceViewSet, basename="workspace")
-router.register("members", apis.MemberViewSet, basename="member")
 router.register("products", apis.ProductViewSet, basename="product")
 router.register("visions", apis.VisionViewSet, basename="vision")
 router.register("business-cases", apis.BusinessCaseViewSet, basename="business-case")

@@ -1,13 +1,9 @@
 from django import forms
-from django.contrib.auth import get_user_model
 
-from pmhub.forms import DateInput, ScopedModelForm
+from core.forms import DateInput
+from workspaces.forms import ScopedModelForm
 
-from .models import BusinessCase, Persona, Product, Role, Vision
-
-
-class WorkspaceForm(forms.Form):
-    name = forms.CharField(max_length=120)
+from .models import BusinessCase, Persona, Product, Vision
 
 
 class ProductForm(ScopedModelForm):
@@ -47,19 +43,3 @@ class PersonaForm(ScopedModelForm):
     class Meta:
         model = Persona
         fields = ["name", "description", "goals", "pains"]
-
-
-class MemberAddForm(forms.Form):
-    username = forms.CharField(max_length=150)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise forms.ValidationError(f"No user is called “{username}”.")
-        return user
-
-
-class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)

@@ -4,10 +4,6 @@ from . import views
 
 app_name = "products"
 urlpatterns = [
-    path("workspaces/new/", views.workspace_create, name="workspace_create"),
-    path("workspaces/<int:workspace_id>/members/", views.member_list, name="member_list"),
-    path("workspaces/<int:workspace_id>/members/<int:pk>/role/", views.member_role, name="member_role"),
-    path("workspaces/<int:workspace_id>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("products/<int:product_id>/vision/", views.vision_edit, name="vision_edit"),
     *views.product_crud.urls(),
     *views.business_case_crud.urls(),

@@ -1,36 +1,13 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
 
-from pmhub.crud import Column, Crud
-from pmhub.exceptions import ApplicationError
+from workspaces.models import Capability
 
 from . import selectors, services
-from .forms import BusinessCaseForm, MemberAddForm, MemberRoleForm, PersonaForm, ProductForm, VisionForm, WorkspaceForm
-from .models import BusinessCase, Capability, LifecycleStage, Persona, Product, Vision
-
-
-@login_required
-def home(request):
-    workspaces = list(selectors.workspace_list_for_user(user=request.user))
-    if len(workspaces) == 1:
-        return redirect("products:product_list", workspace_id=workspaces[0].pk)
-    return render(request, "products/home.html", {"workspaces": workspaces, "form": WorkspaceForm()})
-
-
-@login_required
-def workspace_create(request):
-    form = WorkspaceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        workspace = services.workspace_create(name=form.cleaned_data["name"], actor=request.user)
-        messages.success(request, f"Workspace “{workspace.name}” created. You are its admin.")
-        return redirect("products:product_list", workspace_id=workspace.pk)
-    return render(request, "products/workspace_form.html", {"form": form})
+from .forms import BusinessCaseForm, PersonaForm, ProductForm, VisionForm
+from .models import BusinessCase, LifecycleStage, Persona, Product, Vision
+from .pages import Column, Crud
 
 
 class ProductCrud(Crud):
@@ -127,100 +104,3 @@ def vision_edit(request, product_id: int):
             "perms": access.perms,
         },
     )
-
-
-@login_required
-def member_list(request, workspace_id: int):
-    access = selectors.workspace_access(user=request.user, workspace_id=workspace_id)
-    form = MemberAddForm(request.POST or None)
-    if request.method == "POST":
-        access.require(Capability.MANAGE_WORKSPACE)
-        if form.is_valid():
-            try:
-                membership = services.membership_add(
-                    workspace=access.workspace,
-                    user=form.cleaned_data["username"],
-                    role=form.cleaned_data["role"],
-                    actor=request.user,
-                )
-            except ApplicationError as error:
-                form.add_error("username", error.message)
-            else:
-                messages.success(request, f"{membership.user.username} added as {membership.get_role_display()}.")
-                return redirect("products:member_list", workspace_id=workspace_id)
-    return render(
-        request,
-        "products/member_list.html",
-        {
-            "access": access,
-            "perms": access.perms,
-            "workspace": access.workspace,
-            "form": form,
-            "members": selectors.members_for_workspace(workspace=access.workspace),
-            "role_form": MemberRoleForm(),
-            "is_workspace_page": True,
-        },
-    )
-
-
-def _membership_for_admin(request, workspace_id: int, pk: int):
-    access = selectors.workspace_access(user=request.user, workspace_id=workspace_id)
-    membership = get_object_or_404(access.workspace.memberships.select_related("user"), pk=pk)
-    access.require(Capability.MANAGE_WORKSPACE)
-    return membership
-
-
-@login_required
-@require_POST
-def member_role(request, workspace_id: int, pk: int):
-    membership = _membership_for_admin(request, workspace_id, pk)
-    form = MemberRoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Pick one of the roles.")
-    else:
-        try:
-            services.membership_change_role(membership=membership, role=form.cleaned_data["role"])
-        except ApplicationError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, f"{membership.user.username} is now {membership.get_role_display()}.")
-    return redirect("products:member_list", workspace_id=workspace_id)
-
-
-@login_required
-@require_POST
-def member_remove(request, workspace_id: int, pk: int):
-    membership = _membership_for_admin(request, workspace_id, pk)
-    try:
-        services.membership_remove(membership=membership)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{membership.user.username} removed from the workspace.")
-    return redirect("products:member_list", workspace_id=workspace_id)
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """Database and broker state for load balancers and compose health checks (no secrets)."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as error:  # any failure here means "not healthy", which is what we report
-        checks["database"] = f"error: {type(error).__name__}"
-    if not settings.CELERY_BROKER_URL:
-        checks["broker"] = "in-process (no broker configured)"
-    else:
-        from kombu import Connection
-
-        try:
-            with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            checks["broker"] = "ok"
-        except Exception as error:  # same: reported, not hidden
-            checks["broker"] = f"error: {type(error).__name__}"
-    healthy = all(v == "ok" or v.startswith("in-process") for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

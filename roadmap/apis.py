@@ -6,18 +6,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 
+from core.renderers import CSVRenderer, ORJSONRenderer, csv_text
+from core.schema import resource_docs
 from okrs.models import KPI, KeyResult
-from pmhub.api import ResourceViewSet, make_filterset
-from pmhub.renderers import CSVRenderer, ORJSONRenderer, csv_text
-from products.apis import _docs
-from products.models import Capability
+from workspaces.models import Capability
+from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from . import services
 from .models import Initiative, Release, Theme
 from .serializers import InitiativeSerializer, ReleaseSerializer, ThemeSerializer
 
 
-@_docs("themes", "Filter with ?product= or ?workspace=.")
+@resource_docs("themes", "Filter with ?product= or ?workspace=.")
 class ThemeViewSet(ResourceViewSet):
     model = Theme
     serializer_class = ThemeSerializer
@@ -28,7 +28,7 @@ class ThemeViewSet(ResourceViewSet):
     filterset_class = make_filterset(Theme, ["product"], "product__workspace")
 
 
-@_docs("releases", "Filter with ?product=, ?workspace= or ?status=.")
+@resource_docs("releases", "Filter with ?product=, ?workspace= or ?status=.")
 class ReleaseViewSet(ResourceViewSet):
     model = Release
     serializer_class = ReleaseSerializer
@@ -39,7 +39,9 @@ class ReleaseViewSet(ResourceViewSet):
     filterset_class = make_filterset(Release, ["product", "status"], "product__workspace")
 
 
-@_docs("initiatives (the roadmap)", "Filter with ?product=, ?workspace=, ?theme=, ?release=, ?horizon=, ?status=.")
+@resource_docs(
+    "initiatives (the roadmap)", "Filter with ?product=, ?workspace=, ?theme=, ?release=, ?horizon=, ?status=."
+)
 class InitiativeViewSet(ResourceViewSet):
     model = Initiative
     serializer_class = InitiativeSerializer

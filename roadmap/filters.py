@@ -1,6 +1,6 @@
 import django_filters
 
-from pmhub.filters import ScopedFilterSet
+from workspaces.filters import ScopedFilterSet
 
 from .models import Horizon, Initiative, InitiativeStatus
 

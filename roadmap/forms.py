@@ -1,6 +1,7 @@
 from django import forms
 
-from pmhub.forms import DateInput, ScopedModelForm
+from core.forms import DateInput
+from workspaces.forms import ScopedModelForm
 
 from .models import Initiative, Release, Theme
 

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from pmhub.models import BaseModel
+from core.models import BaseModel
 
 
 class Theme(BaseModel):

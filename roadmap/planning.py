@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from pmhub.exceptions import ApplicationError
-from pmhub.ranks import RANK_GAP, rank_between
-from pmhub.services import instance_create, instance_update
+from core.exceptions import ApplicationError
+from core.ranks import RANK_GAP, rank_between
+from core.services import instance_create, instance_update
 from products.models import Product
 
 from .models import Horizon, Initiative, RoadmapShareLink, Theme

@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
+from core.serializers import BASE_READ_ONLY, StrictModelSerializer
 from okrs.models import KPI, KeyResult
-from pmhub.api import BASE_READ_ONLY, ScopedPrimaryKeyRelatedField, StrictModelSerializer, scoped_fk
 from products.models import Product
+from workspaces.viewsets import ScopedPrimaryKeyRelatedField, scoped_fk
 
 from .models import Initiative, Release, Theme
 

@@ -5,9 +5,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max
 
-from pmhub.events import publish
-from pmhub.ranks import RANK_GAP
-from pmhub.services import instance_create, instance_update
+from core.events import publish
+from core.ranks import RANK_GAP
+from core.services import instance_create, instance_update
 
 from .models import Initiative
 

@@ -7,11 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pmhub.crud import Column, Crud
-from pmhub.exceptions import ApplicationError
-from products.models import Capability
+from core.exceptions import ApplicationError
+from products.pages import Column, Crud
 from products.selectors import product_access
 from roadmap import planning, timeline
+from workspaces.models import Capability
 
 from . import selectors, services
 from .filters import InitiativeFilter

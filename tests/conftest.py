@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from products.models import Role
+from workspaces.models import Role
 
 from . import factories as f
 

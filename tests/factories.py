@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
 from okrs.models import KPI, KeyResult, Measurement, Objective
-from products.models import BusinessCase, Membership, Persona, Product, Role, Vision, Workspace
+from products.models import BusinessCase, Persona, Product, Vision
 from roadmap.models import Initiative, Release, Theme
+from workspaces.models import Membership, Role, Workspace
 
 PASSWORD = "correct horse battery staple"
 

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
 from okrs.models import KPI, KeyResult, Measurement, Objective
-from products.models import BusinessCase, Membership, Persona, Product, Vision
+from products.models import BusinessCase, Persona, Product, Vision
 from roadmap.models import Initiative, Release, Theme
+from workspaces.models import Membership
 
 from . import factories as f
 
@@ -314,7 +315,7 @@ def test_vision_is_written_by_strategy_roles(world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_members_are_managed_by_admins(world, role):
     newcomer = f.UserFactory(username="newcomer")
-    url = reverse("products:member_list", kwargs={"workspace_id": world.workspace.pk})
+    url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
     client = world.client(role)
     assert client.get(url).status_code == 200
     response = client.post(url, {"username": "newcomer", "role": "viewer"})

@@ -9,8 +9,8 @@ from django.db.models.functions import RowNumber
 
 from backlog.models import BacklogItem, ItemKind, ItemStatus
 from jobs.models import Job
-from pmhub.filters import ScopedFilterSet
 from roadmap.models import Theme
+from workspaces.filters import ScopedFilterSet
 
 from .. import scoring
 from ..models import CriterionValue, Framework, Scenario, ScorecardCriterion, Snapshot

@@ -7,10 +7,10 @@ from functools import partial
 from django.db import OperationalError, connection, transaction
 
 from backlog.models import BacklogItem, rice_score
+from core.events import publish
+from core.services import instance_create, instance_update
 from jobs.models import Job, JobState
 from jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
-from pmhub.events import publish
-from pmhub.services import instance_create, instance_update
 from products.models import Product
 
 from .. import scoring
@@ -77,7 +77,7 @@ def product_reprioritise_start(*, product: Product, actor) -> Job:
 
 
 def reprioritise_after_bulk_save(*, event: str, workspace_id: int, data: dict) -> None:
-    """Subscriber of pmhub.events: a bulk save of items re-scores their product as one tracked job."""
+    """Subscriber of core.events: a bulk save of items re-scores their product as one tracked job."""
     if event != "item.bulk_saved":
         return
     from django.contrib.auth import get_user_model

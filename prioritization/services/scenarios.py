@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from backlog.models import RICE_FIELDS, WSJF_FIELDS, BacklogItem
 from backlog.services import item_update
+from core.services import instance_create, instance_update
 from jobs.models import Job
-from pmhub.services import instance_create, instance_update
 from products.models import Product
 
 from .. import scoring

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backlog.models import BacklogItem
-from pmhub.services import instance_create, instance_update
+from core.services import instance_create, instance_update
 
 from .. import scoring
 from ..models import (

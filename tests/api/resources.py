@@ -4,10 +4,10 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from api.models import WebhookSubscription
+from integrations.models import WebhookSubscription
 from jobs.models import Job
-from products.models import Role
 from tests import factories as f
+from workspaces.models import Role
 
 _n = itertools.count(1)
 
@@ -40,7 +40,7 @@ class Resource:
 
 
 def _webhook(product, workspace):
-    from api.webhooks import webhook_create
+    from integrations.webhooks import webhook_create
 
     return webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=["item.*"], actor=None)[0]
 

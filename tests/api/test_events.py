@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from pmhub import events
+from core import events
 from tests import factories as f
 
 

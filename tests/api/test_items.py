@@ -390,7 +390,7 @@ def test_the_portable_list_used_on_sqlite_gives_the_same_rows(postgres, world, p
     import orjson
 
     from backlog.apis import _fetch_rows, _fetch_rows_portable
-    from pmhub.renderers import dumps
+    from core.renderers import dumps
 
     item = f.BacklogItemFactory(
         product=world.product,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from products.models import Role, Workspace
 from tests.conftest import ROLES
+from workspaces.models import Role, Workspace
 
 from .resources import RESOURCES
 

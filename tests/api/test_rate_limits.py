@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from api.models import ApiToken
+from integrations.models import ApiToken
 from tests import factories as f
 from tests.conftest import skip_or_fail
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import orjson
 
-from pmhub.renderers import ORJSONRenderer
+from core.renderers import ORJSONRenderer
 
 
 def test_the_renderer_writes_what_drfs_encoder_writes():

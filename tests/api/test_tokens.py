@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from api.models import ApiToken
-from api.services import api_token_create, token_digest
+from integrations.models import ApiToken
+from integrations.services import api_token_create, token_digest
 
 
 def _bearer(raw: str) -> APIClient:
@@ -52,30 +52,30 @@ def test_revoked_and_expired_tokens_are_refused(world):
     assert _bearer(raw2).get("/api/v1/products/").status_code == 401
 
     client = world.client("admin")
-    assert client.post(reverse("api:token_revoke", kwargs={"pk": token.pk})).status_code == 302
+    assert client.post(reverse("integrations:token_revoke", kwargs={"pk": token.pk})).status_code == 302
     assert _bearer(raw).get("/api/v1/products/").status_code == 401
 
 
 def test_the_page_shows_a_new_token_once_and_lists_tokens(world):
     client = world.client("viewer")
 
-    response = client.post(reverse("api:token_list"), {"name": "BI tool"})
+    response = client.post(reverse("integrations:token_list"), {"name": "BI tool"})
 
     assert response.status_code == 200
     raw = response.context["new_token"]
     assert raw in response.content.decode()
     assert _bearer(raw).get("/api/v1/workspaces/").status_code == 200
-    listing = client.get(reverse("api:token_list")).content.decode()
+    listing = client.get(reverse("integrations:token_list")).content.decode()
     assert "BI tool" in listing and raw not in listing
     # a duplicate name is a form error, not a 500
-    response = client.post(reverse("api:token_list"), {"name": "BI tool"})
+    response = client.post(reverse("integrations:token_list"), {"name": "BI tool"})
     assert response.status_code == 200 and response.context["form"].errors
 
 
 def test_a_token_is_revocable_only_by_its_owner(world):
     token, raw = api_token_create(user=world.users["viewer"], name="mine")
 
-    response = world.client("admin").post(reverse("api:token_revoke", kwargs={"pk": token.pk}))
+    response = world.client("admin").post(reverse("integrations:token_revoke", kwargs={"pk": token.pk}))
 
     assert response.status_code == 404
     assert _bearer(raw).get("/api/v1/workspaces/").status_code == 200

@@ -14,10 +14,10 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from api.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from api.webhooks import DeliveryFailed, delivery_attempt, webhook_create, webhook_ping
 from backlog.models import BacklogItem
 from backlog.services import item_create
+from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from integrations.webhooks import DeliveryFailed, delivery_attempt, webhook_create, webhook_ping
 from tests import factories as f
 from tests.conftest import wait_for
 
@@ -132,7 +132,7 @@ def test_repeated_failures_pause_the_subscription_and_tell_the_admins(
     with Receiver(codes=[500] * 10) as receiver:
         subscription, _ = webhook_create(workspace=world.workspace, url=receiver.url, events=["ping"], actor=None)
         delivery = WebhookDelivery.objects.create(subscription=subscription, event="ping", payload={"x": 1})
-        from api.webhooks import DeliveryFailed
+        from integrations.webhooks import DeliveryFailed
 
         for _ in range(3):
             with django_capture_on_commit_callbacks(execute=True), pytest.raises(DeliveryFailed):
@@ -184,7 +184,7 @@ def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, dj
         WebhookDelivery.objects.create(
             subscription=subscription, event="item.created", payload={"n": n}, status="failed", response_code=500
         )
-    url = reverse("api:webhook_list", kwargs={"workspace_id": world.workspace.pk})
+    url = reverse("integrations:webhook_list", kwargs={"workspace_id": world.workspace.pk})
 
     admin = world.client("admin")
     with django_assert_max_num_queries(8):
@@ -202,7 +202,7 @@ def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, dj
 
 @pytest.fixture
 def rebinding(monkeypatch):
-    from api import webhooks
+    from integrations import webhooks
 
     real_getaddrinfo, real_is_public = socket.getaddrinfo, webhooks._is_public
     lookups = []

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from backlog import planning, sprint_figures
 from backlog.models import AcceptanceCriterion, BacklogItem
-from pmhub.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from tests import factories as f
 
 ROLES = ["admin", "product_manager", "product_owner", "contributor", "executive", "viewer"]

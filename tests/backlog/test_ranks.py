@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from backlog import services
 from backlog.models import RANK_GAP, BacklogItem
-from pmhub.exceptions import ApplicationError
+from core.exceptions import ApplicationError
 from tests import factories as f
 
 

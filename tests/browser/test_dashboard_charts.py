@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from okrs.rollup import period_of, workspace_rollup, workspace_snapshot
-from products.models import Membership, Role
 from tests import factories as f
+from workspaces.models import Membership, Role
 
 CHROMIUM = "/usr/bin/chromium"
 

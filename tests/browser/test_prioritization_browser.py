@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from products.models import Role
 from tests import factories as f
+from workspaces.models import Role
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"

@@ -85,7 +85,7 @@ def test_the_beat_schedule_runs_the_nightly_rollup():
 
 @pytest.mark.worker
 def test_a_real_worker_rolls_up_a_check_in_into_the_dashboard(celery_worker):
-    from products.models import Membership, Role
+    from workspaces.models import Membership, Role
 
     product = f.ProductFactory()
     user = f.UserFactory(username="exec")

@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
 from okrs.models import KPI, KeyResult, Measurement, Objective
-from products.models import Membership, Product, Vision, Workspace
+from products.models import Product, Vision
 from roadmap.models import Initiative, Theme
+from workspaces.models import Membership, Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -128,7 +129,7 @@ def test_seed_demo_builds_a_realistic_workspace_and_is_idempotent(db, django_cap
 
 
 def test_every_demo_user_signs_in_with_the_printed_password(db, client, capsys):
-    from products.management.commands.seed_demo import DEMO_PASSWORD
+    from pmhub.management.commands.seed_demo import DEMO_PASSWORD
 
     call_command("seed_demo")
     printed = capsys.readouterr().out

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from backlog import services as backlog_services
 from backlog.models import IMPACT_VALUES, BacklogItem, rice_score
+from core import events
 from jobs.models import Job, JobState
-from pmhub import events
 from prioritization import scoring, services
 from prioritization.models import CustomScore, Framework, PrioritySettings, Snapshot
 from prioritization.services import runs

@@ -1,16 +1,16 @@
 import pytest
 from django.urls import reverse
 
-from pmhub.exceptions import ApplicationError
-from products import services
-from products.models import Membership, Role, Workspace
+from core.exceptions import ApplicationError
 from tests import factories as f
+from workspaces import services
+from workspaces.models import Membership, Role, Workspace
 
 
 def test_any_signed_in_user_creates_a_workspace_and_becomes_its_admin(db, client):
     user = f.UserFactory(username="newbie")
     client.force_login(user)
-    response = client.post(reverse("products:workspace_create"), {"name": "Initech"})
+    response = client.post(reverse("workspaces:workspace_create"), {"name": "Initech"})
     workspace = Workspace.objects.get(name="Initech")
     assert response.status_code == 302
     assert Membership.objects.get(workspace=workspace, user=user).role == Role.ADMIN
@@ -71,20 +71,20 @@ def test_the_last_admin_cannot_leave_or_be_demoted(world):
 def test_admins_change_roles_and_remove_members_in_the_page(world):
     client = world.client("admin")
     viewer = Membership.objects.get(workspace=world.workspace, role=Role.VIEWER)
-    url = reverse("products:member_role", kwargs={"workspace_id": world.workspace.pk, "pk": viewer.pk})
+    url = reverse("workspaces:member_role", kwargs={"workspace_id": world.workspace.pk, "pk": viewer.pk})
     assert client.post(url, {"role": "contributor"}).status_code == 302
     viewer.refresh_from_db()
     assert viewer.role == Role.CONTRIBUTOR
     assert world.client("product_manager").post(url, {"role": "admin"}).status_code == 403
     viewer.refresh_from_db()
     assert viewer.role == Role.CONTRIBUTOR
-    remove = reverse("products:member_remove", kwargs={"workspace_id": world.workspace.pk, "pk": viewer.pk})
+    remove = reverse("workspaces:member_remove", kwargs={"workspace_id": world.workspace.pk, "pk": viewer.pk})
     assert client.post(remove).status_code == 302
     assert not Membership.objects.filter(pk=viewer.pk).exists()
 
 
 def test_adding_an_unknown_user_is_a_field_error(world):
-    url = reverse("products:member_list", kwargs={"workspace_id": world.workspace.pk})
+    url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
     response = world.client("admin").post(url, {"username": "ghost", "role": "viewer"})
     assert response.context["form"].errors["username"] == ["No user is called “ghost”."]
 

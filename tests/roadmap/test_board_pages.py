@@ -256,7 +256,7 @@ def test_another_workspaces_share_link_cannot_be_revoked(world):
 
 
 def test_moves_and_reschedules_announce_events_after_commit(world, django_capture_on_commit_callbacks):
-    from pmhub import events
+    from core import events
 
     heard = []
 

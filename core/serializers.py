@@ -1,0 +1,135 @@
+"""API building blocks that know nothing of workspaces: strict input, versions and If-Match."""
+
+from django.db import models
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers, status
+
+
+def validated(serializer_class: type[serializers.Serializer], data, **kwargs) -> dict:
+    """Validate request data with an input serializer; a failure becomes a 400 with field errors."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# ---- strict input ------------------------------------------------------------------------------
+
+
+class StrictCharField(serializers.CharField):
+    """A string, and only a string (DRF would turn 5 into "5")."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictSerializerMixin:
+    """Unknown fields are errors; read-only fields are errors unless they repeat the stored value.
+
+    The second rule lets a client PUT back what it read, but never silently drops a change it
+    asked for (like a new `rank`: moves go through the move action).
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            current = None
+            for name, value in data.items():
+                field = self.fields.get(name)
+                if field is None:
+                    errors[name] = ["Unknown field."]
+                elif field.read_only:
+                    if current is None and self.instance is not None and not isinstance(self.instance, list):
+                        current = self.to_representation(self.instance)
+                    if current is None or current.get(name) != value:
+                        errors[name] = [getattr(self, "read_only_hints", {}).get(name, "This field is read-only.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.URLField: serializers.URLField,
+        models.IntegerField: StrictIntegerField,
+        models.PositiveIntegerField: StrictIntegerField,
+        models.PositiveSmallIntegerField: StrictIntegerField,
+        models.SmallIntegerField: StrictIntegerField,
+        models.BigIntegerField: StrictIntegerField,
+        models.BooleanField: StrictBooleanField,
+    }
+
+    def get_validators(self):
+        # Uniqueness and cross-field rules are checked by the model's full_clean() in the service.
+        return []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # The parent of an object (its product, workspace, objective) is chosen once, at creation.
+        if self.instance is not None:
+            for name in getattr(self.Meta, "create_only_fields", ()):
+                if name in fields:
+                    fields[name].read_only = True
+        return fields
+
+
+class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
+    pass
+
+
+# ---- versioned writes --------------------------------------------------------------------------
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The object changed since you read it: this is its current version. Nothing was saved."
+    default_code = "precondition_failed"
+
+    def __init__(self, current: dict):
+        super().__init__()
+        self.current = current
+
+
+def if_match_version(request) -> int | None:
+    """The version a client last read, from `If-Match: "3"` (or W/"3", or 3); None when absent."""
+    header = request.headers.get("If-Match")
+    if not header or header.strip() == "*":
+        return None
+    value = header.strip().removeprefix("W/").strip('"')
+    try:
+        return int(value)
+    except ValueError as error:
+        raise exceptions.ValidationError({"If-Match": ['Send the object\'s version, like If-Match: "3".']}) from error
+
+
+def etag(obj) -> str:
+    return f'"{obj.version}"'
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The `version` you last read, like "3". A stale version gets 412 and the current object.',
+)
+
+BASE_READ_ONLY = ("id", "created_at", "updated_at", "version", "created_by")

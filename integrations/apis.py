@@ -1,0 +1,93 @@
+"""API v1: webhook subscriptions of a workspace and their deliveries (workspace admins only)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.schema import resource_docs
+from workspaces.models import Capability, Membership, Role
+from workspaces.viewsets import ResourceViewSet, make_filterset
+
+from . import webhooks
+from .models import WebhookSubscription
+from .serializers import DeliverySerializer, WebhookCreatedSerializer, WebhookSerializer
+
+
+@resource_docs(
+    "webhook subscriptions",
+    "Only workspace admins see and change them. Deliveries are POSTed as JSON with "
+    "X-PMHub-Signature-256: sha256=<HMAC of the body with the secret>.",
+)
+class WebhookViewSet(ResourceViewSet):
+    model = WebhookSubscription
+    serializer_class = WebhookSerializer
+    workspace_path = "workspace"
+    parent_field = "workspace"
+    capability = Capability.MANAGE_WORKSPACE
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-id"]
+    search_fields = ["url", "description"]
+    filterset_class = make_filterset(WebhookSubscription, ["workspace", "is_active"])
+
+    def get_serializer_class(self):
+        return WebhookCreatedSerializer if self.action == "create" else WebhookSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            admin_of = Membership.objects.filter(user=self.request.user, role=Role.ADMIN).values("workspace_id")
+            qs = qs.filter(workspace__in=admin_of)
+        return qs
+
+    def get_object(self):
+        obj = super().get_object()
+        self.access_to(obj.workspace_id).require(Capability.MANAGE_WORKSPACE)
+        return obj
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.access_to(data["workspace"].pk).require(self.capability)
+        subscription, secret = webhooks.webhook_create(
+            workspace=data["workspace"],
+            url=data["url"],
+            events=data["events"],
+            description=data.get("description", ""),
+            actor=request.user,
+        )
+        if data.get("is_active") is False:
+            subscription = webhooks.webhook_update(subscription=subscription, data={"is_active": False})
+        body = WebhookCreatedSerializer(subscription, context=self.get_serializer_context()).data
+        body["secret"] = secret
+        return Response(body, status=status.HTTP_201_CREATED, headers={"ETag": f'"{subscription.version}"'})
+
+    def update_service(self, *, obj, data, access, actor):
+        return webhooks.webhook_update(subscription=obj, data=dict(data))
+
+    def delete_service(self, *, obj, access, actor):
+        webhooks.webhook_delete(subscription=obj)
+
+    @extend_schema(
+        responses={200: DeliverySerializer(many=True)},
+        description="The subscription's deliveries, newest first: status, response code, duration, attempts.",
+    )
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request, pk=None):
+        subscription = self.get_object()
+        page = self.paginate_queryset(subscription.deliveries.order_by("-created_at", "-id"))
+        return self.get_paginated_response(DeliverySerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses={202: DeliverySerializer},
+        description="Queue a `ping` delivery to test the receiver.",
+    )
+    @action(detail=True, methods=["post"])
+    def ping(self, request, pk=None):
+        subscription = self.get_object()
+        if not subscription.is_active:
+            return Response({"detail": "The subscription is paused: resume it first.", "errors": {}}, status=400)
+        delivery = webhooks.webhook_ping(subscription=subscription)
+        return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,64 @@
+from rest_framework import serializers
+
+from core.serializers import BASE_READ_ONLY, StrictModelSerializer
+from workspaces.models import Workspace
+from workspaces.viewsets import scoped_fk
+
+from .models import WebhookDelivery, WebhookSubscription
+from .webhooks import EVENTS
+
+
+class WebhookSerializer(StrictModelSerializer):
+    workspace = scoped_fk(Workspace, "id", required=True, allow_null=False)
+    events = serializers.ListField(
+        child=serializers.CharField(max_length=60),
+        min_length=1,
+        help_text=f"Event names or patterns like initiative.*. Known events: {', '.join(EVENTS)}.",
+    )
+
+    class Meta:
+        model = WebhookSubscription
+        fields = [
+            "id",
+            "workspace",
+            "url",
+            "events",
+            "description",
+            "is_active",
+            "consecutive_failures",
+            "paused_at",
+            "pause_reason",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ("consecutive_failures", "paused_at", "pause_reason", *BASE_READ_ONLY)
+        create_only_fields = ("workspace",)
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    secret = serializers.CharField(
+        read_only=True, help_text="The signing secret, shown this once. Verify X-PMHub-Signature-256 with it."
+    )
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event",
+            "status",
+            "attempts",
+            "response_code",
+            "duration_ms",
+            "error",
+            "payload",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields

@@ -1,0 +1,38 @@
+"""The workspace foreign key now names workspaces.Workspace (the same table as before)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("okrs", "0003_key_result_range_direction"),
+        ("workspaces", "0001_tenancy_moved_from_products"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            # The tables stay as they are: only Django's idea of which app owns the models moves.
+            state_operations=[
+                migrations.AlterField(
+                    model_name="healthpolicy",
+                    name="workspace",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="health_policy",
+                        to="workspaces.workspace",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="objective",
+                    name="workspace",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="objectives",
+                        to="workspaces.workspace",
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]

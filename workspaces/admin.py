@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+
+from .models import Membership, Workspace
+
+
+class WorkspaceScopedAdmin(admin.ModelAdmin):
+    """Staff who are not superusers see and pick only objects of the workspaces they belong to.
+
+    `workspace_path` is the lookup from the model to its workspace, e.g. "product__workspace".
+    """
+
+    workspace_path = "workspace"
+    readonly_fields = ("created_at", "updated_at", "created_by", "version")
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.workspace_path}__memberships__user": request.user}).distinct()
+
+    def _scope(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        workspace_ids = Membership.objects.filter(user=request.user).values("workspace_id")
+        model = queryset.model
+        if model is get_user_model():
+            return queryset.filter(memberships__workspace_id__in=workspace_ids).distinct()
+        names = {f.name for f in model._meta.get_fields()}
+        if "workspace" in names:
+            return queryset.filter(workspace_id__in=workspace_ids)
+        if "product" in names:
+            return queryset.filter(product__workspace_id__in=workspace_ids)
+        if "objective" in names:
+            return queryset.filter(objective__workspace_id__in=workspace_ids)
+        if "item" in names:
+            return queryset.filter(item__product__workspace_id__in=workspace_ids)
+        return queryset.none()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self._scope(request, field.queryset)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset"):
+            field.queryset = self._scope(request, field.queryset)
+        return field
+
+    def save_model(self, request, obj, form, change):
+        if not change and hasattr(obj, "created_by_id"):
+            obj.created_by = request.user
+        if change and hasattr(obj, "version"):
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Workspace)
+class WorkspaceAdmin(WorkspaceScopedAdmin):
+    workspace_path = "self"
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name",)
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if request.user.is_superuser else qs.filter(memberships__user=request.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(WorkspaceScopedAdmin):
+    list_display = ("user", "workspace", "role")
+    list_filter = ("role",)
