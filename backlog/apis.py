@@ -13,8 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
+from core.csv import csv_text
 from core.pagination import KeysetPagination
-from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, csv_text, fragment
+from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs
 from products.selectors import products_for_user
 from roadmap.models import Theme

@@ -1,8 +1,6 @@
 """Fast JSON for the API (orjson), with the same output as DRF's encoder for our types."""
 
-import csv
 import gc
-import io
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -73,11 +71,3 @@ class CSVRenderer(BaseRenderer):
         if isinstance(data, bytes | str):
             return data
         return dumps(data)
-
-
-def csv_text(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()

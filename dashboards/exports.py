@@ -1,29 +1,15 @@
 """The dashboard as CSV: one table, a `section` column telling which part of the page a row is from."""
 
-import csv
 import io
+
+from core.csv import SafeWriter
 
 HEADER = ["section", "name", "product", "figure", "value", "unit", "health", "note"]
 
 
-class _SafeWriter:
-    """A csv writer that defuses cells a spreadsheet would run as a formula (titles are user input)."""
-
-    def __init__(self, out):
-        self._writer = csv.writer(out)
-
-    def writerow(self, row):
-        self._writer.writerow(
-            [
-                f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-                for cell in row
-            ]
-        )
-
-
 def dashboard_csv(figures: dict) -> str:
     out = io.StringIO()
-    writer = _SafeWriter(out)
+    writer = SafeWriter(out)
     writer.writerow(HEADER)
     period = figures["period"]
     writer.writerow(["period", period["name"], "", "expected progress", period["expected_progress"], "%", "", ""])

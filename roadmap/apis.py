@@ -6,7 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 
-from core.renderers import CSVRenderer, ORJSONRenderer, csv_text
+from core.csv import csv_text
+from core.renderers import CSVRenderer, ORJSONRenderer
 from core.schema import resource_docs
 from okrs.models import KPI, KeyResult
 from workspaces.models import Capability
