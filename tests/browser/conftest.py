@@ -25,7 +25,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +107,14 @@ def drag(page, source, target, *, dx: float = 0, dy: float = 0, target_y: float 
     page.mouse.move(end_x, end_y, steps=12)
     page.wait_for_timeout(150)
     page.mouse.up()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test under tests/browser/ carries the `browser` marker, so `-m "not browser"` leaves them out.
+
+    (A `pytestmark` in a conftest marks nothing: pytest reads it only from test modules.)
+    """
+    here = str(Path(__file__).parent)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.browser)
