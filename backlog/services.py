@@ -3,13 +3,14 @@
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Exists, Max, Min, OuterRef
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from core.events import publish
 from core.exceptions import ApplicationError
-from core.ranks import rank_between
+from core.ranks import check_anchors, rank_for_move
+from core.ranks import ranks_rebalance as rebalance
 from core.services import instance_create, instance_update
 from products.models import Product
 
@@ -118,41 +119,8 @@ def item_scores_recompute(*, item_id: int) -> BacklogItem | None:
 
 
 def ranks_rebalance(*, product_id: int) -> None:
-    """Spread the product's ranks RANK_GAP apart again, in one statement. Caller holds the product lock.
-
-    The (product, rank) unique constraint is checked at the end of the statement, so the
-    rows may pass through each other's ranks while it runs.
-    """
-    table = BacklogItem._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {table} AS t SET rank = s.new_rank
-            FROM (
-                SELECT id, ROW_NUMBER() OVER (ORDER BY rank, id) * %s AS new_rank
-                FROM {table} WHERE product_id = %s
-            ) AS s
-            WHERE t.id = s.id AND t.rank <> s.new_rank
-            """,
-            [RANK_GAP, product_id],
-        )
-
-
-def _neighbour_ranks(item: BacklogItem, *, before: int | None, after: int | None, position: str | None):
-    """The ranks the item must fit between (None for an open end)."""
-    others = BacklogItem.objects.filter(product_id=item.product_id).exclude(pk=item.pk)
-    if position == "top":
-        return None, others.aggregate(r=Min("rank"))["r"]
-    if position == "bottom":
-        return others.aggregate(r=Max("rank"))["r"], None
-    anchor_id = before if before is not None else after
-    anchor = others.filter(pk=anchor_id).values_list("rank", flat=True).first()
-    if anchor is None:
-        field = "before" if before is not None else "after"
-        raise ValidationError({field: "Pick another item of the same backlog to move next to."})
-    if before is not None:
-        return others.filter(rank__lt=anchor).aggregate(r=Max("rank"))["r"], anchor
-    return anchor, others.filter(rank__gt=anchor).aggregate(r=Min("rank"))["r"]
+    """Spread the product's ranks RANK_GAP apart again, in one statement. Caller holds the product lock."""
+    rebalance(BacklogItem.objects.filter(product_id=product_id))
 
 
 @transaction.atomic
@@ -165,24 +133,22 @@ def item_move(
     rank. Moves in one product are serialised by a lock on the product row; when two
     neighbours have no gap left the product's ranks are rebalanced under the same lock.
     """
-    given = [v for v in (before, after, position) if v is not None]
-    if len(given) != 1:
-        raise ApplicationError("Say where to move the item: exactly one of before, after or position.")
-    if position is not None and position not in ("top", "bottom"):
-        raise ValidationError({"position": "Position is top or bottom."})
-    if item.pk in (before, after):
-        raise ValidationError({"before" if before is not None else "after": "An item cannot move next to itself."})
+    check_anchors(pk=item.pk, before=before, after=after, position=position, noun="item")
     _lock_product(item.product_id)
     current = BacklogItem.objects.filter(pk=item.pk).values_list("rank", flat=True).get()
-    low, high = _neighbour_ranks(item, before=before, after=after, position=position)
-    if (low is None or low < current) and (high is None or current < high):
+    rank = rank_for_move(
+        BacklogItem.objects.filter(product_id=item.product_id),
+        pk=item.pk,
+        before=before,
+        after=after,
+        position=position,
+        current=current,
+        noun="item",
+        where="backlog",
+    )
+    if rank == current:
         item.rank = current  # already there: nothing to write
         return item
-    rank = rank_between(low, high)
-    if rank is None:
-        ranks_rebalance(product_id=item.product_id)
-        low, high = _neighbour_ranks(item, before=before, after=after, position=position)
-        rank = rank_between(low, high)
     BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
     item.rank = rank
     _announce("item.moved", item, before=before, after=after, position=position)

@@ -10,11 +10,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from core.exceptions import ApplicationError
-from core.ranks import RANK_GAP, rank_between
+from core.ranks import RANK_GAP, check_anchors, rank_for_move
 from core.services import instance_create, instance_update
 from products.models import Product
 
@@ -31,23 +30,6 @@ def _lock_product(product_id: int) -> Product:
 
 def _column(product_id: int, horizon: str):
     return Initiative.objects.filter(product_id=product_id, horizon=horizon)
-
-
-def initiative_ranks_rebalance(*, product_id: int, horizon: str) -> None:
-    """Spread one now/next/later column's ranks RANK_GAP apart, in one statement. Caller holds the lock."""
-    table = Initiative._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            UPDATE {table} AS t SET rank = s.new_rank
-            FROM (
-                SELECT id, ROW_NUMBER() OVER (ORDER BY rank, id) * %s AS new_rank
-                FROM {table} WHERE product_id = %s AND horizon = %s
-            ) AS s
-            WHERE t.id = s.id AND t.rank <> s.new_rank
-            """,
-            [RANK_GAP, product_id, horizon],
-        )
 
 
 def initiative_ranks_assign_unranked(*, product_id: int, horizon: str) -> None:
@@ -73,28 +55,6 @@ def initiative_ranks_assign_unranked(*, product_id: int, horizon: str) -> None:
         )
 
 
-def _neighbours(initiative: Initiative, horizon: str, *, before, after, position):
-    others = _column(initiative.product_id, horizon).exclude(pk=initiative.pk)
-    if position == "top":
-        return None, others.aggregate(r=Min("rank"))["r"]
-    if position == "bottom":
-        return others.aggregate(r=Max("rank"))["r"], None
-    anchor_id = before if before is not None else after
-    anchor = others.filter(pk=anchor_id).values_list("rank", "id").first()
-    if anchor is None:
-        field = "before" if before is not None else "after"
-        raise ValidationError({field: "Pick another initiative of the same column to move next to."})
-    rank, pk = anchor
-    # Equal ranks are ordered by id, so neighbours are found on (rank, id).
-    earlier = others.filter(rank__lt=rank) | others.filter(rank=rank, id__lt=pk)
-    later = others.filter(rank__gt=rank) | others.filter(rank=rank, id__gt=pk)
-    if before is not None:
-        low = earlier.order_by("-rank", "-id").values_list("rank", flat=True).first()
-        return low, rank
-    high = later.order_by("rank", "id").values_list("rank", flat=True).first()
-    return rank, high
-
-
 @transaction.atomic
 def initiative_move(
     *,
@@ -114,23 +74,19 @@ def initiative_move(
     horizon = horizon or initiative.horizon
     if horizon not in Horizon.values:
         raise ValidationError({"horizon": "Horizon is now, next or later."})
-    given = [v for v in (before, after, position) if v is not None]
-    if len(given) != 1:
-        raise ApplicationError("Say where to move the initiative: exactly one of before, after or position.")
-    if position is not None and position not in ("top", "bottom"):
-        raise ValidationError({"position": "Position is top or bottom."})
-    if initiative.pk in (before, after):
-        raise ValidationError(
-            {"before" if before is not None else "after": "An initiative cannot move next to itself."}
-        )
+    check_anchors(pk=initiative.pk, before=before, after=after, position=position, noun="initiative")
     product = _lock_product(initiative.product_id)
     initiative_ranks_assign_unranked(product_id=initiative.product_id, horizon=horizon)
-    low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
-    rank = rank_between(low, high, floor=0)
-    if rank is None:
-        initiative_ranks_rebalance(product_id=initiative.product_id, horizon=horizon)
-        low, high = _neighbours(initiative, horizon, before=before, after=after, position=position)
-        rank = rank_between(low, high, floor=0)
+    rank = rank_for_move(
+        _column(initiative.product_id, horizon),
+        pk=initiative.pk,
+        before=before,
+        after=after,
+        position=position,
+        floor=0,
+        noun="initiative",
+        where="column",
+    )
     version = Initiative.objects.filter(pk=initiative.pk).values_list("version", flat=True).get()
     changed_horizon = horizon != initiative.horizon
     Initiative.objects.filter(pk=initiative.pk).update(

@@ -26,7 +26,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-
 @pytest.fixture(scope="module")
 def chromium():
     # One browser per module, not per session: a test module that runs its own Playwright
