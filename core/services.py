@@ -19,26 +19,30 @@ def instance_create(*, instance: M, actor, m2m: dict[str, Iterable] | None = Non
     return instance
 
 
-def instance_update(*, instance: M, data: dict, m2m: dict[str, Iterable] | None = None) -> tuple[M, bool]:
-    """Apply `data`, validate, and save only the fields that changed. Returns (instance, changed)."""
+def instance_update(*, instance: M, data: dict, m2m: dict[str, Iterable] | None = None) -> tuple[M, list[str]]:
+    """Apply `data`, validate, and save only the fields that changed.
+
+    Returns the instance and the sorted names of the fields that changed (many-to-many ones
+    included), empty when nothing did: callers announce exactly those.
+    """
     changed_fields = []
     for field, value in data.items():
         if getattr(instance, field) != value:
             setattr(instance, field, value)
             changed_fields.append(field)
-    m2m_changed = False
+    m2m_changed = []
     for name, values in (m2m or {}).items():
         new_ids = {v.pk for v in values}
         if set(getattr(instance, name).values_list("pk", flat=True)) != new_ids:
-            m2m_changed = True
+            m2m_changed.append(name)
     if not changed_fields and not m2m_changed:
-        return instance, False
+        return instance, []
     instance.full_clean()
     update_fields = [*changed_fields, "updated_at"]
     if hasattr(instance, "version"):
         instance.version += 1
         update_fields.append("version")
     instance.save(update_fields=update_fields)
-    for name, values in (m2m or {}).items():
-        getattr(instance, name).set(values)
-    return instance, True
+    for name in m2m_changed:
+        getattr(instance, name).set(m2m[name])
+    return instance, sorted(changed_fields + m2m_changed)
