@@ -10,7 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
-	@echo "make test   lint, migration check and the whole test suite"
+	@echo "make test   lint, import contracts, migration check and the whole test suite"
 	@echo "make bench  benchmarks (PostgreSQL: set DATABASE_URL)"
 
 # Installs again only when a requirements file changed (the stamp is newer otherwise).
@@ -43,6 +43,7 @@ run: seed
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(BIN)/.installed-dev
 	$(BIN)/ruff format .
@@ -50,6 +51,7 @@ format: $(BIN)/.installed-dev
 
 test: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 1
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -42,13 +42,8 @@ class VisionViewSet(ResourceViewSet):
     filterset_class = make_filterset(Vision, ["product"], "product__workspace")
 
     def create_service(self, *, data, access, actor):
-        from core.exceptions import ApplicationError
-
         data = dict(data)
-        product = data.pop("product")
-        if Vision.objects.filter(product=product).exists():
-            raise ApplicationError("This product has a vision already: change that one.", {"product": ["Taken."]})
-        return services.vision_save(product=product, actor=actor, data=data)
+        return services.vision_create(product=data.pop("product"), actor=actor, data=data)
 
 
 @resource_docs("business cases", "Filter with ?product=, ?workspace=, ?validation_status= or ?decision=.")
