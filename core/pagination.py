@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 MAX_PAGE_SIZE = 500
+MAX_ID = 2**63 - 1
 
 
 class PagePagination(PageNumberPagination):
@@ -57,8 +58,11 @@ class KeysetPagination(BasePagination):
         try:
             value, last_id = orjson.loads(base64.urlsafe_b64decode(raw.encode()))
             last_id = int(last_id)
+            if not 0 <= last_id <= MAX_ID:  # ids are 64-bit; a bigger number would overflow the query
+                raise ValueError(last_id)
             if value is not None:
                 value = field.to_python(value)
+                field.run_validators(value)  # within the column's range, so the query cannot overflow
         except (ValueError, TypeError, binascii.Error, DjangoValidationError) as error:
             raise exceptions.ValidationError({"cursor": ["This cursor is not valid."]}) from error
         return value, last_id
