@@ -18,3 +18,28 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OutboxMessage(models.Model):
+    """A task to run because a write committed: written in the write's own transaction (core.outbox).
+
+    Relayed to the broker right after the commit and, while the broker is away, by the periodic
+    sweeper; a worker marks it claimed when it starts and done when the task succeeds.
+    """
+
+    task = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(done_at__isnull=True), name="outbox_open"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
