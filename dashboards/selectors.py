@@ -13,7 +13,7 @@ from backlog.selectors import item_progress_for_initiatives, planned_effort_by_i
 from okrs import selectors as okr_selectors
 from okrs.models import Health
 from okrs.rollup import expected_progress, period_bounds, period_of
-from roadmap.selectors import initiative_list_for_products
+from roadmap.selectors.initiatives import initiative_list_for_products
 from workspaces.selectors import Access
 
 ACTIVE_INITIATIVE_STATUSES = ("proposed", "planned", "in_progress")

@@ -1,6 +1,6 @@
 """API v1: themes, releases and initiatives (the roadmap), with a CSV export of the roadmap."""
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,9 +13,10 @@ from okrs.models import KPI, KeyResult
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from . import services
 from .models import Initiative, Release, Theme
+from .selectors.initiatives import initiatives_with_outcome_flag
 from .serializers import InitiativeSerializer, ReleaseSerializer, ThemeSerializer
+from .services.initiatives import initiative_create, initiative_delete, initiative_update
 
 
 @resource_docs("themes", "Filter with ?product= or ?workspace=.")
@@ -55,9 +56,7 @@ class InitiativeViewSet(ResourceViewSet):
     )
 
     def base_queryset(self):
-        kr_link = Initiative.key_results.through.objects.filter(initiative_id=OuterRef("pk"))
-        kpi_link = Initiative.kpis.through.objects.filter(initiative_id=OuterRef("pk"))
-        return Initiative.objects.annotate(has_outcome=Exists(kr_link) | Exists(kpi_link)).prefetch_related(
+        return initiatives_with_outcome_flag(Initiative.objects.all()).prefetch_related(
             Prefetch("key_results", queryset=KeyResult.objects.only("id")),
             Prefetch("kpis", queryset=KPI.objects.only("id")),
             Prefetch("depends_on", queryset=Initiative.objects.only("id")),
@@ -65,14 +64,14 @@ class InitiativeViewSet(ResourceViewSet):
 
     def create_service(self, *, data, access, actor):
         data, m2m = self.split_m2m(dict(data))
-        return services.initiative_create(instance=Initiative(**data), actor=actor, m2m=m2m)
+        return initiative_create(instance=Initiative(**data), actor=actor, m2m=m2m)
 
     def update_service(self, *, obj, data, access, actor):
         data, m2m = self.split_m2m(dict(data))
-        return services.initiative_update(initiative=obj, data=data, m2m=m2m)
+        return initiative_update(initiative=obj, data=data, m2m=m2m)
 
     def delete_service(self, *, obj, access, actor):
-        services.initiative_delete(initiative=obj)
+        initiative_delete(initiative=obj)
 
     @extend_schema(
         description="The roadmap as CSV (the same filters as the list).",

@@ -8,15 +8,22 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
+from okrs.selectors import key_result_list
 from products.pages import Column, Crud
 from products.selectors import product_access
-from roadmap import planning, timeline
 from workspaces.models import Capability
 
-from . import selectors, services
 from .filters import InitiativeFilter
 from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
 from .models import Initiative, Release, RoadmapShareLink, Theme
+from .selectors import board as board_selectors
+from .selectors.initiatives import initiative_items, initiative_list, initiative_progress_of
+from .selectors.releases import release_list
+from .selectors.share_links import share_link_for_token, share_link_list
+from .selectors.themes import theme_list
+from .services import board as board_services
+from .services import share_links as share_link_services
+from .services.initiatives import initiative_create, initiative_delete, initiative_update
 
 
 class ThemeCrud(Crud):
@@ -32,7 +39,7 @@ class ThemeCrud(Crud):
     empty_hint = "Themes group initiatives by the big problems you are solving, like “Faster checkout”."
 
     def get_queryset(self, access):
-        return selectors.theme_list(product=access.product)
+        return theme_list(product=access.product)
 
 
 class ReleaseCrud(Crud):
@@ -48,7 +55,7 @@ class ReleaseCrud(Crud):
     empty_hint = "A release plan says which features ship when. Add the next release and its goal."
 
     def get_queryset(self, access):
-        return selectors.release_list(product=access.product)
+        return release_list(product=access.product)
 
 
 class InitiativeCrud(Crud):
@@ -75,35 +82,26 @@ class InitiativeCrud(Crud):
     empty_hint = "Initiatives are roadmap items. Tie each one to a key result or KPI it should move."
 
     def perform_create(self, *, access, instance, data, m2m, actor):
-        return services.initiative_create(instance=instance, actor=actor, m2m=m2m)
+        return initiative_create(instance=instance, actor=actor, m2m=m2m)
 
     def perform_update(self, *, access, obj, data, m2m, actor):
-        return services.initiative_update(initiative=obj, data=data, m2m=m2m)
+        return initiative_update(initiative=obj, data=data, m2m=m2m)
 
     def perform_delete(self, *, access, obj, actor):
-        services.initiative_delete(initiative=obj)
+        initiative_delete(initiative=obj)
 
     def get_queryset(self, access):
-        return selectors.initiative_list(product=access.product).prefetch_related(
-            Prefetch("key_results", queryset=self._key_results()), "kpis", "depends_on", "blocks"
+        key_results = key_result_list(workspace=access.workspace)
+        return initiative_list(product=access.product).prefetch_related(
+            Prefetch("key_results", queryset=key_results), "kpis", "depends_on", "blocks"
         )
 
-    @staticmethod
-    def _key_results():
-        from okrs.models import KeyResult
-
-        return KeyResult.objects.select_related("objective")
-
     def detail_extra(self, request, access, obj) -> dict:
-        # Initiative progress is a backlog figure; read it through the backlog's selectors.
-        from backlog.selectors import item_list, item_progress_for_initiatives
-
-        progress = item_progress_for_initiatives(initiative_ids=[obj.pk]).get(obj.pk)
-        items = item_list(product=access.product).filter(initiative=obj).order_by("rank")
-        late_dependencies = [
-            d for d in obj.depends_on.all() if d.end_date and obj.start_date and obj.start_date <= d.end_date
-        ]
-        return {"progress": progress, "items": items, "late_dependencies": late_dependencies}
+        return {
+            "progress": initiative_progress_of(initiative=obj),
+            "items": initiative_items(initiative=obj),
+            "late_dependencies": board_selectors.late_dependencies(obj),
+        }
 
 
 theme_crud = ThemeCrud()
@@ -129,10 +127,10 @@ def _page_context(access, **extra) -> dict:
 def roadmap_board(request, product_id: int):
     """Now / next / later: drag initiatives between columns and within one to order them."""
     access = product_access(user=request.user, product_id=product_id)
-    columns = timeline.roadmap_board(product=access.product)
+    columns = board_selectors.roadmap_board(product=access.product)
     extra = {}
     if access.can(Capability.EDIT_STRATEGY):
-        extra = {"share_links": timeline.share_link_list(product=access.product), "share_form": ShareLinkForm()}
+        extra = {"share_links": share_link_list(product=access.product), "share_form": ShareLinkForm()}
     return render(request, "roadmap/board.html", _page_context(access, columns=columns, **extra))
 
 
@@ -143,7 +141,7 @@ def roadmap_timeline(request, product_id: int):
     return render(
         request,
         "roadmap/timeline.html",
-        _page_context(access, timeline=timeline.roadmap_timeline(product=access.product)),
+        _page_context(access, timeline=board_selectors.roadmap_timeline(product=access.product)),
     )
 
 
@@ -172,7 +170,7 @@ def initiative_move(request, product_id: int, pk: int):
         return JsonResponse({"detail": "That move was not understood.", "errors": form.errors}, status=400)
     anchors = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     try:
-        initiative = planning.initiative_move(initiative=initiative, actor=request.user, **anchors)
+        initiative = board_services.initiative_move(initiative=initiative, actor=request.user, **anchors)
     except (ValidationError, ApplicationError) as error:
         return _error_json(error)
     return JsonResponse({"id": initiative.pk, "horizon": initiative.horizon, "version": initiative.version})
@@ -186,7 +184,7 @@ def initiative_reschedule(request, product_id: int, pk: int):
     if not form.is_valid():
         return JsonResponse({"detail": "Check the dates.", "errors": form.errors}, status=400)
     data = form.cleaned_data
-    theme = planning.KEEP
+    theme = board_services.KEEP
     if "theme" in request.POST:
         theme = None
         if data["theme"]:
@@ -200,7 +198,7 @@ def initiative_reschedule(request, product_id: int, pk: int):
                     {"detail": "Pick a theme of this product.", "errors": {"theme": ["Unknown theme."]}}, status=400
                 )
     try:
-        initiative = planning.initiative_reschedule(
+        initiative = board_services.initiative_reschedule(
             initiative=initiative,
             actor=request.user,
             start_date=data["start_date"],
@@ -232,18 +230,18 @@ def share_link_create(request, product_id: int):
     if not form.is_valid():
         messages.error(request, "The label is too long.")
         return redirect("roadmap:board", product_id=access.product.pk)
-    link, token = planning.share_link_create(
+    link, token = share_link_services.share_link_create(
         product=access.product, actor=request.user, label=form.cleaned_data["label"]
     )
     url = request.build_absolute_uri(reverse("roadmap:shared", kwargs={"token": token}))
-    columns = timeline.roadmap_board(product=access.product)
+    columns = board_selectors.roadmap_board(product=access.product)
     return render(
         request,
         "roadmap/board.html",
         _page_context(
             access,
             columns=columns,
-            share_links=timeline.share_link_list(product=access.product),
+            share_links=share_link_list(product=access.product),
             share_form=ShareLinkForm(),
             new_share_url=url,
         ),
@@ -256,25 +254,25 @@ def share_link_revoke(request, product_id: int, pk: int):
     access = product_access(user=request.user, product_id=product_id)
     link = get_object_or_404(RoadmapShareLink.objects.filter(product=access.product), pk=pk)
     access.require(Capability.EDIT_STRATEGY)
-    planning.share_link_revoke(link=link, actor=request.user)
+    share_link_services.share_link_revoke(link=link, actor=request.user)
     messages.success(request, f"“{link}” revoked: the link no longer works.")
     return redirect(reverse("roadmap:board", kwargs={"product_id": access.product.pk}) + "#share")
 
 
 def shared_roadmap(request, token: str):
     """The read-only roadmap behind a share link: no account needed, no internal notes, printable."""
-    link = timeline.share_link_for_token(token=token)
+    link = share_link_for_token(token=token)
     if link is None:
         raise Http404("This link does not exist or was revoked.")
     product = link.product
-    initiatives = timeline.roadmap_initiatives(product=product)
+    initiatives = board_selectors.roadmap_initiatives(product=product)
     response = render(
         request,
         "roadmap/shared.html",
         {
             "shared_product": product,
-            "columns": timeline.roadmap_board(product=product, initiatives=initiatives),
-            "timeline": timeline.roadmap_timeline(product=product, initiatives=initiatives),
+            "columns": board_selectors.roadmap_board(product=product, initiatives=initiatives),
+            "timeline": board_selectors.roadmap_timeline(product=product, initiatives=initiatives),
             "shared": True,
         },
     )

@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from roadmap import planning
 from roadmap.models import Initiative, RoadmapShareLink
+from roadmap.services.board import initiative_move, initiative_reschedule
+from roadmap.services.share_links import share_link_create, share_token_hash
 from tests import factories as f
 
 ROLES = ["admin", "product_manager", "product_owner", "contributor", "executive", "viewer"]
@@ -123,18 +124,18 @@ def test_moves_across_columns_and_within_one_keep_the_order(world):
     d = f.InitiativeFactory(product=p, title="D", horizon="later")
     pm = world.users["product_manager"]
     assert _titles(p, "now") == ["A", "B", "C"]
-    planning.initiative_move(initiative=c, actor=pm, before=a.pk)  # C before A
+    initiative_move(initiative=c, actor=pm, before=a.pk)  # C before A
     assert _titles(p, "now") == ["C", "A", "B"]
-    planning.initiative_move(initiative=d, actor=pm, horizon="now", after=a.pk)  # D from later, after A
+    initiative_move(initiative=d, actor=pm, horizon="now", after=a.pk)  # D from later, after A
     assert _titles(p, "now") == ["C", "A", "D", "B"] and _titles(p, "later") == []
-    planning.initiative_move(initiative=a, actor=pm, horizon="next", position="top")
+    initiative_move(initiative=a, actor=pm, horizon="next", position="top")
     assert _titles(p, "now") == ["C", "D", "B"] and _titles(p, "next") == ["A"]
 
 
 def test_equal_ranks_are_rebalanced_when_a_move_needs_room(world):
     p = world.product
     items = [Initiative.objects.create(product=p, title=t, horizon="now", rank=0) for t in "ABCD"]
-    planning.initiative_move(initiative=items[3], actor=None, before=items[1].pk)
+    initiative_move(initiative=items[3], actor=None, before=items[1].pk)
     assert _titles(p, "now") == ["A", "D", "B", "C"]
     ranks = list(Initiative.objects.filter(product=p, horizon="now").values_list("rank", flat=True))
     assert len(set(ranks)) == 4
@@ -170,7 +171,7 @@ def test_moves_to_the_top_keep_ranks_positive(world):
     items = [f.InitiativeFactory(product=p, title=t, horizon="now") for t in "ABC"]
     for _ in range(15):
         for initiative in reversed(items):
-            planning.initiative_move(initiative=initiative, actor=None, position="top")
+            initiative_move(initiative=initiative, actor=None, position="top")
     assert _titles(p, "now") == ["A", "B", "C"]
     assert min(Initiative.objects.filter(product=p).values_list("rank", flat=True)) > 0
 
@@ -221,7 +222,7 @@ def test_shared_link_stores_only_a_hash_and_stops_working_when_revoked(world):
     assert response.status_code == 200
     link = RoadmapShareLink.objects.get()
     token = response.context["new_share_url"].rstrip("/").rsplit("/", 1)[1]
-    assert link.token_hash == planning.share_token_hash(token) and token not in link.token_hash
+    assert link.token_hash == share_token_hash(token) and token not in link.token_hash
     shared = world.client(None).get(reverse("roadmap:shared", kwargs={"token": token}))
     page = shared.content.decode()
     assert shared.status_code == 200 and "Faster payouts" in page and "margin is thin" not in page
@@ -232,7 +233,7 @@ def test_shared_link_stores_only_a_hash_and_stops_working_when_revoked(world):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_strategy_roles_create_and_revoke_share_links(world, role):
-    link, _ = planning.share_link_create(product=world.product, actor=world.users["admin"], label="Existing")
+    link, _ = share_link_create(product=world.product, actor=world.users["admin"], label="Existing")
     client = world.client(role)
     create = client.post(_url("share_link_create", world), {"label": "New"})
     revoke = client.post(_url("share_link_revoke", world, pk=link.pk))
@@ -246,7 +247,7 @@ def test_only_strategy_roles_create_and_revoke_share_links(world, role):
 
 
 def test_another_workspaces_share_link_cannot_be_revoked(world):
-    theirs, _ = planning.share_link_create(product=world.other_product, actor=world.outsider)
+    theirs, _ = share_link_create(product=world.other_product, actor=world.outsider)
     client = world.client("admin")
     assert client.post(_url("share_link_revoke", world, pk=theirs.pk)).status_code == 404
     assert client.post(_url("share_link_revoke", world, other=True, pk=theirs.pk)).status_code == 404
@@ -268,8 +269,8 @@ def test_moves_and_reschedules_announce_events_after_commit(world, django_captur
     events.subscribe(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            planning.initiative_move(initiative=b, actor=None, horizon="next", position="top")
-            planning.initiative_reschedule(initiative=a, actor=None, start_date=date(2027, 1, 4), end_date=None)
+            initiative_move(initiative=b, actor=None, horizon="next", position="top")
+            initiative_reschedule(initiative=a, actor=None, start_date=date(2027, 1, 4), end_date=None)
             assert heard == []  # nothing is announced before the commit
     finally:
         events._subscribers.remove(listener)

@@ -1,11 +1,5 @@
-"""Writes behind the roadmap board, the timeline and the shared links.
+"""Writes behind the roadmap board and the timeline: moves between and within now/next/later, reschedules."""
 
-Kept apart from `roadmap/services.py` (which the API issue creates in parallel) so both land
-without a merge conflict; they can be folded together afterwards.
-"""
-
-import hashlib
-import secrets
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -14,11 +8,11 @@ from django.utils import timezone
 
 from core.exceptions import ApplicationError
 from core.ranks import RANK_GAP, check_anchors, rank_for_move
-from core.services import instance_create, instance_update
+from core.services import instance_update
 from products.models import Product
 
-from .models import Horizon, Initiative, RoadmapShareLink, Theme
-from .services import _announce
+from ..models import Horizon, Initiative, Theme
+from .initiatives import initiative_announce
 
 KEEP = object()  # "leave this field as it is" for optional arguments that may legitimately be None
 
@@ -36,7 +30,7 @@ def initiative_ranks_assign_unranked(*, product_id: int, horizon: str) -> None:
     """Give initiatives without a rank (0, the model default) ranks after the column's last, by age.
 
     Initiatives made by a path that does not rank them show at the bottom of their column
-    (see `timeline.roadmap_board`); before a move they get real ranks, in one statement, so
+    (see `roadmap.selectors.board.roadmap_initiatives`); before a move they get real ranks, in one statement, so
     anchors compare like they look. Caller holds the product lock.
     """
     table = Initiative._meta.db_table
@@ -95,7 +89,7 @@ def initiative_move(
     initiative.horizon, initiative.rank = horizon, rank
     if changed_horizon:
         initiative.version = version + 1
-    _announce("initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank)
+    initiative_announce("initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank)
     return initiative
 
 
@@ -126,35 +120,8 @@ def initiative_reschedule(
         if theme is not None and theme.product_id != current.product_id:
             raise ValidationError({"theme": "The theme belongs to another product."})
         data["theme"] = theme
-    before = {f: getattr(current, f) for f in data}
     current, changed = instance_update(instance=current, data=data)
     if changed:
-        fields = sorted(f for f in data if before[f] != getattr(current, f))
         workspace_id = Product.objects.filter(pk=current.product_id).values_list("workspace_id", flat=True).get()
-        _announce("initiative.updated", current, workspace_id=workspace_id, changed=fields)
+        initiative_announce("initiative.updated", current, workspace_id=workspace_id, changed=changed)
     return current
-
-
-# ---- shared links -------------------------------------------------------------------------------
-
-
-def share_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def share_link_create(*, product: Product, actor, label: str = "") -> tuple[RoadmapShareLink, str]:
-    """Make a read-only roadmap link; returns the link and its token, which is never stored nor shown again."""
-    token = secrets.token_urlsafe(32)
-    link = RoadmapShareLink(
-        product=product, label=label.strip(), token_hash=share_token_hash(token), token_prefix=token[:6]
-    )
-    return instance_create(instance=link, actor=actor), token
-
-
-@transaction.atomic
-def share_link_revoke(*, link: RoadmapShareLink, actor) -> RoadmapShareLink:
-    if link.revoked_at is None:
-        RoadmapShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        link.refresh_from_db()
-    return link

@@ -9,11 +9,14 @@ from core.events import publish
 from core.ranks import RANK_GAP
 from core.services import instance_create, instance_update
 
-from .models import Initiative
+from ..models import Initiative
 
 
-def _announce(event: str, initiative: Initiative, *, workspace_id: int | None = None, **extra) -> None:
-    """One payload shape for initiative events, whichever page or endpoint made the change."""
+def initiative_announce(event: str, initiative: Initiative, *, workspace_id: int | None = None, **extra) -> None:
+    """Publish an initiative event in the one payload shape every write uses, whichever page or endpoint made it.
+
+    Pass `workspace_id` when it is already known, so that the product is not read again.
+    """
     data = {
         "id": initiative.pk,
         "product": initiative.product_id,
@@ -35,17 +38,15 @@ def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] |
         )["r"]
         instance.rank = (last or 0) + RANK_GAP
     initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
-    _announce("initiative.created", initiative)
+    initiative_announce("initiative.created", initiative)
     return initiative
 
 
 @transaction.atomic
 def initiative_update(*, initiative: Initiative, data: dict, m2m: dict[str, Iterable] | None = None) -> Initiative:
-    before = {f: getattr(initiative, f) for f in data}
     initiative, changed = instance_update(instance=initiative, data=data, m2m=m2m)
     if changed:
-        fields = sorted([f for f in data if before[f] != getattr(initiative, f)] + list(m2m or {}))
-        _announce("initiative.updated", initiative, changed=fields)
+        initiative_announce("initiative.updated", initiative, changed=changed)
     return initiative
 
 
@@ -54,4 +55,4 @@ def initiative_delete(*, initiative: Initiative) -> None:
     initiative_id = initiative.pk
     initiative.delete()
     initiative.pk = initiative_id
-    _announce("initiative.deleted", initiative)
+    initiative_announce("initiative.deleted", initiative)

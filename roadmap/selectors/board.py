@@ -6,35 +6,35 @@ from datetime import date, timedelta
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
-from .models import Horizon, Initiative, Release, RoadmapShareLink, Theme
-from .planning import share_token_hash
-from .selectors import initiative_list
+from ..models import Horizon, Initiative, Release, Theme
+from .initiatives import initiative_list, initiative_progress, initiatives_with_progress
 
 DEFAULT_SPAN_DAYS = 270
 UNSCHEDULED_BAR_DAYS = 30
 
 
-def _progress(initiative_ids: list[int]) -> dict[int, dict]:
-    # Initiative progress is a backlog figure; read it through the backlog's selectors.
-    from backlog.selectors import item_progress_for_initiatives
-
-    return item_progress_for_initiatives(initiative_ids=initiative_ids)
+def late_dependencies(initiative: Initiative) -> list[Initiative]:
+    """The initiatives it depends on that end on or after the day it starts (from prefetched `depends_on`)."""
+    return [
+        d
+        for d in initiative.depends_on.all()
+        if d.end_date and initiative.start_date and initiative.start_date <= d.end_date
+    ]
 
 
 def roadmap_initiatives(*, product) -> list[Initiative]:
-    """Initiatives with theme, release, outcome flag, dependencies and progress (four queries)."""
+    """Initiatives with theme, release, outcome flag, progress and dependencies (two queries)."""
     depends = Prefetch("depends_on", queryset=Initiative.objects.only("id", "title", "start_date", "end_date"))
     # Unranked initiatives (rank 0, made by a path that does not rank them) go to the bottom.
     unranked_last = Case(When(rank__lte=0, then=Value(1)), default=Value(0), output_field=IntegerField())
-    initiatives = list(initiative_list(product=product).prefetch_related(depends).order_by(unranked_last, "rank", "id"))
-    progress = _progress([i.pk for i in initiatives])
+    initiatives = list(
+        initiatives_with_progress(initiative_list(product=product))
+        .prefetch_related(depends)
+        .order_by(unranked_last, "rank", "id")
+    )
     for initiative in initiatives:
-        initiative.progress = progress.get(initiative.pk)
-        initiative.late_dependencies = [
-            d
-            for d in initiative.depends_on.all()
-            if d.end_date and initiative.start_date and initiative.start_date <= d.end_date
-        ]
+        initiative.progress = initiative_progress(initiative)
+        initiative.late_dependencies = late_dependencies(initiative)
     return initiatives
 
 
@@ -140,17 +140,4 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
         today=pct(today) if start <= today < end else None,
         unscheduled=unscheduled,
         warnings=warnings,
-    )
-
-
-def share_link_list(*, product):
-    return RoadmapShareLink.objects.filter(product=product).select_related("created_by")
-
-
-def share_link_for_token(*, token: str) -> RoadmapShareLink | None:
-    """The active link for a token, with its product; None for an unknown or revoked token."""
-    return (
-        RoadmapShareLink.objects.filter(token_hash=share_token_hash(token), revoked_at__isnull=True)
-        .select_related("product", "product__workspace")
-        .first()
     )

@@ -1,0 +1,68 @@
+"""Reads of initiatives: lists with their outcome flag, and progress from their backlog items."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from ..models import Initiative
+
+
+def initiatives_with_outcome_flag(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Annotate `has_outcome`: whether any outcome (key result or KPI) is linked."""
+    kr_link = Initiative.key_results.through.objects.filter(initiative_id=OuterRef("pk"))
+    kpi_link = Initiative.kpis.through.objects.filter(initiative_id=OuterRef("pk"))
+    return queryset.annotate(has_outcome=Exists(kr_link) | Exists(kpi_link))
+
+
+def initiative_list(*, product) -> QuerySet[Initiative]:
+    """Initiatives with their theme and release, and whether any outcome is linked."""
+    return initiatives_with_outcome_flag(Initiative.objects.filter(product=product).select_related("theme", "release"))
+
+
+def initiative_list_for_products(*, product_ids) -> QuerySet[Initiative]:
+    """`initiative_list` over several products at once (dashboards of a whole workspace)."""
+    return initiatives_with_outcome_flag(
+        Initiative.objects.filter(product_id__in=product_ids).select_related("product", "theme", "release")
+    )
+
+
+def initiatives_with_progress(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """Annotate `item_count`, `points_total` and `points_done` from each initiative's backlog items.
+
+    Read through the `items` reverse relation, in the same query as the initiatives: the roadmap
+    sits below the backlog and does not import it. An item without points counts as one point.
+    An item is done when its `done_at` is set: the backlog's services set it whenever an item
+    becomes done or accepted and clear it when the item is reopened (or rejected), so `done_at`
+    says "done or accepted" without the roadmap repeating the backlog's list of statuses.
+    Only items of the initiative's own product are counted (the backlog refuses any other link).
+    """
+    own = Q(items__product_id=F("product_id"))
+    points = Coalesce("items__story_points", 1)
+    return queryset.annotate(
+        item_count=Count("items", filter=own),
+        points_total=Coalesce(Sum(points, filter=own), 0),
+        points_done=Coalesce(Sum(points, filter=own & Q(items__done_at__isnull=False)), 0),
+    )
+
+
+def initiative_progress(initiative: Initiative) -> dict | None:
+    """Progress of an initiative annotated by `initiatives_with_progress`; None when it has no items."""
+    if not initiative.item_count:
+        return None
+    done, total = initiative.points_done, initiative.points_total
+    return {
+        "item_count": initiative.item_count,
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else None,
+    }
+
+
+def initiative_progress_of(*, initiative: Initiative) -> dict | None:
+    """`initiative_progress` of one initiative, in one query (its page)."""
+    figures = initiatives_with_progress(Initiative.objects.filter(pk=initiative.pk)).only("pk").get()
+    return initiative_progress(figures)
+
+
+def initiative_items(*, initiative: Initiative) -> QuerySet:
+    """The backlog items of an initiative in backlog order, with their product (for the PAY-42 key)."""
+    return initiative.items.filter(product_id=initiative.product_id).select_related("product").order_by("rank")
