@@ -16,7 +16,7 @@ UNSCHEDULED_BAR_DAYS = 30
 
 def _progress(initiative_ids: list[int]) -> dict[int, dict]:
     # Initiative progress is a backlog figure; read it through the backlog's selectors.
-    from backlog.selectors import item_progress_for_initiatives
+    from backlog.selectors.items import item_progress_for_initiatives
 
     return item_progress_for_initiatives(initiative_ids=initiative_ids)
 

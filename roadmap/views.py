@@ -96,7 +96,7 @@ class InitiativeCrud(Crud):
 
     def detail_extra(self, request, access, obj) -> dict:
         # Initiative progress is a backlog figure; read it through the backlog's selectors.
-        from backlog.selectors import item_list, item_progress_for_initiatives
+        from backlog.selectors.items import item_list, item_progress_for_initiatives
 
         progress = item_progress_for_initiatives(initiative_ids=[obj.pk]).get(obj.pk)
         items = item_list(product=access.product).filter(initiative=obj).order_by("rank")

@@ -19,7 +19,7 @@ def _titles(client, **params) -> list[str]:
 
 
 def _backlog(world, *titles):
-    from backlog.services import item_create
+    from backlog.services.items import item_create
 
     return [
         item_create(instance=BacklogItem(product=world.product, title=t), actor=world.users["admin"]) for t in titles
