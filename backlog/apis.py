@@ -1,8 +1,7 @@
 """API v1: backlog items (with acceptance criteria, moves, bulk writes and CSV export) and sprints."""
 
 import django_filters
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,9 +21,8 @@ from roadmap.models import Theme
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from . import services
 from .models import AcceptanceCriterion, BacklogItem, Sprint
-from .selectors import item_page_rows_for_user, item_rows
+from .selectors.items import item_page_rows_for_user, item_rows
 from .serializers import (
     ITEM_VALUE_FIELDS,
     ItemBulkResultSerializer,
@@ -33,6 +31,8 @@ from .serializers import (
     ItemSerializer,
     SprintSerializer,
 )
+from .services.criteria import item_criteria_sync
+from .services.items import item_create, item_delete, item_move, item_update, items_bulk_save
 
 ItemFilter = make_filterset(
     BacklogItem,
@@ -46,6 +46,10 @@ ItemFilter = make_filterset(
 
 # The query parameters of a plain page (see ItemViewSet.is_plain_page).
 PLAIN_PAGE_PARAMS = {"product", "page_size", "cursor", "ordering"}
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _fetch_rows(queryset) -> list[dict]:
@@ -155,29 +159,24 @@ class ItemViewSet(ResourceViewSet):
             )
 
     # ---- writes ----------------------------------------------------------------------------------
-    def _may_decide(self, access, data) -> None:
-        if data.get("status") in services.DECISION_STATUSES and not access.can(Capability.MANAGE_SPRINTS):
-            raise ValidationError({"status": "Only a product owner or an admin can accept or reject work."})
-
     def create_service(self, *, data, access, actor):
         data = dict(data)
         criteria = data.pop("acceptance_criteria", None)
-        self._may_decide(access, data)
-        item = services.item_create(instance=BacklogItem(**data), actor=actor)
+        item = item_create(instance=BacklogItem(**data), actor=actor)
         if criteria is not None:
-            services.item_criteria_sync(item=item, criteria=criteria, actor=actor)
+            item_criteria_sync(item=item, criteria=criteria, actor=actor)
         return item
 
     def update_service(self, *, obj, data, access, actor):
         data = dict(data)
         criteria = data.pop("acceptance_criteria", None)
-        item = services.item_update(item=obj, data=data, actor=actor, may_decide=access.can(Capability.MANAGE_SPRINTS))
+        item = item_update(item=obj, data=data, actor=actor)
         if criteria is not None:
-            services.item_criteria_sync(item=item, criteria=criteria, actor=actor)
+            item_criteria_sync(item=item, criteria=criteria, actor=actor)
         return item
 
     def delete_service(self, *, obj, access, actor):
-        services.item_delete(item=obj)
+        item_delete(item=obj)
 
     @extend_schema(
         request=ItemMoveSerializer,
@@ -193,7 +192,7 @@ class ItemViewSet(ResourceViewSet):
         access.require(Capability.RANK_ITEMS)
         serializer = ItemMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = services.item_move(item=item, actor=request.user, **serializer.validated_data)
+        item = item_move(item=item, actor=request.user, **serializer.validated_data)
         return self.respond(item)
 
     @extend_schema(
@@ -206,48 +205,32 @@ class ItemViewSet(ResourceViewSet):
     def bulk(self, request):
         body = ItemBulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entries = body.validated_data["items"]
-        ids = [e["id"] for e in entries if isinstance(e.get("id"), int) and not isinstance(e.get("id"), bool)]
-        with transaction.atomic():
-            found = {
-                item.pk: item
-                for item in self.scope(BacklogItem.objects.select_for_update(of=("self",)))
-                .select_related("product")
-                .filter(pk__in=ids)
-            }
-            rows, errors, accesses = [], {}, {}
-            for index, entry in enumerate(entries):
-                entry = dict(entry)
-                item = None
-                if "id" in entry:
-                    item = found.get(entry.pop("id")) if isinstance(entry.get("id"), int) else None
-                    if item is None:
-                        errors[index] = {"id": ["No such item in your workspaces."]}
-                        continue
-                serializer = ItemSerializer(
-                    item, data=entry, partial=item is not None, context=self.get_serializer_context()
-                )
-                if not serializer.is_valid():
-                    errors[index] = serializer.errors
+        entries = [dict(entry) for entry in body.validated_data["items"]]
+        ids = [e["id"] for e in entries if _is_id(e.get("id"))]
+        found = {item.pk: item for item in self.scope(BacklogItem.objects.select_related("product")).filter(pk__in=ids)}
+        rows, errors, allowed = [], {}, set()
+        for index, entry in enumerate(entries):
+            item = None
+            if "id" in entry:
+                item_id = entry.pop("id")
+                item = found.get(item_id) if _is_id(item_id) else None
+                if item is None:
+                    errors[index] = {"id": ["No such item in your workspaces."]}
                     continue
-                product = item.product if item is not None else serializer.validated_data["product"]
-                if product.workspace_id not in accesses:
-                    accesses[product.workspace_id] = self.access_to(product.workspace_id)
-                access = accesses[product.workspace_id]
-                if not access.can(Capability.EDIT_ITEMS):
-                    raise PermissionDenied
-                data = serializer.validated_data
-                if (
-                    item is None
-                    and data.get("status") in services.DECISION_STATUSES
-                    and not access.can(Capability.MANAGE_SPRINTS)
-                ):
-                    errors[index] = {"status": ["Only a product owner or an admin can accept or reject work."]}
-                    continue
-                rows.append({"item": item, "data": data, "may_decide": access.can(Capability.MANAGE_SPRINTS)})
-            if errors:
-                raise exceptions.ValidationError({"items": errors})
-            saved = services.items_bulk_save(rows=rows, actor=request.user)
+            serializer = ItemSerializer(
+                item, data=entry, partial=item is not None, context=self.get_serializer_context()
+            )
+            if not serializer.is_valid():
+                errors[index] = serializer.errors
+                continue
+            product = item.product if item is not None else serializer.validated_data["product"]
+            if product.workspace_id not in allowed:
+                self.access_to(product.workspace_id).require(Capability.EDIT_ITEMS)
+                allowed.add(product.workspace_id)
+            rows.append({"item": item, "data": serializer.validated_data})
+        if errors:
+            raise exceptions.ValidationError({"items": errors})
+        saved = items_bulk_save(rows=rows, actor=request.user)
         by_id = {i.pk: i for i in self.base_queryset().filter(pk__in=[i.pk for i in saved])}
         return Response({"items": ItemSerializer([by_id[i.pk] for i in saved], many=True).data})
 

@@ -3,9 +3,10 @@ from decimal import Decimal
 from django import forms
 
 from core.forms import DateInput
+from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
 
-from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, Sprint
+from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ItemStatus, Sprint
 
 
 class ItemForm(ScopedModelForm):
@@ -129,10 +130,6 @@ class BulkForm(forms.Form):
     clear_sprint = forms.BooleanField(required=False, label="Back to backlog (no sprint)")
 
     def __init__(self, *args, product, **kwargs):
-        from roadmap.models import Release
-
-        from .models import ItemStatus
-
         super().__init__(*args, **kwargs)
         self.fields["sprint"].queryset = Sprint.objects.filter(product=product).exclude(status="closed")
         self.fields["release"].queryset = Release.objects.filter(product=product)

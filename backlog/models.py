@@ -56,6 +56,12 @@ class ItemStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# Finished work: it counts towards burndowns and progress, and records when it became done.
+DONE_STATUSES = (ItemStatus.DONE, ItemStatus.ACCEPTED)
+# The product owner's verdict on finished work: only roles that manage sprints may set it.
+DECISION_STATUSES = (ItemStatus.ACCEPTED, ItemStatus.REJECTED)
+
+
 class MoSCoW(models.TextChoices):
     MUST = "must", "Must have"
     SHOULD = "should", "Should have"
@@ -73,6 +79,7 @@ IMPACT_CHOICES = [
 IMPACT_VALUES = frozenset(value for value, _ in IMPACT_CHOICES)
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 WSJF_FIELDS = ("business_value", "time_criticality", "risk_reduction", "job_size")
+SCORE_INPUTS = frozenset(RICE_FIELDS + WSJF_FIELDS)
 
 
 def rice_score(*, reach, impact, confidence, effort) -> Decimal | None:

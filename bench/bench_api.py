@@ -218,7 +218,7 @@ def _moves(user, product) -> None:
     from django.db import connection, transaction
 
     from backlog.models import BacklogItem
-    from backlog.services import item_move, ranks_rebalance
+    from backlog.services.items import item_move, ranks_rebalance
 
     rng = random.Random(11)
     ids = list(BacklogItem.objects.filter(product=product).values_list("id", flat=True))

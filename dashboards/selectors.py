@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from backlog.selectors import item_progress_for_initiatives, planned_effort_by_initiative
+from backlog.selectors.items import item_progress_for_initiatives, planned_effort_by_initiative
 from okrs import selectors as okr_selectors
 from okrs.models import Health
 from okrs.rollup import expected_progress, period_bounds, period_of

@@ -25,3 +25,12 @@ def product_reprioritise(*, product_id: int, job_id: int) -> dict:
     from .services import product_reprioritise as run
 
     return run(product_id=product_id, job_id=job_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True, max_retries=5)
+def item_custom_score_recompute(*, item_id: int) -> str | None:
+    """Recompute one item's custom-scorecard score from its current values and effort."""
+    from .services.item_scores import item_custom_score_recompute as run
+
+    score = run(item_id=item_id)
+    return None if score is None else str(score)

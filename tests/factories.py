@@ -139,7 +139,7 @@ class CriterionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from backlog.services import criteria_flag_refresh
+        from backlog.services.criteria import criteria_flag_refresh
 
         criterion = super()._create(model_class, *args, **kwargs)
         criteria_flag_refresh(item_id=criterion.item_id)  # as the services do

@@ -19,7 +19,6 @@ from .scorecard import (
     criterion_delete,
     criterion_update,
     criterion_values_set,
-    item_custom_score_recompute,
 )
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "criterion_delete",
     "criterion_update",
     "criterion_values_set",
-    "item_custom_score_recompute",
     "job_record_failure",
     "moscow_apply",
     "product_reprioritise",

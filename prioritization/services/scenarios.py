@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import RICE_FIELDS, WSJF_FIELDS, BacklogItem
-from backlog.services import item_update
+from backlog.services.items import item_update
 from core.services import instance_create, instance_update
 from jobs.models import Job
 from products.models import Product

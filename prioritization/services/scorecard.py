@@ -9,12 +9,8 @@ from django.db import transaction
 from backlog.models import BacklogItem
 from core.services import instance_create, instance_update
 
-from .. import scoring
-from ..models import (
-    CriterionValue,
-    CustomScore,
-    ScorecardCriterion,
-)
+from .. import scoring, tasks
+from ..models import CriterionValue, ScorecardCriterion
 from .runs import product_reprioritise_start
 
 
@@ -23,29 +19,6 @@ def criteria_for(*, product_id: int) -> list[scoring.Criterion]:
         scoring.Criterion(c["id"], c["name"], c["weight"])
         for c in ScorecardCriterion.objects.filter(product_id=product_id).values("id", "name", "weight")
     ]
-
-
-def item_custom_score_recompute(*, item_id: int) -> Decimal | None:
-    """Recompute one item's stored custom-scorecard score from its values and effort (idempotent)."""
-    item = BacklogItem.objects.filter(pk=item_id).values("id", "product_id", "effort").first()
-    if item is None:
-        return None
-    criteria = criteria_for(product_id=item["product_id"])
-    values = dict(CriterionValue.objects.filter(item_id=item_id).values_list("criterion_id", "value"))
-    score = scoring.scorecard(criteria=criteria, values=values, effort=item["effort"]).value
-    if score is None:
-        CustomScore.objects.filter(item_id=item_id).delete()
-    else:
-        CustomScore.objects.update_or_create(
-            item_id=item_id, defaults={"product_id": item["product_id"], "score": score}
-        )
-    return score
-
-
-def _schedule_item_rescore(item_id: int) -> None:
-    from backlog.tasks import item_rescore
-
-    transaction.on_commit(partial(item_rescore.delay, item_id=item_id))
 
 
 @transaction.atomic
@@ -62,7 +35,7 @@ def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None]
         row = CriterionValue(item=item, criterion_id=criterion_id, value=value)
         row.full_clean(exclude=["item", "criterion"], validate_unique=False, validate_constraints=False)
         CriterionValue.objects.update_or_create(item=item, criterion_id=criterion_id, defaults={"value": value})
-    _schedule_item_rescore(item.pk)
+    transaction.on_commit(partial(tasks.item_custom_score_recompute.delay, item_id=item.pk))
 
 
 @transaction.atomic

@@ -3,9 +3,13 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import orjson
 import pytest
 
+from backlog.apis import _fetch_rows, _fetch_rows_portable
 from backlog.models import AcceptanceCriterion, BacklogItem
+from backlog.services.items import item_create
+from core.renderers import dumps
 from tests import factories as f
 
 
@@ -19,8 +23,6 @@ def _titles(client, **params) -> list[str]:
 
 
 def _backlog(world, *titles):
-    from backlog.services import item_create
-
     return [
         item_create(instance=BacklogItem(product=world.product, title=t), actor=world.users["admin"]) for t in titles
     ]
@@ -387,11 +389,6 @@ def test_an_empty_product_of_ours_lists_nothing_but_another_workspaces_is_400(wo
 
 def test_the_portable_list_used_on_sqlite_gives_the_same_rows(postgres, world, po):
     """`make run` serves SQLite, which lacks PostgreSQL's JSON functions: its list path must match."""
-    import orjson
-
-    from backlog.apis import _fetch_rows, _fetch_rows_portable
-    from core.renderers import dumps
-
     item = f.BacklogItemFactory(
         product=world.product,
         reach=10,

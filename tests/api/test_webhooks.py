@@ -15,7 +15,7 @@ from django.core import mail
 from django.db import transaction
 
 from backlog.models import BacklogItem
-from backlog.services import item_create
+from backlog.services.items import item_create
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from integrations.webhooks import DeliveryFailed, delivery_attempt, webhook_create, webhook_ping
 from tests import factories as f

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection, transaction
 from django.urls import reverse
 
-from backlog import services
 from backlog.models import AcceptanceCriterion, BacklogItem
+from backlog.services import criteria
 from tests import factories as f
 from tests.api.conftest import token_client
 
@@ -32,20 +32,20 @@ def test_the_list_shows_criteria_as_they_are_added_and_removed(world, filters):
     actor = world.users["product_owner"]
     assert _listed_criteria(client, item, **filters) == [] and not _flag(item)
 
-    first = services.criterion_add(item=item, text="Receipt sent", actor=actor)
-    services.criterion_add(item=item, text="Refund shown", actor=actor)
+    first = criteria.criterion_add(item=item, text="Receipt sent", actor=actor)
+    criteria.criterion_add(item=item, text="Refund shown", actor=actor)
     assert _listed_criteria(client, item, **filters) == ["Receipt sent", "Refund shown"] and _flag(item)
 
-    services.criterion_delete(criterion=first)
+    criteria.criterion_delete(criterion=first)
     assert _listed_criteria(client, item, **filters) == ["Refund shown"] and _flag(item)
 
-    services.criterion_delete(criterion=item.acceptance_criteria.get())
+    criteria.criterion_delete(criterion=item.acceptance_criteria.get())
     assert _listed_criteria(client, item, **filters) == [] and not _flag(item)
 
-    services.item_criteria_sync(item=item, criteria=[{"text": "Works offline"}], actor=actor)
+    criteria.item_criteria_sync(item=item, criteria=[{"text": "Works offline"}], actor=actor)
     assert _listed_criteria(client, item, **filters) == ["Works offline"] and _flag(item)
 
-    services.item_criteria_sync(item=item, criteria=[], actor=actor)
+    criteria.item_criteria_sync(item=item, criteria=[], actor=actor)
     assert _listed_criteria(client, item, **filters) == [] and not _flag(item)
 
 
@@ -92,13 +92,13 @@ def test_deleting_the_last_criterion_while_another_is_being_added_keeps_the_flag
     """One editor adds a criterion in a transaction that is still open when another deletes the only
     committed one: the delete must wait for the add and then count it, or the flag would hide it."""
     item = f.BacklogItemFactory(product=f.ProductFactory(key="FLG"))
-    only = services.criterion_add(item=item, text="Old", actor=None)
+    only = criteria.criterion_add(item=item, text="Old", actor=None)
     added, errors = threading.Event(), []
 
     def add() -> None:
         try:
             with transaction.atomic():
-                services.criterion_add(item=item, text="New", actor=None)
+                criteria.criterion_add(item=item, text="New", actor=None)
                 added.set()
                 time.sleep(0.5)  # more work in the same transaction; the other editor deletes meanwhile
         except Exception as error:  # reported by the assertion below
@@ -110,7 +110,7 @@ def test_deleting_the_last_criterion_while_another_is_being_added_keeps_the_flag
     def delete() -> None:
         try:
             added.wait(timeout=10)
-            services.criterion_delete(criterion=only)
+            criteria.criterion_delete(criterion=only)
         except Exception as error:
             errors.append(repr(error))
         finally:

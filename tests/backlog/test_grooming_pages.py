@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from backlog import planning, sprint_figures
 from backlog.models import AcceptanceCriterion, BacklogItem
+from backlog.selectors.sprints import sprint_burndown, story_quality_hints
+from backlog.services.items import item_bulk_update
+from backlog.services.sprints import item_accept
 from core.exceptions import ApplicationError
 from tests import factories as f
 
@@ -125,8 +127,8 @@ def test_bulk_actions_are_for_item_editors(world, role):
 def test_bulk_actions_ignore_another_workspaces_items(world):
     ours = f.BacklogItemFactory(product=world.product)
     theirs = f.BacklogItemFactory(product=world.other_product, status="new")
-    count = planning.item_bulk_update(
-        product=world.product, item_ids=[ours.pk, theirs.pk], data={"status": "ready"}, actor=None, may_decide=False
+    count = item_bulk_update(
+        product=world.product, item_ids=[ours.pk, theirs.pk], data={"status": "ready"}, actor=world.users["contributor"]
     )
     theirs.refresh_from_db()
     assert count == 1 and theirs.status == "new"
@@ -140,8 +142,8 @@ def test_bulk_actions_ignore_another_workspaces_items(world):
 def test_bulk_accept_needs_the_product_owner(world):
     item = f.BacklogItemFactory(product=world.product, status="done")
     with pytest.raises(Exception, match="product owner"):
-        planning.item_bulk_update(
-            product=world.product, item_ids=[item.pk], data={"status": "accepted"}, actor=None, may_decide=False
+        item_bulk_update(
+            product=world.product, item_ids=[item.pk], data={"status": "accepted"}, actor=world.users["contributor"]
         )
     item.refresh_from_db()
     assert item.status == "done"
@@ -178,7 +180,7 @@ def test_story_hints_follow_invest(world):
     item.so_that, item.story_points = "customers trust us", 5
     item.save()
     f.CriterionFactory(item=item)
-    assert sprint_figures.story_quality_hints(item=item, criteria_count=1, sprint_capacity=8) == []
+    assert story_quality_hints(item=item, criteria_count=1, sprint_capacity=8) == []
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -244,7 +246,7 @@ def test_rejecting_needs_a_reason_and_only_finished_work_is_reviewed(world):
     assert item.status == "done"
     open_item = f.BacklogItemFactory(product=world.product, status="in_progress")
     with pytest.raises(ApplicationError):
-        planning.item_accept(item=open_item, actor=None)
+        item_accept(item=open_item, actor=None)
 
 
 def test_burndown_counts_points_down_as_items_are_done(world):
@@ -259,7 +261,7 @@ def test_burndown_counts_points_down_as_items_are_done(world):
 
     BacklogItem.objects.filter(pk=a.pk).update(status="done", done_at=day(1))
     BacklogItem.objects.filter(pk=b.pk).update(status="accepted", done_at=day(3))
-    chart = sprint_figures.sprint_burndown(sprint=sprint, today=start + timedelta(days=4))
+    chart = sprint_burndown(sprint=sprint, today=start + timedelta(days=4))
     assert chart.total == 10 and chart.remaining == 2
     ys = [float(p.split(",")[1]) for p in chart.actual.split()]
     assert len(ys) == 5  # one point a day up to today

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from backlog import services
 from backlog.models import RANK_GAP, BacklogItem
+from backlog.services import items as item_services
 from core.exceptions import ApplicationError
 from tests import factories as f
 
@@ -18,7 +18,7 @@ def titles(product) -> list[str]:
 @pytest.fixture
 def backlog(db):
     product = f.ProductFactory(key="PAY")
-    items = {t: services.item_create(instance=BacklogItem(product=product, title=t), actor=None) for t in "ABCD"}
+    items = {t: item_services.item_create(instance=BacklogItem(product=product, title=t), actor=None) for t in "ABCD"}
     return product, items
 
 
@@ -42,14 +42,14 @@ def test_new_items_go_to_the_bottom_with_the_next_number(backlog):
 def test_moves(backlog, move, expected):
     product, items = backlog
     anchors = {k: (items[v].pk if k in ("before", "after") else v) for k, v in move.items() if k != "item"}
-    services.item_move(item=items[move["item"]], actor=None, **anchors)
+    item_services.item_move(item=items[move["item"]], actor=None, **anchors)
     assert titles(product) == expected
 
 
 def test_a_move_writes_only_the_moved_row(backlog):
     product, items = backlog
     with CaptureQueriesContext(connection) as queries:
-        services.item_move(item=items["D"], before=items["B"].pk, actor=None)
+        item_services.item_move(item=items["D"], before=items["B"].pk, actor=None)
     writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert len(writes) == 1 and f'"id" = {items["D"].pk}' in writes[0]
     assert titles(product) == ["A", "D", "B", "C"]
@@ -59,8 +59,8 @@ def test_an_exhausted_gap_rebalances_the_backlog(backlog):
     product, items = backlog
     # Keep inserting between A and the item after it until the integers between them run out.
     for _ in range(12):
-        services.item_move(item=items["D"], after=items["A"].pk, actor=None)
-        services.item_move(item=items["C"], after=items["A"].pk, actor=None)
+        item_services.item_move(item=items["D"], after=items["A"].pk, actor=None)
+        item_services.item_move(item=items["C"], after=items["A"].pk, actor=None)
     ranks = list(BacklogItem.objects.filter(product=product).order_by("rank").values_list("rank", flat=True))
     assert len(set(ranks)) == 4
     assert titles(product)[0] == "A"
@@ -71,7 +71,7 @@ def test_rebalance_spreads_ranks_in_one_statement(backlog):
     product, items = backlog
     BacklogItem.objects.filter(pk=items["B"].pk).update(rank=RANK_GAP + 1)
     with CaptureQueriesContext(connection) as queries:
-        services.ranks_rebalance(product_id=product.pk)
+        item_services.ranks_rebalance(product_id=product.pk)
     assert len(queries.captured_queries) == 1
     ranks = list(BacklogItem.objects.filter(product=product).order_by("rank").values_list("rank", flat=True))
     assert ranks == [RANK_GAP, 2 * RANK_GAP, 3 * RANK_GAP, 4 * RANK_GAP]
@@ -82,10 +82,10 @@ def test_anchors_from_another_backlog_are_refused(backlog):
     product, items = backlog
     stranger = f.BacklogItemFactory()
     with pytest.raises(ValidationError) as raised:
-        services.item_move(item=items["A"], before=stranger.pk, actor=None)
+        item_services.item_move(item=items["A"], before=stranger.pk, actor=None)
     assert "before" in raised.value.message_dict
     with pytest.raises(ApplicationError):
-        services.item_move(item=items["A"], actor=None)
+        item_services.item_move(item=items["A"], actor=None)
     with pytest.raises(ValidationError):
-        services.item_move(item=items["A"], after=items["A"].pk, actor=None)
+        item_services.item_move(item=items["A"], after=items["A"].pk, actor=None)
     assert titles(product) == ["A", "B", "C", "D"]

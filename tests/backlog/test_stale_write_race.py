@@ -5,8 +5,8 @@ import threading
 import pytest
 from django.db import connection
 
-from backlog import planning
 from backlog.models import BacklogItem
+from backlog.services.items import StaleWriteError, item_update_checked
 from tests import factories as f
 
 
@@ -19,11 +19,9 @@ def test_of_two_simultaneous_saves_of_one_version_exactly_one_wins(postgres):
     def save(title):
         try:
             barrier.wait(timeout=10)
-            planning.item_update_checked(
-                item=BacklogItem.objects.get(pk=item.pk), data={"title": title}, version=1, actor=None, may_decide=False
-            )
+            item_update_checked(item=BacklogItem.objects.get(pk=item.pk), data={"title": title}, version=1, actor=None)
             outcomes.append(("saved", title))
-        except planning.StaleWriteError as error:
+        except StaleWriteError as error:
             outcomes.append(("refused", error.current.title))
         finally:
             connection.close()

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from backlog import services
 from backlog.models import AcceptanceCriterion, BacklogItem
+from backlog.services import items as services
 from tests import factories as f
 from tests.factories import PASSWORD
 

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from backlog import services
 from backlog.models import BacklogItem
+from backlog.services import items as services
 from jobs.models import Job, JobState
 from prioritization.services.runs import JOB_KIND
 from tests import factories as f
@@ -14,7 +14,6 @@ def test_a_bulk_save_runs_one_reprioritisation_job_per_product(world, django_cap
     rows = [
         {
             "item": None,
-            "may_decide": True,
             "data": {
                 "product": product,
                 "title": f"Row {n}",
@@ -46,6 +45,6 @@ def test_done_time_is_recorded_on_every_path_and_forgotten_on_reopen(world):
     item = services.item_update(item=item, data={"status": "accepted"}, actor=None)
     item.refresh_from_db()
     assert item.done_at == first_done  # accepting keeps the moment the work was finished
-    item = services.item_update(item=item, data={"status": "in_progress"}, actor=None, may_decide=True)
+    item = services.item_update(item=item, data={"status": "in_progress"}, actor=None)
     item.refresh_from_db()
     assert item.done_at is None

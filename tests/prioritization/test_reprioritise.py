@@ -8,8 +8,8 @@ from django.db import OperationalError, connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backlog import services as backlog_services
 from backlog.models import IMPACT_VALUES, BacklogItem, rice_score
+from backlog.services import items as backlog_services
 from core import events
 from jobs.models import Job, JobState
 from prioritization import scoring, services

@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from backlog import services as backlog_services
-from backlog.models import BacklogItem, ItemKind, ItemStatus, MoSCoW, Sprint, SprintStatus
+from backlog.models import DECISION_STATUSES, BacklogItem, ItemKind, ItemStatus, MoSCoW, Sprint, SprintStatus
+from backlog.services import criteria as backlog_criteria
+from backlog.services import items as backlog_items
 from core.services import instance_create
 from okrs import services as okr_services
 from okrs.models import KPI, KeyResult, Measurement, Objective
@@ -273,7 +274,7 @@ class Command(BaseCommand):
     def _items(self, product, users, rng, initiatives, releases, sprints, spec):
         po, dev = users["po"], users["dev"]
         for epic_index, initiative in enumerate(initiatives):
-            epic = backlog_services.item_create(
+            epic = backlog_items.item_create(
                 instance=BacklogItem(
                     product=product,
                     kind=ItemKind.EPIC,
@@ -289,7 +290,7 @@ class Command(BaseCommand):
                 as_a, want, so_that = rng.choice(STORY_TEMPLATES)
                 sprint = sprints[(epic_index + n) % 3] if n < 4 else None
                 status = _status_for(sprint, rng)
-                item = backlog_services.item_create(
+                item = backlog_items.item_create(
                     instance=BacklogItem(
                         product=product,
                         kind=ItemKind.STORY if n % 4 else ItemKind.FEATURE,
@@ -314,20 +315,20 @@ class Command(BaseCommand):
                         risk_reduction=rng.choice([1, 2, 3, 5]),
                         job_size=rng.choice([1, 2, 3, 5, 8]),
                     ),
-                    actor=dev,
+                    actor=po if status in DECISION_STATUSES else dev,  # only the product owner decides
                 )
                 for k in range(rng.choice([2, 3])):
-                    criterion = backlog_services.criterion_add(
+                    criterion = backlog_criteria.criterion_add(
                         item=item,
                         actor=dev,
                         text=f"Given a {as_a}, when they {verb} {thing} (case {k + 1}), then they see the result "
                         "within two seconds.",
                     )
                     if status in (ItemStatus.DONE, ItemStatus.ACCEPTED):
-                        backlog_services.criterion_update(criterion=criterion, data={"met": True})
+                        backlog_criteria.criterion_update(criterion=criterion, data={"met": True})
         extras = [(ItemKind.BUG, t) for t in BUGS] + [(ItemKind.CHORE, t) for t in CHORES]
         for kind, title in extras[: 75 - 66]:
-            backlog_services.item_create(
+            backlog_items.item_create(
                 instance=BacklogItem(
                     product=product,
                     kind=kind,

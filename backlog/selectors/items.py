@@ -1,11 +1,16 @@
+"""Reads of backlog items and sprints for pages, the API's hot list, and other apps' figures."""
+
 import functools
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from .models import AcceptanceCriterion, BacklogItem, ItemStatus, Sprint
+from products.models import Product
+from workspaces.models import Membership
 
-DONE_STATUSES = (ItemStatus.DONE, ItemStatus.ACCEPTED)
+from ..models import DONE_STATUSES, AcceptanceCriterion, BacklogItem, ItemStatus
+from ..serializers import CRITERION_FIELDS, ITEM_VALUE_FIELDS
 
 
 def item_list(*, product) -> QuerySet[BacklogItem]:
@@ -27,14 +32,6 @@ def item_detail_queryset(*, product) -> QuerySet[BacklogItem]:
             Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")),
             Prefetch("children", queryset=BacklogItem.objects.select_related("product").order_by("rank")),
         )
-    )
-
-
-def sprint_list(*, product) -> QuerySet[Sprint]:
-    return Sprint.objects.filter(product=product).annotate(
-        planned_points=Coalesce(Sum("items__story_points"), 0),
-        accepted_points=Coalesce(Sum("items__story_points", filter=Q(items__status=ItemStatus.ACCEPTED)), 0),
-        item_count=Count("items"),
     )
 
 
@@ -90,10 +87,6 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     compiling a queryset on each request: (ordering field, id) order, nulls last either way, the
     redundant bound on the field so that PostgreSQL range-scans the (product, field) index.
     """
-    from backlog.serializers import ITEM_VALUE_FIELDS
-    from products.models import Product
-    from workspaces.models import Membership
-
     if field not in ITEM_PAGE_ORDERINGS:
         raise ValueError(field)
     meta = BacklogItem._meta
@@ -122,8 +115,6 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
 
 @functools.cache
 def _criteria_sql() -> str:
-    from backlog.serializers import CRITERION_FIELDS
-
     meta = AcceptanceCriterion._meta
     columns = ", ".join(f'c."{meta.get_field(name).column}"' for name in CRITERION_FIELDS)
     return (
@@ -137,10 +128,6 @@ def criteria_of_items(*, item_ids: list[int]) -> dict[int, list[dict]]:
     One query (none without ids), however many items and criteria: fetched as rows and shaped
     here, which costs less than having PostgreSQL build JSON for each item. PostgreSQL only (= ANY).
     """
-    from django.db import connection
-
-    from backlog.serializers import CRITERION_FIELDS
-
     found: dict[int, list[dict]] = {}
     if not item_ids:
         return found
@@ -158,8 +145,6 @@ def item_page_rows_for_user(
     ((value, id) of the last row seen), as plain dicts of the API's item fields (see item_rows):
     one query, and one more if any of the items has criteria, whatever the page size.
     """
-    from django.db import connection
-
     kind = None if cursor is None else ("null" if cursor[0] is None else "value")
     sql = _item_page_sql(field=field, desc=desc, cursor=kind, with_product=product_id is not None)
     params: list = [user.pk]
@@ -179,8 +164,6 @@ def item_page_rows_for_user(
 def item_rows(fetched: list[tuple]) -> list[dict]:
     """API item dicts from rows of (*ITEM_VALUE_FIELDS, product key, has_criteria): the key made
     here, the criteria of flagged items fetched in one more query."""
-    from backlog.serializers import ITEM_VALUE_FIELDS
-
     names = (*ITEM_VALUE_FIELDS, "key")  # zip stops before has_criteria, the last column
     rows = [dict(zip(names, row)) for row in fetched]  # noqa: B905
     at = ITEM_VALUE_FIELDS.index("id")

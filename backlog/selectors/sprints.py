@@ -1,14 +1,22 @@
-"""Reads for sprint planning: capacity, velocity of the last sprints and the burndown chart."""
+"""Reads for sprint planning: sprints with their points, capacity, velocity of the last sprints, the
+burndown chart, and hints on whether a story fits a sprint."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import BacklogItem, ItemStatus, Sprint, SprintStatus
-from .selectors import sprint_list
+from ..models import DONE_STATUSES, BacklogItem, ItemStatus, Sprint, SprintStatus
 
-DONE_STATUSES = (ItemStatus.DONE, ItemStatus.ACCEPTED)
+
+def sprint_list(*, product) -> QuerySet[Sprint]:
+    return Sprint.objects.filter(product=product).annotate(
+        planned_points=Coalesce(Sum("items__story_points"), 0),
+        accepted_points=Coalesce(Sum("items__story_points", filter=Q(items__status=ItemStatus.ACCEPTED)), 0),
+        item_count=Count("items"),
+    )
 
 
 def sprint_capacity(*, sprint: Sprint) -> dict:
