@@ -1,15 +1,57 @@
-"""Domain events for integrations: services announce what happened; subscribers (webhooks) act.
+"""Domain events: services announce what happened; subscribers (webhooks, re-scoring) act.
 
-`publish` runs the subscribers after the surrounding transaction commits, so nobody hears of
-a change that was rolled back. Subscribers must be quick (enqueue a task, not call out).
+Every event is declared once, with a one-line description, in the `events.py` of the app that
+publishes it (`ITEM_CREATED = define("item.created", "A backlog item was created.")`). Core's
+AppConfig loads those modules at startup, so the registry is complete before the first request;
+the webhook event list, its OpenAPI enum and the webhook page are all derived from it.
+
+`publish` refuses a name nobody declared, and runs the subscribers after the surrounding
+transaction commits, so nobody hears of a change that was rolled back. Subscribers must be quick
+(enqueue a task, not call out).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import transaction
 
 Subscriber = Callable[..., None]
 _subscribers: list[Subscriber] = []
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    description: str
+    webhook: bool = True  # offered to webhook subscriptions; False for events only the app itself listens to
+
+
+_registry: dict[str, Event] = {}
+
+
+def define(name: str, description: str, *, webhook: bool = True) -> str:
+    """Declare an event and return its name (the constant services publish)."""
+    event = Event(name=name, description=description, webhook=webhook)
+    known = _registry.get(name)
+    if known is not None and known != event:
+        raise ValueError(f"The event {name!r} is declared twice, differently: {known} and {event}.")
+    _registry[name] = event
+    return name
+
+
+def registered() -> list[Event]:
+    """Every declared event, by name."""
+    return sorted(_registry.values(), key=lambda e: e.name)
+
+
+def webhook_events() -> list[Event]:
+    """The declared events a webhook may subscribe to, by name."""
+    return [e for e in registered() if e.webhook]
+
+
+def is_webhook_event(name: str) -> bool:
+    event = _registry.get(name)
+    return event is not None and event.webhook
 
 
 def subscribe(subscriber: Subscriber) -> Subscriber:
@@ -20,6 +62,8 @@ def subscribe(subscriber: Subscriber) -> Subscriber:
 
 def publish(*, event: str, workspace_id: int, data: dict) -> None:
     """Announce `event` (e.g. "item.created") of a workspace with a JSON-ready `data` dict."""
+    if event not in _registry:
+        raise ValueError(f"Unknown event {event!r}: declare it with define() in the publishing app's events.py.")
 
     def deliver() -> None:
         for subscriber in list(_subscribers):

@@ -1,0 +1,14 @@
+"""Events the backlog publishes (see core.events)."""
+
+from core.events import define
+
+ITEM_CREATED = define("item.created", "A backlog item was created.")
+ITEM_UPDATED = define("item.updated", "A backlog item's fields changed; `changed` lists them.")
+ITEM_DELETED = define("item.deleted", "A backlog item was deleted.")
+ITEM_MOVED = define("item.moved", "A backlog item moved in its product's manual order.")
+ITEM_SAVED = define(
+    "item.saved",
+    "An item's fields were saved (created or updated); carries the changed fields.",
+    webhook=False,  # prioritisation re-scores on it; webhooks get item.created and item.updated instead
+)
+ITEM_BULK_SAVED = define("item.bulk_saved", "Items of one product were created or changed in one bulk save.")
