@@ -1,4 +1,9 @@
-"""Bearer token authentication. Imported by DRF's settings early: keep module-level imports light."""
+"""Bearer token authentication.
+
+DRF imports this class while rest_framework.views is loading (APIView reads DEFAULT_AUTHENTICATION_CLASSES),
+and core.exceptions is one of the modules that loads it. The token selectors and services import core, so
+they are imported when a request is authenticated: at module level the import would be circular.
+"""
 
 from rest_framework import authentication, exceptions
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import ApiToken
+from .models import ApiToken, WebhookDelivery, WebhookSubscription
 from .services import token_digest
 
 
@@ -57,15 +57,11 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
     return token
 
 
-def webhooks_of(*, workspace):
-    from .models import WebhookSubscription
-
+def webhooks_of(*, workspace) -> QuerySet[WebhookSubscription]:
     return WebhookSubscription.objects.filter(workspace=workspace).order_by("-created_at")
 
 
-def deliveries_of(*, workspace, limit: int = 50):
-    from .models import WebhookDelivery
-
+def deliveries_of(*, workspace, limit: int = 50) -> QuerySet[WebhookDelivery]:
     return (
         WebhookDelivery.objects.filter(subscription__workspace=workspace)
         .select_related("subscription")

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.db import OperationalError
 
-from .webhooks import DeliveryFailed, delivery_attempt
+from .delivery import DeliveryFailed, delivery_attempt
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None)

@@ -1,3 +1,4 @@
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from .models import ApiToken
@@ -30,8 +31,6 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_rate(self):
         # Read at request time (not import time) so settings overrides apply.
-        from rest_framework.settings import api_settings
-
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def allow_request(self, request, view) -> bool:

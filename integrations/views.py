@@ -4,7 +4,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.events import webhook_events
 from core.exceptions import ApplicationError
+from workspaces.models import Capability
+from workspaces.selectors import workspace_access
 
 from . import selectors, services
 from .forms import ApiTokenForm
@@ -42,10 +45,8 @@ def token_revoke(request, pk: int):
 @never_cache
 @login_required
 def webhook_list(request, workspace_id: int):
-    """Workspace admins see the subscriptions and the latest deliveries (status, code, duration)."""
-    from workspaces.models import Capability
-    from workspaces.selectors import workspace_access
-
+    """Workspace admins see the subscriptions, the latest deliveries (status, code, duration) and
+    the events a subscription may name."""
     access = workspace_access(user=request.user, workspace_id=workspace_id)
     access.require(Capability.MANAGE_WORKSPACE)
     context = {
@@ -54,5 +55,6 @@ def webhook_list(request, workspace_id: int):
         "workspace": access.workspace,
         "webhooks": selectors.webhooks_of(workspace=access.workspace),
         "deliveries": selectors.deliveries_of(workspace=access.workspace),
+        "events": webhook_events(),
     }
     return render(request, "integrations/webhook_list.html", context)

@@ -4,6 +4,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import re
 import shutil
 import socket
 import ssl
@@ -11,13 +12,20 @@ import subprocess
 import threading
 
 import pytest
+import yaml
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from backlog.models import BacklogItem
 from backlog.services.items import item_create
+from core import events
+from integrations import targets
+from integrations.delivery import DeliveryFailed, delivery_attempt
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
-from integrations.webhooks import DeliveryFailed, delivery_attempt, webhook_create, webhook_ping
+from integrations.webhooks import webhook_create, webhook_event_names, webhook_ping
 from tests import factories as f
 from tests.conftest import wait_for
 
@@ -132,8 +140,6 @@ def test_repeated_failures_pause_the_subscription_and_tell_the_admins(
     with Receiver(codes=[500] * 10) as receiver:
         subscription, _ = webhook_create(workspace=world.workspace, url=receiver.url, events=["ping"], actor=None)
         delivery = WebhookDelivery.objects.create(subscription=subscription, event="ping", payload={"x": 1})
-        from integrations.webhooks import DeliveryFailed
-
         for _ in range(3):
             with django_capture_on_commit_callbacks(execute=True), pytest.raises(DeliveryFailed):
                 delivery_attempt(delivery_id=delivery.pk)
@@ -175,8 +181,6 @@ def test_a_real_worker_retries_with_backoff_until_the_receiver_answers(celery_wo
 
 
 def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, django_assert_max_num_queries):
-    from django.urls import reverse
-
     subscription, _ = webhook_create(
         workspace=world.workspace, url="http://127.0.0.1:9/h", events=["item.*"], actor=None
     )
@@ -190,7 +194,7 @@ def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, dj
     with django_assert_max_num_queries(8):
         response = admin.get(url)
     assert response.status_code == 200
-    assert response.content.decode().count("item.created") == 25
+    assert response.content.decode().count("<td>item.created</td>") == 25
     assert world.client("product_manager").get(url).status_code == 403
     assert world.client("outsider").get(url).status_code == 404
 
@@ -202,9 +206,7 @@ def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, dj
 
 @pytest.fixture
 def rebinding(monkeypatch):
-    from integrations import webhooks
-
-    real_getaddrinfo, real_is_public = socket.getaddrinfo, webhooks._is_public
+    real_getaddrinfo, real_is_public = socket.getaddrinfo, targets._is_public
     lookups = []
 
     def getaddrinfo(host, port, *args, **kwargs):
@@ -215,7 +217,7 @@ def rebinding(monkeypatch):
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(webhooks, "_is_public", lambda address: address == "127.0.0.2" or real_is_public(address))
+    monkeypatch.setattr(targets, "_is_public", lambda address: address == "127.0.0.2" or real_is_public(address))
     return lookups
 
 
@@ -279,3 +281,68 @@ def test_https_deliveries_check_the_certificate_of_the_name_at_the_checked_addre
     assert names == ["hooks.example.test"]  # the name went in SNI although the socket went to 127.0.0.2
     assert delivery.status != DeliveryStatus.SUCCEEDED
     assert "CERTIFICATE_VERIFY_FAILED" in delivery.error  # a self-signed certificate is not trusted
+
+
+# ---- the events a subscription may name: the registry's --------------------------------------
+
+
+def test_a_subscription_to_initiative_moved_is_accepted_and_delivered(
+    world, api, allow_local, django_capture_on_commit_callbacks
+):
+    initiative = f.InitiativeFactory(product=world.product, horizon="now")
+    with Receiver() as receiver:
+        response = api("admin").post(
+            "/api/v1/webhooks/",
+            {"workspace": world.workspace.pk, "url": receiver.url, "events": ["initiative.moved"]},
+            format="json",
+        )
+        assert response.status_code == 201, response.json()
+        move = reverse("roadmap:initiative_move", kwargs={"product_id": world.product.pk, "pk": initiative.pk})
+        with django_capture_on_commit_callbacks(execute=True):
+            moved = world.client("product_manager").post(move, {"horizon": "next", "position": "top"})
+        assert moved.status_code == 200
+
+    (request,) = receiver.requests
+    assert _signed_by(response.json()["secret"], request)
+    body = json.loads(request["body"])
+    assert (body["event"], body["data"]["id"], body["data"]["horizon"]) == ("initiative.moved", initiative.pk, "next")
+
+
+def test_every_webhook_event_of_the_registry_may_be_subscribed_to_and_internal_ones_may_not(world, allow_local):
+    offered = [e.name for e in events.registered() if e.webhook]
+    internal = [e.name for e in events.registered() if not e.webhook]
+    assert "initiative.moved" in offered and "ping" in offered and "item.saved" in internal
+
+    assert webhook_event_names() == offered
+    for name in offered:
+        webhook_create(workspace=world.workspace, url="http://127.0.0.1:9/h", events=[name], actor=None)
+    for name in internal:
+        with pytest.raises(ValidationError, match="Unknown event"):
+            webhook_create(workspace=world.workspace, url="http://127.0.0.1:9/h", events=[name], actor=None)
+    assert WebhookSubscription.objects.count() == len(offered)
+
+
+def test_internal_events_are_not_delivered_even_to_a_matching_pattern(
+    world, allow_local, django_capture_on_commit_callbacks
+):
+    with Receiver() as receiver:
+        webhook_create(workspace=world.workspace, url=receiver.url, events=["item.*"], actor=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            events.publish(event="item.saved", workspace_id=world.workspace.pk, data={"id": 1, "changed": ["title"]})
+            events.publish(event="item.deleted", workspace_id=world.workspace.pk, data={"id": 1})
+
+    assert [json.loads(r["body"])["event"] for r in receiver.requests] == ["item.deleted"]
+    assert list(WebhookDelivery.objects.values_list("event", flat=True)) == ["item.deleted"]
+
+
+def test_the_api_docs_and_the_webhook_page_list_the_registry_events(world):
+    offered = [e for e in events.registered() if e.webhook]
+    schema = yaml.safe_load(APIClient().get("/api/schema/").content)
+    events_field = schema["components"]["schemas"]["WebhookRequest"]["properties"]["events"]["items"]
+
+    (enum,) = [choice["enum"] for choice in events_field["anyOf"] if "enum" in choice]
+    assert enum == [e.name for e in offered]
+    assert all(f"`{e.name}`: {e.description}" in events_field["description"] for e in offered)
+    page = world.client("admin").get(reverse("integrations:webhook_list", kwargs={"workspace_id": world.workspace.pk}))
+    shown = re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>", page.content.decode())
+    assert shown == [e.name for e in offered]
