@@ -237,7 +237,7 @@ class SettingsApi(APIView):
 
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
-        return Response(self.Input(services.settings_for(product=access.product)).data)
+        return Response(self.Input(selectors.settings_for(product=access.product)).data)
 
     def patch(self, request, product_id: int):
         access = api_product_access(request, product_id, RUN)

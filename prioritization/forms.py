@@ -5,7 +5,7 @@ from django import forms
 from workspaces.forms import ScopedModelForm
 
 from .models import Framework, PrioritySettings, ScorecardCriterion
-from .services import SCENARIO_INPUTS
+from .selectors import SCENARIO_INPUTS
 
 
 class SettingsForm(ScopedModelForm):

@@ -130,7 +130,7 @@ def matrix(request, product_id: int):
             access,
             tab="matrix",
             matrix=m,
-            effort_unit=services.settings_for(product=access.product).effort_unit,
+            effort_unit=selectors.settings_for(product=access.product).effort_unit,
             svg=selectors.matrix_svg_points(m),
             labels=scoring.QUADRANT_LABELS,
             quadrants=[(q, label, m.counts[q]) for q, label in scoring.QUADRANT_LABELS.items()],
@@ -243,7 +243,7 @@ def item_values(request, product_id: int, pk: int):
 @login_required
 def settings_edit(request, product_id: int):
     access = product_access(user=request.user, product_id=product_id)
-    current = services.settings_for(product=access.product)
+    current = selectors.settings_for(product=access.product)
     if request.method == "POST":
         access.require(RUN)
         form = SettingsForm(request.POST, access=access, instance=copy.copy(current))
@@ -285,7 +285,7 @@ def scenario_list(request, product_id: int):
             else:
                 return redirect(_scenario_url(scenario))
     else:
-        form = ScenarioForm(initial={"framework": services.settings_for(product=access.product).default_framework})
+        form = ScenarioForm(initial={"framework": selectors.settings_for(product=access.product).default_framework})
     scenarios = selectors.scenario_list(product=access.product)
     return render(
         request, "prioritization/scenario_list.html", _context(access, tab="scenarios", form=form, scenarios=scenarios)
@@ -312,20 +312,22 @@ def scenario_detail(request, product_id: int, pk: int):
             elif action == "change":
                 change_form = ScenarioChangeForm(request.POST)
                 if change_form.is_valid():
-                    item = BacklogItem.objects.filter(
-                        product=access.product, number=change_form.cleaned_data["item_number"]
-                    ).first()
-                    if item is None:
+                    data = change_form.cleaned_data
+                    item_id = selectors.scenario_item_id_by_number(scenario=scenario, number=data["item_number"])
+                    if item_id is None:
                         change_form.add_error("item_number", "No item of this product has this number.")
                     else:
-                        inputs = {k: dict(v) for k, v in scenario.item_inputs.items()}
-                        value = change_form.cleaned_data["value"].strip() or None
-                        inputs.setdefault(str(item.pk), {})[change_form.cleaned_data["field"]] = value
-                        services.scenario_update(scenario=scenario, data={"item_inputs": inputs}, actor=request.user)
+                        services.scenario_item_input_set(
+                            scenario=scenario,
+                            item_id=item_id,
+                            changes={data["field"]: data["value"]},
+                            actor=request.user,
+                        )
                         return redirect(_scenario_url(scenario))
             elif action == "remove":
-                inputs = {k: v for k, v in scenario.item_inputs.items() if k != request.POST.get("item")}
-                services.scenario_update(scenario=scenario, data={"item_inputs": inputs}, actor=request.user)
+                item = request.POST.get("item", "")
+                if item.isdigit():
+                    services.scenario_item_input_remove(scenario=scenario, item_id=int(item), actor=request.user)
                 return redirect(_scenario_url(scenario))
             elif action == "apply":
                 services.scenario_apply(scenario=scenario, actor=request.user)
@@ -341,14 +343,6 @@ def scenario_detail(request, product_id: int, pk: int):
                 add_validation_error(target, error)
             else:
                 messages.error(request, " ".join(error.messages))
-    items = {
-        i.pk: i
-        for i in BacklogItem.objects.filter(
-            product=access.product, pk__in=[int(k) for k in scenario.item_inputs]
-        ).select_related("product")
-    }
-    # (id, item or None when it was deleted since, changed inputs)
-    changes = [(k, items.get(int(k)), v) for k, v in scenario.item_inputs.items()]
     return render(
         request,
         "prioritization/scenario_detail.html",
@@ -359,7 +353,7 @@ def scenario_detail(request, product_id: int, pk: int):
             moves=selectors.scenario_moves(scenario=scenario)[:200],
             weights_form=weights_form,
             change_form=change_form,
-            changes=changes,
+            changes=selectors.scenario_changes(scenario=scenario),
             is_open=scenario.status == ScenarioStatus.OPEN,
         ),
     )

@@ -2,27 +2,32 @@
 
 from .matrix import Matrix, MatrixPoint, matrix, matrix_svg_points
 from .moscow import OPEN_STATUSES, MoscowRow, MoscowView, moscow
-from .ranking import (
-    RankedRow,
-    RankingFilter,
-    criteria_for_framework,
-    criteria_list,
-    explain,
-    framework_or_default,
-    items_for_ranking,
+from .ranking import RankedRow, RankingFilter, explain, items_for_ranking, ranked, rows_for, unscored
+from .runs import (
+    JOB_KIND,
+    SCORE_FIELDS,
     job_latest,
-    ranked,
-    rows_for,
-    scenario_list,
     snapshot_choices,
     snapshot_latest,
+    snapshot_list,
     snapshot_positions,
-    unscored,
 )
-from .scenarios import Move, scenario_moves
+from .scenarios import (
+    SCENARIO_INPUTS,
+    Move,
+    scenario_changes,
+    scenario_item_id_by_number,
+    scenario_list,
+    scenario_moves,
+)
+from .scorecard import criteria_for, criteria_for_framework, criteria_list
+from .settings import framework_or_default, settings_for
 
 __all__ = [
+    "JOB_KIND",
     "OPEN_STATUSES",
+    "SCENARIO_INPUTS",
+    "SCORE_FIELDS",
     "Matrix",
     "MatrixPoint",
     "MoscowRow",
@@ -30,6 +35,7 @@ __all__ = [
     "Move",
     "RankedRow",
     "RankingFilter",
+    "criteria_for",
     "criteria_for_framework",
     "criteria_list",
     "explain",
@@ -41,10 +47,14 @@ __all__ = [
     "moscow",
     "ranked",
     "rows_for",
+    "scenario_changes",
+    "scenario_item_id_by_number",
     "scenario_list",
     "scenario_moves",
+    "settings_for",
     "snapshot_choices",
     "snapshot_latest",
+    "snapshot_list",
     "snapshot_positions",
     "unscored",
 ]

@@ -9,7 +9,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Value
 from backlog.models import BacklogItem
 
 from .. import scoring
-from ..services import settings_for
+from .settings import settings_for
 
 VALUE_EXPR = ExpressionWrapper(
     F("reach") * F("impact") * F("confidence") / Value(Decimal(100)),

@@ -9,8 +9,10 @@ from backlog.models import BacklogItem, ItemStatus
 
 from .. import scoring
 from ..models import Framework
-from ..services import SCORE_FIELDS, criteria_for, settings_for
 from .ranking import explain, items_for_ranking
+from .runs import SCORE_FIELDS
+from .scorecard import criteria_for
+from .settings import settings_for
 
 OPEN_STATUSES = (ItemStatus.NEW, ItemStatus.READY, ItemStatus.IN_PROGRESS)
 

@@ -1,4 +1,4 @@
-"""Ranked lists per framework with explanations, positions, snapshots and jobs."""
+"""Ranked lists per framework, with each score's explanation and positions."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,13 +8,12 @@ from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from backlog.models import BacklogItem, ItemKind, ItemStatus
-from jobs.models import Job
 from roadmap.models import Theme
 from workspaces.filters import ScopedFilterSet
 
 from .. import scoring
-from ..models import CriterionValue, Framework, Scenario, ScorecardCriterion, Snapshot
-from ..services import JOB_KIND, SCORE_FIELDS, criteria_for, settings_for
+from ..models import CriterionValue, Framework
+from .runs import SCORE_FIELDS
 
 RANKING_FIELDS = (
     "id",
@@ -50,10 +49,6 @@ class RankingFilter(ScopedFilterSet):
     class Meta:
         model = BacklogItem
         fields = ["theme", "initiative", "release", "kind", "status"]
-
-
-def framework_or_default(*, product, framework: str | None) -> str:
-    return framework if framework in Framework.values else settings_for(product=product).default_framework
 
 
 def items_for_ranking(*, product) -> QuerySet[BacklogItem]:
@@ -128,10 +123,6 @@ class RankedRow:
         return self.previous_position - self.score_position
 
 
-def criteria_for_framework(*, product, framework: str) -> list[scoring.Criterion]:
-    return criteria_for(product_id=product.pk) if framework == Framework.CUSTOM else []
-
-
 def rows_for(
     *, items, framework: str, criteria: list[scoring.Criterion], snapshot_positions: dict[int, int] | None = None
 ) -> list[RankedRow]:
@@ -149,35 +140,3 @@ def rows_for(
             )
         )
     return rows
-
-
-def snapshot_latest(*, product, framework: str) -> Snapshot | None:
-    return Snapshot.objects.filter(product=product, framework=framework).defer("ranking").first()
-
-
-def snapshot_choices(*, product, framework: str, limit: int = 10) -> list[Snapshot]:
-    """The latest runs of a framework (without their rankings), newest first, to compare the order with."""
-    return list(
-        Snapshot.objects.filter(product=product, framework=framework)
-        .defer("ranking")
-        .select_related("created_by")[:limit]
-    )
-
-
-def snapshot_positions(*, snapshot: Snapshot | None) -> dict[int, int]:
-    if snapshot is None:
-        return {}
-    ranking = Snapshot.objects.filter(pk=snapshot.pk).values_list("ranking", flat=True).get()
-    return {item_id: position for position, (item_id, _score) in enumerate(ranking, start=1)}
-
-
-def job_latest(*, product) -> Job | None:
-    return Job.objects.filter(product=product, kind=JOB_KIND).select_related("started_by").first()
-
-
-def criteria_list(*, product) -> QuerySet[ScorecardCriterion]:
-    return ScorecardCriterion.objects.filter(product=product)
-
-
-def scenario_list(*, product) -> QuerySet[Scenario]:
-    return Scenario.objects.filter(product=product).select_related("created_by")

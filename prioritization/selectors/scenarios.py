@@ -1,13 +1,37 @@
-"""What moves in a what-if scenario compared with live data."""
+"""What-if scenarios: the list, the items whose inputs they change, and what moves compared with live data."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from backlog.models import BacklogItem
+from django.db.models import QuerySet
+
+from backlog.models import RICE_FIELDS, WSJF_FIELDS, BacklogItem
 
 from .. import scoring
 from ..models import CriterionValue, Framework, Scenario
-from ..services import SCENARIO_INPUTS, criteria_for
+from .scorecard import criteria_for
+
+SCENARIO_INPUTS = RICE_FIELDS + WSJF_FIELDS  # the item inputs a scenario may change
+
+
+def scenario_list(*, product) -> QuerySet[Scenario]:
+    return Scenario.objects.filter(product=product).select_related("created_by")
+
+
+def scenario_item_id_by_number(*, scenario: Scenario, number: int) -> int | None:
+    """The id of the scenario's product's item with this number (PAY-42 → 42), or None."""
+    return (
+        BacklogItem.objects.filter(product_id=scenario.product_id, number=number).values_list("pk", flat=True).first()
+    )
+
+
+def scenario_changes(*, scenario: Scenario) -> list[tuple[str, BacklogItem | None, dict]]:
+    """The scenario's changed inputs per item: (item id, the item or None when it was deleted since, inputs)."""
+    items = BacklogItem.objects.filter(
+        product_id=scenario.product_id, pk__in=[int(k) for k in scenario.item_inputs]
+    ).select_related("product")
+    by_id = {item.pk: item for item in items}
+    return [(key, by_id.get(int(key)), inputs) for key, inputs in scenario.item_inputs.items()]
 
 
 @dataclass

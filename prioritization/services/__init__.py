@@ -9,10 +9,16 @@ from .runs import (
     product_reprioritise_start,
     product_run_lock,
     rescore_custom,
-    settings_for,
     settings_update,
 )
-from .scenarios import SCENARIO_INPUTS, scenario_apply, scenario_create, scenario_discard, scenario_update
+from .scenarios import (
+    scenario_apply,
+    scenario_create,
+    scenario_discard,
+    scenario_item_input_remove,
+    scenario_item_input_set,
+    scenario_update,
+)
 from .scorecard import (
     criteria_for,
     criterion_create,
@@ -24,7 +30,6 @@ from .scorecard import (
 __all__ = [
     "JOB_KIND",
     "MOSCOW_VALUES",
-    "SCENARIO_INPUTS",
     "SCORE_FIELDS",
     "criteria_for",
     "criterion_create",
@@ -40,7 +45,8 @@ __all__ = [
     "scenario_apply",
     "scenario_create",
     "scenario_discard",
+    "scenario_item_input_remove",
+    "scenario_item_input_set",
     "scenario_update",
-    "settings_for",
     "settings_update",
 ]

@@ -4,6 +4,7 @@ import contextlib
 from decimal import Decimal
 from functools import partial
 
+from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection, transaction
 
 from backlog.models import BacklogItem, rice_score
@@ -14,6 +15,7 @@ from jobs.services import job_create, job_fail, job_progress, job_start, job_suc
 from products.models import Product
 
 from .. import scoring
+from ..events import PRIORITIZATION_COMPLETED
 from ..models import (
     CriterionValue,
     CustomScore,
@@ -22,8 +24,9 @@ from ..models import (
     ScorecardCriterion,
     Snapshot,
 )
+from ..selectors import JOB_KIND, SCORE_FIELDS, settings_for
+from ..tasks import product_reprioritise as product_reprioritise_task
 
-JOB_KIND = "prioritization.reprioritise"
 ITEMS = BacklogItem._meta.db_table
 CRITERIA = ScorecardCriterion._meta.db_table
 VALUES = CriterionValue._meta.db_table
@@ -69,10 +72,8 @@ def product_run_lock(*, product_id: int):
 @transaction.atomic
 def product_reprioritise_start(*, product: Product, actor) -> Job:
     """Record a tracked job and enqueue the full re-score after commit."""
-    from ..tasks import product_reprioritise
-
     job = job_create(workspace=product.workspace, product=product, kind=JOB_KIND, actor=actor)
-    transaction.on_commit(partial(product_reprioritise.delay, product_id=product.pk, job_id=job.pk))
+    transaction.on_commit(partial(product_reprioritise_task.delay, product_id=product.pk, job_id=job.pk))
     return job
 
 
@@ -80,8 +81,6 @@ def reprioritise_after_bulk_save(*, event: str, workspace_id: int, data: dict) -
     """Subscriber of core.events: a bulk save of items re-scores their product as one tracked job."""
     if event != "item.bulk_saved":
         return
-    from django.contrib.auth import get_user_model
-
     product = Product.objects.select_related("workspace").filter(pk=data["product"]).first()
     if product is None:
         return
@@ -166,9 +165,6 @@ def rescore_custom(product_id: int) -> int:
             [product_id, *params],
         )
         return dropped + cursor.rowcount
-
-
-SCORE_FIELDS = {Framework.RICE: "rice_score", Framework.WSJF: "wsjf_score", Framework.CUSTOM: "custom_score__score"}
 
 
 def _ranking(product_id: int, framework: str) -> list[list]:
@@ -262,7 +258,7 @@ def product_reprioritise(*, product_id: int, job_id: int) -> dict:
         job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
         raise
     job_succeed(job_id=job_id, result=result)
-    publish(event="prioritization.completed", workspace_id=workspace_id, data={"job_id": job_id, **result})
+    publish(event=PRIORITIZATION_COMPLETED, workspace_id=workspace_id, data={"job_id": job_id, **result})
     return result
 
 
@@ -293,12 +289,6 @@ def _run(*, product_id: int, job: Job) -> tuple[dict, int]:
 
 def job_record_failure(*, job_id: int, error: str) -> None:
     job_fail(job_id=job_id, error=error)
-
-
-def settings_for(*, product: Product) -> PrioritySettings:
-    """The product's settings, or unsaved defaults when it has none yet."""
-    found = PrioritySettings.objects.filter(product=product).first()
-    return found if found is not None else PrioritySettings(product=product)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backlog.models import RICE_FIELDS, WSJF_FIELDS, BacklogItem
+from backlog.models import BacklogItem
 from backlog.services.items import item_update
 from core.services import instance_create, instance_update
 from jobs.models import Job
@@ -18,9 +18,8 @@ from ..models import (
     ScenarioStatus,
     ScorecardCriterion,
 )
+from ..selectors import SCENARIO_INPUTS
 from .runs import product_reprioritise_start
-
-SCENARIO_INPUTS = RICE_FIELDS + WSJF_FIELDS
 
 
 def _clean_weights(product: Product, weights: dict) -> dict[str, str]:
@@ -98,6 +97,31 @@ def scenario_update(*, scenario, data: dict, actor):
     if "item_inputs" in data:
         data["item_inputs"] = _clean_item_inputs(scenario.product, data["item_inputs"])
     return instance_update(instance=scenario, data=data)[0]
+
+
+@transaction.atomic
+def scenario_item_input_set(*, scenario: Scenario, item_id: int, changes: dict, actor) -> Scenario:
+    """Change inputs of one item in an open scenario, keeping its other changed inputs.
+
+    `changes` maps inputs (reach, effort, …) to values; None or "" makes an input missing in the
+    scenario. Live data is untouched until the scenario is applied.
+    """
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _require_open(scenario)
+    inputs = {key: dict(values) for key, values in scenario.item_inputs.items()}
+    inputs[str(item_id)] = {**inputs.get(str(item_id), {}), **changes}
+    return scenario_update(scenario=scenario, data={"item_inputs": inputs}, actor=actor)
+
+
+@transaction.atomic
+def scenario_item_input_remove(*, scenario: Scenario, item_id: int, actor) -> Scenario:
+    """Drop every changed input of one item from an open scenario (a no-op when it has none)."""
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    _require_open(scenario)
+    if str(item_id) not in scenario.item_inputs:
+        return scenario
+    inputs = {key: values for key, values in scenario.item_inputs.items() if key != str(item_id)}
+    return scenario_update(scenario=scenario, data={"item_inputs": inputs}, actor=actor)
 
 
 @transaction.atomic

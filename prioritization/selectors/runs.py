@@ -1,0 +1,40 @@
+"""Reads of full re-scores: the job they are tracked as, the snapshots they record, and the column
+each framework's stored score is read from."""
+
+from django.db.models import QuerySet
+
+from jobs.models import Job
+
+from ..models import Framework, Snapshot
+
+JOB_KIND = "prioritization.reprioritise"
+SCORE_FIELDS = {Framework.RICE: "rice_score", Framework.WSJF: "wsjf_score", Framework.CUSTOM: "custom_score__score"}
+
+
+def job_latest(*, product) -> Job | None:
+    return Job.objects.filter(product=product, kind=JOB_KIND).select_related("started_by").first()
+
+
+def snapshot_list(*, product) -> QuerySet[Snapshot]:
+    """Past runs of the product, newest first, without their rankings."""
+    return Snapshot.objects.filter(product=product).defer("ranking").select_related("created_by")
+
+
+def snapshot_latest(*, product, framework: str) -> Snapshot | None:
+    return Snapshot.objects.filter(product=product, framework=framework).defer("ranking").first()
+
+
+def snapshot_choices(*, product, framework: str, limit: int = 10) -> list[Snapshot]:
+    """The latest runs of a framework (without their rankings), newest first, to compare the order with."""
+    return list(
+        Snapshot.objects.filter(product=product, framework=framework)
+        .defer("ranking")
+        .select_related("created_by")[:limit]
+    )
+
+
+def snapshot_positions(*, snapshot: Snapshot | None) -> dict[int, int]:
+    if snapshot is None:
+        return {}
+    ranking = Snapshot.objects.filter(pk=snapshot.pk).values_list("ranking", flat=True).get()
+    return {item_id: position for position, (item_id, _score) in enumerate(ranking, start=1)}
