@@ -184,7 +184,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {"FrameworkEnum": "prioritization.models.Framework"},
+    "ENUM_NAME_OVERRIDES": {
+        "FrameworkEnum": "prioritization.models.Framework",
+        "ItemStatusEnum": "backlog.models.ItemStatus",
+        "MoscowEnum": "backlog.models.MoSCoW",
+        "ScenarioStatusEnum": "prioritization.models.ScenarioStatus",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process at once (eagerly).

@@ -12,6 +12,11 @@ urlpatterns = [
     path(f"{base}/prioritization-settings/", apis.SettingsApi.as_view(), name="api-prioritization-settings"),
     path(f"{base}/scenarios/", apis.ScenarioListApi.as_view(), name="api-scenario-list"),
     path(f"{base}/scenarios/<int:pk>/", apis.ScenarioDetailApi.as_view(), name="api-scenario-detail"),
+    path(
+        f"{base}/scenarios/<int:pk>/inputs/<int:item_id>/",
+        apis.ScenarioItemInputApi.as_view(),
+        name="api-scenario-item-input",
+    ),
     path(f"{base}/scenarios/<int:pk>/apply/", apis.ScenarioApplyApi.as_view(), name="api-scenario-apply"),
     path(f"{base}/scenarios/<int:pk>/discard/", apis.ScenarioDiscardApi.as_view(), name="api-scenario-discard"),
     path(f"{base}/prioritization-snapshots/", apis.SnapshotListApi.as_view(), name="api-snapshot-list"),

@@ -1,25 +1,46 @@
-"""REST endpoints of prioritisation (/api/v1/products/{id}/…): runs, rankings, matrix, MoSCoW, scenarios."""
+"""REST endpoints of prioritisation (/api/v1/products/{id}/…): runs, rankings, matrix, MoSCoW, scenarios.
+
+Each answer is rendered by an output serializer of prioritization.serializers, which also documents it.
+"""
 
 from decimal import Decimal
 
 from django.db.models import F
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backlog.models import MoSCoW
-from core.serializers import validated
+from core.serializers import StrictSerializerMixin, validated
 from products.selectors import api_product_access
 from workspaces.models import Capability
 
 from . import selectors, services
-from .models import Framework, PrioritySettings, Snapshot
+from .models import Framework, PrioritySettings
+from .serializers import (
+    SETTINGS_FIELDS,
+    JobOutput,
+    MatrixOutput,
+    MoscowAppliedOutput,
+    MoscowProposalOutput,
+    RankingPage,
+    ScenarioDetailOutput,
+    ScenarioOutput,
+    ScenarioPage,
+    SettingsChangedOutput,
+    SettingsOutput,
+    SnapshotPage,
+    UnscoredPage,
+    page_data,
+)
 
 RUN = Capability.EDIT_STRATEGY
 APPLY_MOSCOW = Capability.RANK_ITEMS
+MOVES_SHOWN = 500
 
 
 class Pages(PageNumberPagination):
@@ -28,45 +49,16 @@ class Pages(PageNumberPagination):
     max_page_size = 500
 
 
-def _job_out(job) -> dict:
-    return {"job_id": job.pk, "state": job.state, "status_url": f"/api/v1/jobs/{job.pk}/"}
-
-
 class PrioritizeApi(APIView):
-    """Start a full re-score of the product; poll the job for state and progress."""
-
+    @extend_schema(
+        request=None,
+        responses={202: JobOutput},
+        description="Start a full re-score of the product; poll the returned job for state and progress.",
+    )
     def post(self, request, product_id: int):
         access = api_product_access(request, product_id, RUN)
         job = services.product_reprioritise_start(product=access.product, actor=request.user)
-        return Response(_job_out(job), status=status.HTTP_202_ACCEPTED)
-
-
-def _factor_out(factor) -> dict:
-    return {
-        "label": factor.label,
-        "value": None if factor.value is None else str(factor.value),
-        "effect": factor.effect,
-        "share": None if factor.share is None else str(factor.share),
-    }
-
-
-def _row_out(row) -> dict:
-    item = row.item
-    return {
-        "id": item.pk,
-        "key": item.key,
-        "title": item.title,
-        "kind": item.kind,
-        "status": item.status,
-        "score": None if row.score is None else str(row.score),
-        "position": row.score_position,
-        "manual_position": row.manual_position,
-        "gap": row.gap,
-        "moved_since_snapshot": row.moved,
-        "formula": row.explanation.formula,
-        "factors": [_factor_out(f) for f in row.explanation.factors],
-        "missing": list(row.explanation.missing),
-    }
+        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class RankingQuery(serializers.Serializer):
@@ -83,8 +75,11 @@ def _filtered_items(request, access):
 
 
 class RankingApi(APIView):
-    """Scored items best first, with the breakdown of each score and its gap to the manual order."""
-
+    @extend_schema(
+        parameters=[RankingQuery],
+        responses={200: RankingPage},
+        description="Scored items best first, with each score's breakdown and its gap to the manual order.",
+    )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
         query = validated(RankingQuery, request.query_params)
@@ -99,15 +94,16 @@ class RankingApi(APIView):
         positions = {} if filtered else selectors.snapshot_positions(snapshot=snapshot)
         criteria = selectors.criteria_for_framework(product=access.product, framework=framework)
         rows = selectors.rows_for(items=page, framework=framework, criteria=criteria, snapshot_positions=positions)
-        response = paginator.get_paginated_response([_row_out(r) for r in rows])
-        response.data["framework"] = framework
-        response.data["snapshot_id"] = snapshot.pk if snapshot else None
-        return response
+        snapshot_id = snapshot.pk if snapshot else None
+        return Response(RankingPage(page_data(paginator, rows, framework=framework, snapshot_id=snapshot_id)).data)
 
 
 class UnscoredApi(APIView):
-    """Items a framework cannot score, with what is missing."""
-
+    @extend_schema(
+        parameters=[RankingQuery],
+        responses={200: UnscoredPage},
+        description="Items a framework cannot score, with what is missing.",
+    )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
         query = validated(RankingQuery, request.query_params)
@@ -117,41 +113,14 @@ class UnscoredApi(APIView):
         page = paginator.paginate_queryset(selectors.unscored(items=items, framework=framework), request, view=self)
         criteria = selectors.criteria_for_framework(product=access.product, framework=framework)
         rows = selectors.rows_for(items=page, framework=framework, criteria=criteria)
-        response = paginator.get_paginated_response(
-            [
-                {"id": r.item.pk, "key": r.item.key, "title": r.item.title, "missing": list(r.explanation.missing)}
-                for r in rows
-            ]
-        )
-        response.data["framework"] = framework
-        return response
+        return Response(UnscoredPage(page_data(paginator, rows, framework=framework)).data)
 
 
 class MatrixApi(APIView):
+    @extend_schema(responses={200: MatrixOutput}, description="The value-versus-effort matrix of the product.")
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
-        m = selectors.matrix(product=access.product)
-        return Response(
-            {
-                "value_threshold": None if m.value_threshold is None else str(m.value_threshold),
-                "effort_threshold": None if m.effort_threshold is None else str(m.effort_threshold),
-                "thresholds_are_medians": {"value": m.thresholds_are_medians[0], "effort": m.thresholds_are_medians[1]},
-                "counts": m.counts,
-                "unplaced": m.unplaced,
-                "total": m.total,
-                "points": [
-                    {
-                        "id": p.id,
-                        "key": p.key,
-                        "title": p.title,
-                        "value": str(p.value),
-                        "effort": str(p.effort),
-                        "quadrant": p.quadrant,
-                    }
-                    for p in m.points
-                ],
-            }
-        )
+        return Response(MatrixOutput(selectors.matrix(product=access.product)).data)
 
 
 class MoscowQuery(serializers.Serializer):
@@ -161,23 +130,16 @@ class MoscowQuery(serializers.Serializer):
     capacity = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False)
 
 
-def _check_out(check) -> dict | None:
-    if check is None:
-        return None
-    return {
-        "effort": {k: str(v) for k, v in check.effort.items()},
-        "must_share": None if check.must_share is None else str(check.must_share),
-        "over_must_limit": check.over_must_limit,
-        "over_capacity": check.over_capacity,
-    }
-
-
 class MoscowProposalApi(APIView):
-    """GET: the candidates, the capacity check and a proposed split. POST: apply categories (product owner)."""
-
     class Input(serializers.Serializer):
         assignments = serializers.DictField(child=serializers.ChoiceField(choices=MoSCoW.choices), allow_empty=False)
 
+    @extend_schema(
+        parameters=[MoscowQuery],
+        responses={200: MoscowProposalOutput},
+        description="MoSCoW candidates (open items of a release, a sprint or the backlog), the capacity check "
+        "and a proposed split by score that fits the capacity.",
+    )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
         query = validated(MoscowQuery, request.query_params)
@@ -188,29 +150,13 @@ class MoscowProposalApi(APIView):
         view = selectors.moscow(
             product=product, framework=framework, capacity=query.get("capacity"), release=release, sprint=sprint
         )
-        return Response(
-            {
-                "framework": framework,
-                "capacity": None if view.capacity is None else str(view.capacity),
-                "must_share_limit": str(view.must_share_limit),
-                "current": _check_out(view.current),
-                "proposed": _check_out(view.proposed),
-                "items": [
-                    {
-                        "id": r.item.pk,
-                        "key": r.item.key,
-                        "title": r.item.title,
-                        "score": None if r.score is None else str(r.score),
-                        "effort": None if r.item.effort is None else str(r.item.effort),
-                        "moscow": r.item.moscow or None,
-                        "proposed": r.proposed,
-                        "missing": list(r.missing),
-                    }
-                    for r in view.rows
-                ],
-            }
-        )
+        return Response(MoscowProposalOutput(view).data)
 
+    @extend_schema(
+        request=Input,
+        responses={200: MoscowAppliedOutput},
+        description="Apply MoSCoW categories to items, given as {item id: category} (product owner).",
+    )
     def post(self, request, product_id: int):
         access = api_product_access(request, product_id, APPLY_MOSCOW)
         data = validated(self.Input, request.data)
@@ -219,59 +165,35 @@ class MoscowProposalApi(APIView):
         except ValueError:
             raise serializers.ValidationError({"assignments": ["Items are given by their id."]}) from None
         changed = services.moscow_apply(product=access.product, assignments=assignments, actor=request.user)
-        return Response({"changed": changed})
+        return Response(MoscowAppliedOutput({"changed": changed}).data)
 
 
 class SettingsApi(APIView):
     class Input(serializers.ModelSerializer):
         class Meta:
             model = PrioritySettings
-            fields = [
-                "default_framework",
-                "value_threshold",
-                "effort_threshold",
-                "must_share_limit",
-                "capacity",
-                "effort_unit",
-            ]
+            fields = SETTINGS_FIELDS
 
+    @extend_schema(responses={200: SettingsOutput}, description="The product's prioritisation settings.")
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
-        return Response(self.Input(selectors.settings_for(product=access.product)).data)
+        return Response(SettingsOutput(selectors.settings_for(product=access.product)).data)
 
+    @extend_schema(
+        request=Input,
+        responses={200: SettingsChangedOutput},
+        description="Change the product's prioritisation settings; a change starts a re-score job.",
+    )
     def patch(self, request, product_id: int):
         access = api_product_access(request, product_id, RUN)
         data = validated(self.Input, request.data, partial=True)
         current, job = services.settings_update(product=access.product, data=data, actor=request.user)
-        return Response({**self.Input(current).data, "job": _job_out(job) if job else None})
+        return Response(SettingsChangedOutput(current, context={"job": job}).data)
 
 
-def _scenario_out(scenario, with_moves: bool = False) -> dict:
-    out = {
-        "id": scenario.pk,
-        "name": scenario.name,
-        "framework": scenario.framework,
-        "status": scenario.status,
-        "weights": scenario.weights,
-        "item_inputs": scenario.item_inputs,
-        "created_at": scenario.created_at,
-        "applied_at": scenario.applied_at,
-    }
-    if with_moves:
-        out["moves"] = [
-            {
-                "id": m.item_id,
-                "key": m.key,
-                "title": m.title,
-                "live_score": None if m.live_score is None else str(m.live_score),
-                "scenario_score": None if m.scenario_score is None else str(m.scenario_score),
-                "live_position": m.live_position,
-                "scenario_position": m.scenario_position,
-                "delta": m.delta,
-            }
-            for m in selectors.scenario_moves(scenario=scenario)[:500]
-        ]
-    return out
+def _scenario_detail(scenario) -> dict:
+    moves = selectors.scenario_moves(scenario=scenario)[:MOVES_SHOWN]
+    return ScenarioDetailOutput(scenario, context={"moves": moves}).data
 
 
 class ScenarioInput(serializers.Serializer):
@@ -282,68 +204,110 @@ class ScenarioInput(serializers.Serializer):
 
 
 class ScenarioListApi(APIView):
+    @extend_schema(
+        responses={200: ScenarioPage},
+        description="The product's what-if scenarios, newest first.",
+        operation_id="products_scenarios_list",
+    )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
         paginator = Pages()
         page = paginator.paginate_queryset(selectors.scenario_list(product=access.product), request, view=self)
-        return paginator.get_paginated_response([_scenario_out(s) for s in page])
+        return Response(ScenarioPage(page_data(paginator, page)).data)
 
+    @extend_schema(
+        request=ScenarioInput,
+        responses={201: ScenarioDetailOutput},
+        description="Create a scenario; the answer shows the moves it would cause.",
+    )
     def post(self, request, product_id: int):
         access = api_product_access(request, product_id, RUN)
         data = validated(ScenarioInput, request.data)
         scenario = services.scenario_create(product=access.product, actor=request.user, **data)
-        return Response(_scenario_out(scenario, with_moves=True), status=status.HTTP_201_CREATED)
+        return Response(_scenario_detail(scenario), status=status.HTTP_201_CREATED)
 
 
-class ScenarioDetailApi(APIView):
-    def _get(self, request, product_id, pk, capability=None):
+class ScenarioApiBase(APIView):
+    def scenario(self, request, product_id: int, pk: int, capability: str | None = None):
         access = api_product_access(request, product_id, capability)
         return get_object_or_404(selectors.scenario_list(product=access.product), pk=pk)
 
-    def get(self, request, product_id: int, pk: int):
-        return Response(_scenario_out(self._get(request, product_id, pk), with_moves=True))
 
+class ScenarioDetailApi(ScenarioApiBase):
+    @extend_schema(responses={200: ScenarioDetailOutput}, description="One scenario with the moves it would cause.")
+    def get(self, request, product_id: int, pk: int):
+        return Response(_scenario_detail(self.scenario(request, product_id, pk)))
+
+    @extend_schema(
+        request=ScenarioInput,
+        responses={200: ScenarioDetailOutput},
+        description="Change a scenario (its item_inputs are replaced as a whole); live data is untouched.",
+    )
     def patch(self, request, product_id: int, pk: int):
-        scenario = self._get(request, product_id, pk, RUN)
+        scenario = self.scenario(request, product_id, pk, RUN)
         data = validated(ScenarioInput, request.data, partial=True)
         scenario = services.scenario_update(scenario=scenario, data=data, actor=request.user)
-        return Response(_scenario_out(scenario, with_moves=True))
+        return Response(_scenario_detail(scenario))
 
 
-class ScenarioApplyApi(ScenarioDetailApi):
+class ScenarioItemInputs(StrictSerializerMixin, serializers.Serializer):
+    """The inputs of one item to change in a scenario; null or "" makes an input missing."""
+
+    def get_fields(self):
+        return {
+            name: serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=30)
+            for name in selectors.SCENARIO_INPUTS
+        }
+
+
+class ScenarioItemInputApi(ScenarioApiBase):
+    @extend_schema(
+        request=ScenarioItemInputs,
+        responses={200: ScenarioDetailOutput},
+        description="Change inputs of one item in the scenario, keeping its other changed inputs.",
+    )
+    def patch(self, request, product_id: int, pk: int, item_id: int):
+        scenario = self.scenario(request, product_id, pk, RUN)
+        changes = validated(ScenarioItemInputs, request.data)
+        scenario = services.scenario_item_input_set(
+            scenario=scenario, item_id=item_id, changes=dict(changes), actor=request.user
+        )
+        return Response(_scenario_detail(scenario))
+
+    @extend_schema(responses={204: None}, description="Drop every changed input of one item from the scenario.")
+    def delete(self, request, product_id: int, pk: int, item_id: int):
+        scenario = self.scenario(request, product_id, pk, RUN)
+        services.scenario_item_input_remove(scenario=scenario, item_id=item_id, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ScenarioApplyApi(ScenarioApiBase):
+    @extend_schema(
+        request=None,
+        responses={202: JobOutput},
+        description="Write the scenario's inputs and weights to live data, then re-score the product (a job).",
+    )
     def post(self, request, product_id: int, pk: int):
-        scenario = self._get(request, product_id, pk, RUN)
+        scenario = self.scenario(request, product_id, pk, RUN)
         job = services.scenario_apply(scenario=scenario, actor=request.user)
-        return Response(_job_out(job), status=status.HTTP_202_ACCEPTED)
+        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ScenarioDiscardApi(ScenarioDetailApi):
+class ScenarioDiscardApi(ScenarioApiBase):
+    @extend_schema(
+        request=None, responses={200: ScenarioOutput}, description="Discard the scenario; live data is unchanged."
+    )
     def post(self, request, product_id: int, pk: int):
-        scenario = self._get(request, product_id, pk, RUN)
+        scenario = self.scenario(request, product_id, pk, RUN)
         services.scenario_discard(scenario=scenario, actor=request.user)
         scenario.refresh_from_db()
-        return Response(_scenario_out(scenario))
+        return Response(ScenarioOutput(scenario).data)
 
 
 class SnapshotListApi(APIView):
-    """Past runs, newest first (without their rankings)."""
-
+    @extend_schema(responses={200: SnapshotPage}, description="Past runs, newest first (without their rankings).")
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
-        qs = Snapshot.objects.filter(product=access.product).defer("ranking").select_related("created_by")
         paginator = Pages()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        return paginator.get_paginated_response(
-            [
-                {
-                    "id": s.pk,
-                    "framework": s.framework,
-                    "created_at": s.created_at,
-                    "created_by": s.created_by.username if s.created_by else None,
-                    "job_id": s.job_id,
-                    "scored": s.scored_count,
-                    "unscored": s.unscored_count,
-                }
-                for s in page
-            ]
-        )
+        page = paginator.paginate_queryset(selectors.snapshot_list(product=access.product), request, view=self)
+        return Response(SnapshotPage(page_data(paginator, page)).data)

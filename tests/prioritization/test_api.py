@@ -1,9 +1,12 @@
 """The prioritisation endpoints: roles, isolation, shapes, bad input as 400, fixed query counts."""
 
+import re
 from decimal import Decimal as D
 
 import pytest
+import yaml
 from django.test import Client
+from django.urls import resolve
 
 from backlog.models import BacklogItem
 from jobs.models import Job
@@ -262,3 +265,150 @@ def test_list_endpoints_run_a_fixed_number_of_queries(world, scorecard, path, li
     with django_assert_max_num_queries(limit):
         response = client.get(api(world.product, path))
     assert response.status_code == 200
+
+
+# ---- scenario inputs of one item -------------------------------------------------------------
+
+
+def inputs_url(product, scenario, item) -> str:
+    return api(product, f"scenarios/{scenario.pk}/inputs/{item.pk}/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_product_managers_change_and_drop_one_items_inputs_in_a_scenario(world, role):
+    item = f.BacklogItemFactory(product=world.product, **rice_inputs(reach=10))
+    other = f.BacklogItemFactory(product=world.product, **rice_inputs(reach=20))
+    scenario = Scenario.objects.create(product=world.product, name="S", item_inputs={str(other.pk): {"reach": "5"}})
+    client = client_for(world, role)
+
+    changed = client.patch(inputs_url(world.product, scenario, item), {"reach": 5000}, content_type="application/json")
+    again = client.patch(inputs_url(world.product, scenario, item), {"effort": "2"}, content_type="application/json")
+
+    scenario.refresh_from_db()
+    if role not in PM:
+        assert (changed.status_code, again.status_code) == (403, 403)
+        assert scenario.item_inputs == {str(other.pk): {"reach": "5"}}
+        assert client.delete(inputs_url(world.product, scenario, other)).status_code == 403
+        return
+    assert (changed.status_code, again.status_code) == (200, 200)
+    assert again.json()["item_inputs"][str(item.pk)] == {"reach": "5000", "effort": "2"}  # merged, not replaced
+    assert [m["id"] for m in again.json()["moves"]] == [item.pk, other.pk]
+    assert client.delete(inputs_url(world.product, scenario, other)).status_code == 204
+    scenario.refresh_from_db()
+    assert scenario.item_inputs == {str(item.pk): {"reach": "5000", "effort": "2"}}
+    item.refresh_from_db()
+    assert item.reach == 10  # live data untouched
+
+
+def test_bad_item_inputs_are_refused_and_change_nothing(world):
+    item = f.BacklogItemFactory(product=world.product)
+    theirs = f.BacklogItemFactory(product=world.other_product)
+    scenario = Scenario.objects.create(product=world.product, name="S")
+    applied = Scenario.objects.create(product=world.product, name="Done", status="applied")
+    client = client_for(world, "admin")
+    cases = [
+        client.patch(inputs_url(world.product, scenario, item), {"impact": "7"}, content_type="application/json"),
+        client.patch(inputs_url(world.product, scenario, item), {"title": "x"}, content_type="application/json"),
+        client.patch(inputs_url(world.product, scenario, item), {}, content_type="application/json"),
+        client.patch(inputs_url(world.product, scenario, theirs), {"reach": 1}, content_type="application/json"),
+        client.patch(inputs_url(world.product, applied, item), {"reach": 1}, content_type="application/json"),
+    ]
+    assert [r.status_code for r in cases] == [400] * 5
+    assert all(r.json()["errors"] for r in cases)
+    their_scenario = Scenario.objects.create(product=world.other_product, name="Theirs")
+    assert (
+        client.patch(
+            inputs_url(world.other_product, their_scenario, theirs), {"reach": 1}, content_type="application/json"
+        )
+    ).status_code == 404
+    assert client.delete(inputs_url(world.other_product, their_scenario, theirs)).status_code == 404
+    assert list(Scenario.objects.values_list("item_inputs", flat=True)) == [{}, {}, {}]
+
+
+# ---- the documented responses are what the endpoints answer -----------------------------------
+
+
+def _operation(schema: dict, method: str, path: str, status: int) -> dict:
+    route = re.sub(r"<int:(\w+)>", r"{\1}", resolve(path.split("?")[0]).route).replace("{pk}", "{id}")
+    return schema["paths"]["/" + route][method]["responses"][str(status)]["content"]["application/json"]["schema"]
+
+
+def _mismatches(schema: dict, value, components: dict, where: str = "$") -> list[str]:
+    """Where `value` differs from `schema`: keys missing or undocumented, wrong types, values not in an enum."""
+    if "$ref" in schema:
+        return _mismatches(components[schema["$ref"].split("/")[-1]], value, components, where)
+    if value is None:
+        return [] if schema.get("nullable") else [f"{where} is null"]
+    if "oneOf" in schema or "anyOf" in schema:
+        choices = schema.get("oneOf") or schema["anyOf"]
+        return [] if any(not _mismatches(c, value, components, where) for c in choices) else [f"{where}: {value!r}"]
+    if "allOf" in schema:
+        return [m for part in schema["allOf"] for m in _mismatches(part, value, components, where)]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where}: {value!r} not in {schema['enum']}"]
+    kind = schema.get("type")
+    if kind == "object" and "properties" in schema:
+        if not isinstance(value, dict) or set(value) != set(schema["properties"]):
+            return [f"{where}: keys {sorted(value)} documented as {sorted(schema['properties'])}"]
+        return [
+            m for k, v in value.items() for m in _mismatches(schema["properties"][k], v, components, f"{where}.{k}")
+        ]
+    if kind == "object":
+        inner = schema.get("additionalProperties", {})
+        return [m for k, v in value.items() for m in _mismatches(inner, v, components, f"{where}.{k}")]
+    if kind == "array":
+        return [m for i, v in enumerate(value) for m in _mismatches(schema["items"], v, components, f"{where}[{i}]")]
+    expected = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}.get(kind, object)
+    if not isinstance(value, expected) or (kind == "integer" and isinstance(value, bool)):
+        return [f"{where}: {value!r} is not a {kind}"]
+    return []
+
+
+def test_every_prioritisation_endpoint_answers_what_its_schema_documents(world, scorecard, run):
+    PrioritySettings.objects.create(product=world.product, capacity=D("10"))
+    scored = [f.BacklogItemFactory(product=world.product, **rice_inputs(reach=n * 100)) for n in range(1, 5)]
+    f.BacklogItemFactory(product=world.product, reach=1)
+    run(world.product, actor=world.users["admin"])
+    client = client_for(world, "admin")
+    p = world.product
+    created = client.post(
+        api(p, "scenarios/"), {"name": "S", "item_inputs": {str(scored[0].pk): {"reach": 9000}}}, "application/json"
+    )
+    scenario = Scenario.objects.get()
+    calls = [
+        ("get", api(p, "ranking/"), None, 200),
+        ("get", api(p, "ranking/?framework=wsjf&sort=gap"), None, 200),
+        ("get", api(p, "ranking/unscored/"), None, 200),
+        ("get", api(p, "matrix/"), None, 200),
+        ("get", api(p, "moscow-proposal/"), None, 200),
+        ("post", api(p, "moscow-proposal/"), {"assignments": {str(scored[0].pk): "must"}}, 200),
+        ("get", api(p, "prioritization-settings/"), None, 200),
+        ("patch", api(p, "prioritization-settings/"), {"must_share_limit": "50"}, 200),
+        ("patch", api(p, "prioritization-settings/"), {"must_share_limit": "50"}, 200),  # no change: job is null
+        ("get", api(p, "scenarios/"), None, 200),
+        ("get", api(p, f"scenarios/{scenario.pk}/"), None, 200),
+        ("patch", api(p, f"scenarios/{scenario.pk}/"), {"name": "T"}, 200),
+        ("patch", api(p, f"scenarios/{scenario.pk}/inputs/{scored[1].pk}/"), {"effort": "1"}, 200),
+        ("get", api(p, "prioritization-snapshots/"), None, 200),
+        ("post", api(p, "prioritize/"), None, 202),
+        ("post", api(p, f"scenarios/{scenario.pk}/apply/"), None, 202),
+    ]
+    schema = yaml.safe_load(Client().get("/api/schema/").content)
+    components = schema["components"]["schemas"]
+    answers = [("post", api(p, "scenarios/"), created.status_code, created.json())]
+    for method, path, body, status in calls:
+        response = getattr(client, method)(path, body, "application/json") if body else getattr(client, method)(path)
+        assert response.status_code == status, (path, response.content)
+        answers.append((method, path, status, response.json()))
+    discard = client.post(api(p, "scenarios/"), {"name": "D"}, "application/json").json()
+    response = client.post(api(p, f"scenarios/{discard['id']}/discard/"))
+    answers.append(("post", api(p, f"scenarios/{discard['id']}/discard/"), response.status_code, response.json()))
+
+    for method, path, status, body in answers:
+        assert _mismatches(_operation(schema, method, path, status), body, components) == [], (method, path)
+    got = {(method, path): body for method, path, _, body in answers}
+    ranking = got["get", api(p, "ranking/")]
+    assert ranking["results"][0]["factors"] and ranking["snapshot_id"] is not None  # nested rows were checked too
+    assert got["get", api(p, "matrix/")]["points"] and got["get", api(p, "moscow-proposal/")]["current"]
+    assert got["get", api(p, f"scenarios/{scenario.pk}/")]["moves"]
+    assert got["get", api(p, "prioritization-snapshots/")]["results"][0]["created_by"] == world.users["admin"].username
