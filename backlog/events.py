@@ -8,7 +8,7 @@ ITEM_DELETED = define("item.deleted", "A backlog item was deleted.")
 ITEM_MOVED = define("item.moved", "A backlog item moved in its product's manual order.")
 ITEM_SAVED = define(
     "item.saved",
-    "An item's fields were saved (created or updated); carries the changed fields.",
+    "An item was saved (created or updated) with new score inputs; `changed` lists those inputs.",
     webhook=False,  # prioritisation re-scores on it; webhooks get item.created and item.updated instead
 )
 ITEM_BULK_SAVED = define("item.bulk_saved", "Items of one product were created or changed in one bulk save.")
