@@ -5,15 +5,15 @@ publishes it (`ITEM_CREATED = define("item.created", "A backlog item was created
 AppConfig loads those modules at startup, so the registry is complete before the first request;
 the webhook event list, its OpenAPI enum and the webhook page are all derived from it.
 
-`publish` refuses a name nobody declared, and runs the subscribers after the surrounding
-transaction commits, so nobody hears of a change that was rolled back. Subscribers must be quick
-(enqueue a task, not call out).
+`publish` refuses a name nobody declared, and runs the subscribers at once, inside the write's
+transaction: a subscriber only records what must happen (rows of its own, tasks through the
+transactional outbox, `core.outbox.enqueue`), so what it records commits or rolls back with the
+write, and its work runs after the commit even if the broker is down at that moment. Subscribers
+never call out themselves.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.db import transaction
 
 Subscriber = Callable[..., None]
 _subscribers: list[Subscriber] = []
@@ -65,8 +65,5 @@ def publish(*, event: str, workspace_id: int, data: dict) -> None:
     if event not in _registry:
         raise ValueError(f"Unknown event {event!r}: declare it with define() in the publishing app's events.py.")
 
-    def deliver() -> None:
-        for subscriber in list(_subscribers):
-            subscriber(event=event, workspace_id=workspace_id, data=data)
-
-    transaction.on_commit(deliver)
+    for subscriber in list(_subscribers):
+        subscriber(event=event, workspace_id=workspace_id, data=data)

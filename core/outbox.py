@@ -19,7 +19,6 @@ from functools import partial
 
 from celery import current_app
 from celery.signals import task_postrun, task_prerun, worker_ready
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -81,7 +80,7 @@ def relay(*, ids: list[int] | None = None, limit: int = BATCH) -> int:
     sent = 0
     for index, message in enumerate(batch):
         try:
-            if settings.CELERY_TASK_ALWAYS_EAGER:
+            if current_app.conf.task_always_eager:
                 _run_in_process(message)
             else:
                 current_app.send_task(
@@ -97,6 +96,7 @@ def relay(*, ids: list[int] | None = None, limit: int = BATCH) -> int:
 
 def _run_in_process(message: OutboxMessage) -> None:
     """No broker configured (`make run`'s default): run the task here, after the commit."""
+    current_app.loader.import_default_modules()  # every app's tasks module, as a worker loads them
     task = current_app.tasks[message.task]
     mark_claimed(message.pk)
     try:
@@ -143,7 +143,7 @@ def purge_done(*, older_than: timedelta = timedelta(days=7)) -> int:
 
 @task_prerun.connect
 def _claimed(task_id=None, **_) -> None:
-    if (message_id := _message_id(task_id)) is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+    if (message_id := _message_id(task_id)) is not None and not current_app.conf.task_always_eager:
         mark_claimed(message_id)
 
 
@@ -152,7 +152,7 @@ def _done(task_id=None, state=None, **_) -> None:
     if (
         (message_id := _message_id(task_id)) is not None
         and state == "SUCCESS"
-        and not settings.CELERY_TASK_ALWAYS_EAGER
+        and not current_app.conf.task_always_eager
     ):
         mark_done(message_id)
 

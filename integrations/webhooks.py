@@ -6,20 +6,18 @@ webhook=True); sending a delivery is integrations.delivery's job, run by a task 
 
 import fnmatch
 import secrets
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from core import events
+from core import events, outbox
 from core.services import instance_create, instance_update
 
 from .delivery import subscription_secret
 from .events import PING
 from .models import WebhookDelivery, WebhookSubscription
 from .targets import check_target
-from .tasks import webhook_deliver
 
 
 def webhook_event_names() -> list[str]:
@@ -102,7 +100,7 @@ def deliveries_enqueue(*, subscriptions, event: str, workspace_id: int, data: di
         deliveries.append(delivery)
     WebhookDelivery.objects.bulk_create(deliveries)
     for delivery in deliveries:
-        transaction.on_commit(partial(webhook_deliver.delay, delivery_id=delivery.pk))
+        outbox.enqueue("integrations.tasks.webhook_deliver", delivery_id=delivery.pk)
     return deliveries
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from core import outbox
 from workspaces.forms import WorkspaceForm
 from workspaces.selectors import workspace_list_for_user
 
@@ -42,7 +43,11 @@ def healthz(request):
         except Exception as error:  # same: reported, not hidden
             checks["broker"] = f"error: {type(error).__name__}"
     healthy = all(v == "ok" or v.startswith("in-process") for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error", **checks}
+    if checks["database"] == "ok":
+        # Side effects waiting for the broker (core.outbox): a growing backlog means it is away.
+        body["outbox"] = outbox.backlog()
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def permission_denied(request, exception=None):

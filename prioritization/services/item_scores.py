@@ -6,13 +6,11 @@ changed, and the subscriber below re-scores that item in a task after commit.
 """
 
 from decimal import Decimal
-from functools import partial
-
-from django.db import transaction
 
 from backlog.models import BacklogItem
+from core import outbox
 
-from .. import scoring, tasks
+from .. import scoring
 from ..models import CriterionValue, CustomScore
 from .scorecard import criteria_for
 
@@ -38,7 +36,7 @@ def item_custom_score_recompute(*, item_id: int) -> Decimal | None:
 
 
 def custom_score_after_item_saved(*, event: str, workspace_id: int, data: dict) -> None:
-    """Subscriber of core.events: an item whose custom-score inputs changed is re-scored after commit."""
+    """Subscriber of core.events: an item whose custom-score inputs changed is re-scored after commit (outbox)."""
     if event != "item.saved" or not CUSTOM_SCORE_INPUTS.intersection(data.get("changed", ())):
         return
-    transaction.on_commit(partial(tasks.item_custom_score_recompute.delay, item_id=data["id"]))
+    outbox.enqueue("prioritization.tasks.item_custom_score_recompute", item_id=data["id"])

@@ -2,12 +2,12 @@
 
 import contextlib
 from decimal import Decimal
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection, transaction
 
 from backlog.models import BacklogItem, rice_score
+from core import outbox
 from core.events import publish
 from core.services import instance_create, instance_update
 from jobs.models import Job, JobState
@@ -25,7 +25,6 @@ from ..models import (
     Snapshot,
 )
 from ..selectors import JOB_KIND, SCORE_FIELDS, settings_for
-from ..tasks import product_reprioritise as product_reprioritise_task
 
 ITEMS = BacklogItem._meta.db_table
 CRITERIA = ScorecardCriterion._meta.db_table
@@ -73,7 +72,7 @@ def product_run_lock(*, product_id: int):
 def product_reprioritise_start(*, product: Product, actor) -> Job:
     """Record a tracked job and enqueue the full re-score after commit."""
     job = job_create(workspace=product.workspace, product=product, kind=JOB_KIND, actor=actor)
-    transaction.on_commit(partial(product_reprioritise_task.delay, product_id=product.pk, job_id=job.pk))
+    outbox.enqueue("prioritization.tasks.product_reprioritise", product_id=product.pk, job_id=job.pk)
     return job
 
 

@@ -1,15 +1,15 @@
 """Custom scorecards: criteria, an item's values and its stored score."""
 
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backlog.models import BacklogItem
+from core import outbox
 from core.services import instance_create, instance_update
 
-from .. import scoring, tasks
+from .. import scoring
 from ..models import CriterionValue, ScorecardCriterion
 from .runs import product_reprioritise_start
 
@@ -35,7 +35,7 @@ def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None]
         row = CriterionValue(item=item, criterion_id=criterion_id, value=value)
         row.full_clean(exclude=["item", "criterion"], validate_unique=False, validate_constraints=False)
         CriterionValue.objects.update_or_create(item=item, criterion_id=criterion_id, defaults={"value": value})
-    transaction.on_commit(partial(tasks.item_custom_score_recompute.delay, item_id=item.pk))
+    outbox.enqueue("prioritization.tasks.item_custom_score_recompute", item_id=item.pk)
 
 
 @transaction.atomic

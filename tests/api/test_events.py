@@ -99,12 +99,11 @@ def test_initiative_objective_and_check_in_events_from_the_api(world, api, heard
 def test_publishing_an_undeclared_event_is_refused_and_nothing_is_announced(
     db, heard, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(ValueError, match="item.exploded"):
-            events.publish(event="item.exploded", workspace_id=1, data={})
-        events.publish(event="item.created", workspace_id=1, data={"id": 7})
+    with pytest.raises(ValueError, match="item.exploded"):
+        events.publish(event="item.exploded", workspace_id=1, data={})
+    assert heard == []
 
-    assert len(callbacks) == 1
+    events.publish(event="item.created", workspace_id=1, data={"id": 7})
     assert heard == [("item.created", 1, {"id": 7})]
 
 

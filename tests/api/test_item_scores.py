@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from backlog.models import BacklogItem
 from backlog.services.items import item_create, item_update
+from core.models import OutboxMessage
 from pmhub.celery import app as celery_app
 from prioritization import tasks as prioritization_tasks
 from prioritization.models import CriterionValue, CustomScore, ScorecardCriterion
@@ -160,34 +161,39 @@ def test_an_edit_of_the_effort_re_scores_the_custom_score_through_the_event(
     assert CustomScore.objects.get(item=item).score == Decimal("5.50")  # 22 ÷ 4
 
 
+def _queued() -> list[dict]:
+    """The custom-score re-scores recorded in the outbox, in order."""
+    task = "prioritization.tasks.item_custom_score_recompute"
+    return list(OutboxMessage.objects.filter(task=task).order_by("pk").values_list("kwargs", flat=True))
+
+
 def test_the_custom_score_task_is_queued_only_after_commit_and_only_for_its_inputs(
-    world, scorecard, monkeypatch, django_capture_on_commit_callbacks
+    world, scorecard, django_capture_on_commit_callbacks
 ):
     item = _valued_item(world, scorecard)
-    queued = []
-    monkeypatch.setattr(prioritization_tasks.item_custom_score_recompute, "delay", lambda **kw: queued.append(kw))
+    OutboxMessage.objects.all().delete()  # the creation's own re-score, never relayed in this test
+    before = CustomScore.objects.get(item=item).score
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         item_update(item=item, data={"effort": Decimal("4"), "reach": 10}, actor=None)
-    assert queued == []  # nothing while the transaction is open
-    for callback in callbacks:  # the commit: events are delivered, the subscriber schedules its task
-        with django_capture_on_commit_callbacks(execute=True):
-            callback()
-    assert queued == [{"item_id": item.pk}]
+    # Recorded with the write, run only after the commit.
+    assert _queued() == [{"item_id": item.pk}]
+    assert CustomScore.objects.get(item=item).score == before
+    for callback in callbacks:  # the commit: the outbox relays, the task runs (inline here)
+        callback()
+    assert CustomScore.objects.get(item=item).score == Decimal("5.50")
+    assert OutboxMessage.objects.get().done_at is not None
 
-    queued.clear()
     with django_capture_on_commit_callbacks(execute=True):
         item_update(item=item, data={"reach": 20, "title": "Refunds by card"}, actor=None)
-    assert queued == []  # the custom score does not read the reach
+    assert len(_queued()) == 1  # the custom score does not read the reach
 
 
-def test_the_subscriber_ignores_other_events(db, monkeypatch, django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(prioritization_tasks.item_custom_score_recompute, "delay", lambda **kw: queued.append(kw))
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_subscriber_ignores_other_events(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
         custom_score_after_item_saved(event="item.updated", workspace_id=1, data={"id": 7, "changed": ["effort"]})
         custom_score_after_item_saved(event="item.saved", workspace_id=1, data={"id": 7, "changed": ["effort"]})
-    assert queued == [{"item_id": 7}]
+    assert _queued() == [{"item_id": 7}]
 
 
 def test_the_custom_score_re_score_is_idempotent(world, scorecard):

@@ -22,6 +22,7 @@ from rest_framework.test import APIClient
 from backlog.models import BacklogItem
 from backlog.services.items import item_create
 from core import events
+from core.models import OutboxMessage
 from integrations import targets
 from integrations.delivery import DeliveryFailed, delivery_attempt
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -101,9 +102,12 @@ def test_deliveries_are_signed_and_sent_only_after_commit(world, api, allow_loca
                 "/api/v1/items/", {"product": world.product.pk, "title": "Refunds"}, format="json"
             )
         assert created.status_code == 201
-        assert receiver.requests == [] and not WebhookDelivery.objects.exists()
+        # Recorded with the write (the delivery row and its outbox message), sent only after the commit.
+        assert receiver.requests == []
+        assert WebhookDelivery.objects.get().attempts == 0
+        assert OutboxMessage.objects.filter(task="integrations.tasks.webhook_deliver", sent_at=None).count() == 1
 
-        for callback in callbacks:  # the commit happens: the event fans out, the task runs (inline here)
+        for callback in callbacks:  # the commit happens: the outbox relays, the task runs (inline here)
             with django_capture_on_commit_callbacks(execute=True):
                 callback()
 
