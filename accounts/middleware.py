@@ -2,17 +2,15 @@
 (and sign-out) until this session has been verified with a code.
 
 Whether the user has it on is noted in the session when they sign in, by whatever path (password,
-admin, single sign-on, invitation: all go through django.contrib.auth.login), so that other
-requests need no query to know it. A session without the note (signed in before this module was
-loaded) is looked up once.
+admin, single sign-on, invitation: all go through django.contrib.auth.login, whose signal the
+accounts app connects to `two_factor_note_at_sign_in`), so that other requests need no query to
+know it. A session without the note (signed in before this was deployed) is looked up once.
 """
 
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_ID_SESSION_KEY
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,7 +24,6 @@ def two_factor_note(request, *, enabled: bool) -> None:
     request.session[SESSION_KEY] = enabled
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.two_factor_note_at_sign_in")
 def two_factor_note_at_sign_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         two_factor_note(request, enabled=two_factor_enabled(user=user))

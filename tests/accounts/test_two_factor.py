@@ -6,7 +6,9 @@ import time
 
 import pytest
 from django.contrib import admin as django_admin
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
@@ -188,3 +190,13 @@ def test_new_recovery_codes_replace_the_old_ones(world):
 
     assert len(new) == 10 and not set(new) & set(old)
     assert _sign_in(user).post(VERIFY, {"code": old[0]}).status_code == 400
+
+
+def test_pages_ask_the_database_nothing_more_about_two_factor_after_sign_in(world):
+    client = world.client("viewer")  # signed in: the session notes that two-factor is off
+    url = reverse("products:product_list", kwargs={"workspace_id": world.workspace.pk})
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+
+    assert not [q["sql"] for q in queries if "otp_" in q["sql"]]
