@@ -29,6 +29,7 @@ env = environ.Env(
     SECURE_SSL_REDIRECT=(bool, False),
     DEFAULT_FROM_EMAIL=(str, "PMHub <pmhub@localhost>"),
     INVITATION_LIFETIME_DAYS=(int, 7),
+    INVITATION_EMAILS_PER_HOUR=(int, 50),
     AXES_ENABLED=(bool, True),
     AXES_FAILURE_LIMIT=(int, 5),
     AXES_COOLOFF_MINUTES=(int, 15),
@@ -171,6 +172,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
 INVITATION_LIFETIME_DAYS = env("INVITATION_LIFETIME_DAYS")
+INVITATION_EMAILS_PER_HOUR = env("INVITATION_EMAILS_PER_HOUR")  # per workspace
 
 # Lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address lock
 # that pair out for AXES_COOLOFF_MINUTES, on the sign-in page and the admin's alike. API tokens are

@@ -35,20 +35,24 @@ def member_list(request, workspace_id: int):
     if request.method == "POST":
         access.require(Capability.MANAGE_WORKSPACE)
         if form.is_valid():
-            invitation = services.invitation_create(
-                workspace=access.workspace,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                actor=request.user,
-                site_url=site_url_for(request),
-            )
-            # The same answer for every address: whether it has an account is not the admin's to learn.
-            messages.success(
-                request,
-                f"Invitation sent to {invitation.email} as {invitation.get_role_display()}. They join when they"
-                f" accept it; the link works for {settings.INVITATION_LIFETIME_DAYS} days.",
-            )
-            return redirect("workspaces:member_list", workspace_id=workspace_id)
+            try:
+                invitation = services.invitation_create(
+                    workspace=access.workspace,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    actor=request.user,
+                    site_url=site_url_for(request),
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                # The same answer for every address: whether it has an account is not the admin's to learn.
+                messages.success(
+                    request,
+                    f"Invitation sent to {invitation.email} as {invitation.get_role_display()}. They join when"
+                    f" they accept it; the link works for {settings.INVITATION_LIFETIME_DAYS} days.",
+                )
+                return redirect("workspaces:member_list", workspace_id=workspace_id)
     can_manage = access.can(Capability.MANAGE_WORKSPACE)
     return render(
         request,

@@ -2,12 +2,21 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.urls import reverse
 
 from tests.api.conftest import api  # noqa: F401  (token clients by role, for the API tests here)
 from workspaces.models import Role
 
 LINK = re.compile(r"https?://[^\s/]+(/\S+)")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Invitation email budgets are counted in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def links_in(message) -> list[str]:

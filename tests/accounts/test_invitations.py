@@ -303,3 +303,17 @@ def test_staff_cannot_add_memberships_in_the_django_admin(world):
     response = world.client("admin").get(reverse("admin:workspaces_membership_add"))
 
     assert response.status_code == 403
+
+
+def test_a_workspace_sends_a_bounded_number_of_invitations_an_hour(world, settings, invite):
+    settings.INVITATION_EMAILS_PER_HOUR = 2
+    invite("a@example.com")
+    invite("b@example.com")
+    url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
+
+    response = world.client("admin").post(url, {"email": "c@example.com", "role": "viewer"})
+
+    assert response.status_code == 400
+    assert "has sent 2 invitations in the last hour" in response.content.decode()
+    assert len(mail.outbox) == 2
+    assert not Invitation.objects.filter(email="c@example.com").exists()

@@ -11,12 +11,14 @@ commit instead of through the broker.
 """
 
 import secrets
+import time
 from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,6 +40,19 @@ def _fresh_token() -> tuple[str, dict]:
     token = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(days=settings.INVITATION_LIFETIME_DAYS)
     return token, {"token_hash": Invitation.hash_token(token), "expires_at": expires_at}
+
+
+def _count_email(workspace: Workspace) -> None:
+    """Any signed-in user may create a workspace and invite: a workspace sends at most
+    INVITATION_EMAILS_PER_HOUR invitation emails an hour, so PMHub cannot be used to flood inboxes."""
+    window = int(time.time() // 3600)
+    key = f"invitation-emails:{workspace.pk}:{window}"
+    sent = 1 if cache.add(key, 1, 3600 + 60) else cache.incr(key)
+    if sent > settings.INVITATION_EMAILS_PER_HOUR:
+        raise ApplicationError(
+            f"{workspace.name} has sent {settings.INVITATION_EMAILS_PER_HOUR} invitations in the last hour,"
+            " the most PMHub sends; try again in an hour."
+        )
 
 
 def _send_after_commit(*, invitation: Invitation, token: str, actor, site_url: str) -> None:
@@ -93,6 +108,7 @@ def invitation_create(*, workspace: Workspace, email: str, role: str, actor, sit
     old link stops working) rather than duplicated.
     """
     Workspace.objects.select_for_update().filter(pk=workspace.pk).exists()  # one invitation write at a time
+    _count_email(workspace)
     email = email_normalize(email)
     invitation = (
         Invitation.objects.select_for_update()
@@ -118,6 +134,7 @@ def invitation_resend(*, invitation: Invitation, actor, site_url: str) -> Invita
         raise ApplicationError(f"{invitation.email} has accepted this invitation already.")
     if invitation.revoked_at is not None:
         raise ApplicationError("This invitation was revoked: invite the address again instead.")
+    _count_email(invitation.workspace)
     token, fields = _fresh_token()
     invitation = instance_update(instance=invitation, data=fields)[0]
     _send_after_commit(invitation=invitation, token=token, actor=actor, site_url=site_url)
