@@ -5,6 +5,7 @@ in-process. Production (DEBUG off) refuses to start on the development secret ke
 """
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -26,6 +27,27 @@ env = environ.Env(
     API_RATE_LIMIT=(str, "1200/min"),
     LOG_LEVEL=(str, "INFO"),
     SECURE_SSL_REDIRECT=(bool, False),
+    DEFAULT_FROM_EMAIL=(str, "PMHub <pmhub@localhost>"),
+    INVITATION_LIFETIME_DAYS=(int, 7),
+    INVITATION_EMAILS_PER_HOUR=(int, 50),
+    AXES_ENABLED=(bool, True),
+    AXES_FAILURE_LIMIT=(int, 5),
+    AXES_COOLOFF_MINUTES=(int, 15),
+    AXES_TRUSTED_PROXY_COUNT=(int, 0),
+    OTP_TOTP_ISSUER=(str, "PMHub"),
+    OIDC_RP_CLIENT_ID=(str, ""),
+    OIDC_RP_CLIENT_SECRET=(str, ""),
+    OIDC_OP_DISCOVERY_URL=(str, ""),
+    OIDC_OP_AUTHORIZATION_ENDPOINT=(str, ""),
+    OIDC_OP_TOKEN_ENDPOINT=(str, ""),
+    OIDC_OP_USER_ENDPOINT=(str, ""),
+    OIDC_OP_JWKS_ENDPOINT=(str, ""),
+    OIDC_OP_ISSUER=(str, ""),
+    OIDC_RP_SIGN_ALGO=(str, "RS256"),
+    OIDC_RP_SCOPES=(str, "openid email profile"),
+    OIDC_PROVIDER_NAME=(str, "single sign-on"),
+    OIDC_CREATE_USER=(bool, True),
+    OIDC_TIMEOUT=(int, 10),
 )
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -39,7 +61,7 @@ ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.PMHubAdminConfig",  # django.contrib.admin, with two-factor for those who turned it on
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +85,11 @@ INSTALLED_APPS = [
     "integrations",
     "dashboards",
     "prioritization",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -72,9 +99,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "pmhub.urls"
@@ -121,6 +151,79 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# ---- Accounts and sign-in (the accounts app; README "Accounts and sign-in") ----------------------
+# Email: EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…, consolemail://) or
+# EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL.
+# Neither: emails (invitations, password resets) are printed on the console.
+if env("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+elif env("EMAIL_HOST", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("EMAIL_HOST")
+    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
+INVITATION_LIFETIME_DAYS = env("INVITATION_LIFETIME_DAYS")
+INVITATION_EMAILS_PER_HOUR = env("INVITATION_EMAILS_PER_HOUR")  # per workspace
+
+# Lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address lock
+# that pair out for AXES_COOLOFF_MINUTES, on the sign-in page and the admin's alike. API tokens are
+# not passwords and are not counted. Attempts are kept in the database (shared by every process).
+AXES_ENABLED = env("AXES_ENABLED")
+AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
+AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_TRUSTED_PROXY_COUNT = env("AXES_TRUSTED_PROXY_COUNT")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+
+# Two-factor authentication (django-otp): optional, per user, from the Security page.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER")
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc): on when a client id is set, with the
+# provider's discovery URL or its endpoints one by one. Off: no button and no backend.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_DISCOVERY_URL = env("OIDC_OP_DISCOVERY_URL")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME")
+OIDC_CREATE_USER = env("OIDC_CREATE_USER")
+OIDC_TIMEOUT = env("OIDC_TIMEOUT")
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED and not (
+    OIDC_OP_DISCOVERY_URL
+    or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT)
+):
+    raise ImproperlyConfigured(
+        "OIDC_RP_CLIENT_ID is set: set OIDC_OP_DISCOVERY_URL too, or OIDC_OP_AUTHORIZATION_ENDPOINT, "
+        "OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT."
+    )
+if OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set but OIDC_RP_CLIENT_SECRET is not.")
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
+    "django.contrib.auth.backends.ModelBackend",
+    *(["accounts.oidc.OIDCBackend"] if OIDC_ENABLED else []),
+]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -12,7 +12,7 @@ from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from products.models import BusinessCase, Persona, Product, Vision
 from roadmap.models import Initiative, Release, Theme
-from workspaces.models import Membership
+from workspaces.models import Invitation, Membership
 
 from . import factories as f
 
@@ -318,9 +318,10 @@ def test_members_are_managed_by_admins(world, role):
     url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
     client = world.client(role)
     assert client.get(url).status_code == 200
-    response = client.post(url, {"username": "newcomer", "role": "viewer"})
-    added = Membership.objects.filter(workspace=world.workspace, user=newcomer).exists()
-    assert (response.status_code, added) == ((302, True) if role in WORKSPACE else (403, False))
+    response = client.post(url, {"email": "newcomer@example.com", "role": "viewer"})
+    invited = Invitation.objects.filter(workspace=world.workspace, email="newcomer@example.com").exists()
+    assert (response.status_code, invited) == ((302, True) if role in WORKSPACE else (403, False))
+    assert not Membership.objects.filter(workspace=world.workspace, user=newcomer).exists()  # joins by accepting
     assert world.client("outsider").get(url).status_code == 404
 
 

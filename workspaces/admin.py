@@ -72,3 +72,7 @@ class WorkspaceAdmin(WorkspaceScopedAdmin):
 class MembershipAdmin(WorkspaceScopedAdmin):
     list_display = ("user", "workspace", "role")
     list_filter = ("role",)
+
+    def has_add_permission(self, request) -> bool:
+        # People join by accepting an invitation; only a superuser (an operator) may add one here.
+        return request.user.is_superuser

@@ -1,12 +1,17 @@
-"""API v1: workspaces and their members."""
+"""API v1: workspaces, their members and invitations."""
 
 from django.db.models import OuterRef, Subquery
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
 
+from core.exceptions import ApplicationError
 from core.schema import resource_docs
 
 from . import services
-from .models import Capability, Membership, Workspace
-from .serializers import MembershipSerializer, WorkspaceSerializer
+from .emails import site_url_for
+from .models import Capability, Invitation, Membership, Role, Workspace
+from .serializers import InvitationSerializer, MembershipSerializer, WorkspaceSerializer
 from .viewsets import ResourceViewSet, make_filterset
 
 
@@ -38,7 +43,12 @@ class WorkspaceViewSet(ResourceViewSet):
         return services.workspace_update(workspace=obj, name=data.get("name", obj.name))
 
 
-@resource_docs("memberships", "Filter with ?workspace=. Admins add members with roles.")
+@extend_schema_view(create=extend_schema(exclude=True))
+@resource_docs(
+    "memberships",
+    "Filter with ?workspace=. Admins change roles and remove members; people join by accepting an invitation"
+    " (`/api/v1/invitations/`).",
+)
 class MemberViewSet(ResourceViewSet):
     model = Membership
     serializer_class = MembershipSerializer
@@ -51,11 +61,79 @@ class MemberViewSet(ResourceViewSet):
     ordering = ["workspace_id", "user__username"]
     filterset_class = make_filterset(Membership, ["workspace", "role"])
 
-    def create_service(self, *, data, access, actor):
-        return services.membership_add(workspace=data["workspace"], user=data["user"], role=data["role"], actor=actor)
+    def create(self, request, *args, **kwargs):
+        raise ApplicationError(
+            "Nobody is added to a workspace without accepting: invite them with POST /api/v1/invitations/"
+            " {workspace, email, role}; they become a member when they accept the emailed link.",
+            {"non_field_errors": ["Members join by invitation: use /api/v1/invitations/."]},
+        )
 
     def update_service(self, *, obj, data, access, actor):
         return services.membership_change_role(membership=obj, role=data.get("role", obj.role))
 
     def delete_service(self, *, obj, access, actor):
         services.membership_remove(membership=obj)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        description=(
+            "Invite an email address to a workspace with a role (admins). PMHub emails a link that works once,"
+            " for INVITATION_LIFETIME_DAYS days; the person becomes a member when they accept it. The answer is"
+            " the same whether or not the address has an account. Inviting an address with an open invitation"
+            " renews it (new link, new expiry, this role)."
+        )
+    ),
+    destroy=extend_schema(
+        description="Revoke an invitation (admins): its link stops working; it stays listed as revoked."
+    ),
+)
+@resource_docs("invitations", "Admins only: the invitations of the workspaces you administer.")
+class InvitationViewSet(ResourceViewSet):
+    model = Invitation
+    serializer_class = InvitationSerializer
+    workspace_path = "workspace"
+    parent_field = "workspace"
+    capability = Capability.MANAGE_WORKSPACE
+    select_related = ("created_by",)
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    search_fields = ["email"]
+    ordering_fields = ["created_at", "expires_at", "email"]
+    ordering = ["-created_at", "-id"]
+    filterset_class = make_filterset(Invitation, ["workspace", "role", "email"])
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            admin_of = Membership.objects.filter(user=self.request.user, role=Role.ADMIN).values("workspace_id")
+            qs = qs.filter(workspace__in=admin_of)
+        return qs
+
+    def get_object(self):
+        obj = super().get_object()
+        self.access_to(obj.workspace_id).require(Capability.MANAGE_WORKSPACE)
+        return obj
+
+    def create_service(self, *, data, access, actor):
+        return services.invitation_create(
+            workspace=data["workspace"],
+            email=data["email"],
+            role=data["role"],
+            actor=actor,
+            site_url=site_url_for(self.request),
+        )
+
+    def delete_service(self, *, obj, access, actor):
+        services.invitation_revoke(invitation=obj)
+
+    @extend_schema(
+        request=None,
+        responses={200: InvitationSerializer},
+        description="Email the invitation again with a new link and a new expiry (admins); the old link stops working.",
+    )
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        invitation = services.invitation_resend(
+            invitation=self.get_object(), actor=request.user, site_url=site_url_for(request)
+        )
+        return self.respond(invitation, status.HTTP_200_OK)

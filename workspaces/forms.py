@@ -1,4 +1,4 @@
-"""Workspace forms, and the form base whose relation choices never leave the user's workspace."""
+"""Workspace forms (members, invitations), and the form base whose relation choices never leave the user's workspace."""
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -38,16 +38,41 @@ class WorkspaceForm(forms.Form):
     name = forms.CharField(max_length=120)
 
 
-class MemberAddForm(forms.Form):
-    username = forms.CharField(max_length=150)
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="They get a link to accept; nobody joins without accepting.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
 
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        user = get_user_model().objects.filter(username=username).first()
-        if user is None:
-            raise forms.ValidationError(f"No user is called “{username}”.")
-        return user
+
+class InvitationSignUpForm(forms.Form):
+    """A new account for the invited address: the address itself comes from the invitation."""
+
+    username = forms.CharField(
+        max_length=150,
+        help_text="Letters, digits and @ . + - _ only; others see it in PMHub.",
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    password1 = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters, not only digits, not a common password.",
+    )
+    password2 = forms.CharField(
+        label="Password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
+            self.add_error("password2", "The two passwords differ.")
+        return data
 
 
 class MemberRoleForm(forms.Form):

@@ -1,4 +1,6 @@
-"""Tenancy: a workspace, its members and their roles, and what each role may do."""
+"""Tenancy: a workspace, its members and their roles, what each role may do, and invitations to join."""
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -74,3 +76,52 @@ class Membership(BaseModel):
 
     def can(self, capability: str) -> bool:
         return capability in ROLE_CAPABILITIES[self.role]
+
+
+class Invitation(BaseModel):
+    """An offer to join a workspace with a role, sent by email; it becomes a membership only when accepted.
+
+    The link carries a random token of which only a SHA-256 hash is stored. An invitation is open until
+    it is accepted, revoked or past `expires_at`; a workspace holds at most one open invitation per
+    address (inviting the same address again renews it).
+    """
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the last email went out.")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    workspace_path = "workspace"
+
+    class Meta:
+        ordering = ["workspace", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.workspace} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def status_at(self, now) -> str:
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at <= now:
+            return "expired"
+        return "pending"

@@ -1,4 +1,4 @@
-"""Reads of workspaces and memberships, always scoped to the user's workspaces; `Access` says who may do what."""
+"""Reads of workspaces, memberships and invitations, scoped to the user's workspaces; `Access` says who may do what."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Capability, Membership, Role, Workspace
+from .models import Capability, Invitation, Membership, Role, Workspace
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,23 @@ def users_of_workspace(*, workspace_id: int):
 
 def admin_count(*, workspace: Workspace) -> int:
     return workspace.memberships.filter(role=Role.ADMIN).count()
+
+
+def invitations_open_for_workspace(*, workspace: Workspace) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked (expired ones included: an admin may send them again)."""
+    return (
+        workspace.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("created_by")
+        .order_by("email")
+    )
+
+
+def invitation_for_token(*, token: str) -> Invitation | None:
+    """The invitation a link's token opens, whatever its state; None for a token that opens nothing."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("workspace", "created_by")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )

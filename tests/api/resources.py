@@ -45,10 +45,6 @@ def _webhook(product, workspace):
     return webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=["item.*"], actor=None)[0]
 
 
-def _new_member_body(product, workspace):
-    return {"workspace": workspace.pk, "user": f.UserFactory().username, "role": "viewer"}
-
-
 RESOURCES = [
     Resource(
         "products",
@@ -150,7 +146,7 @@ RESOURCES = [
     Resource(
         "members",
         lambda p, w: f.MembershipFactory(workspace=w, role=Role.VIEWER),
-        _new_member_body,
+        None,  # people join by accepting an invitation (tests/accounts/test_invitations_api.py)
         {"role": "contributor"},
         ADMIN_ONLY,
     ),

@@ -124,7 +124,7 @@ def test_any_user_creates_a_workspace_and_becomes_its_admin(world, api):
     assert workspace.memberships.get().user == world.users["viewer"]
 
 
-def test_admin_adds_a_member_who_then_sees_the_workspace(world, api):
+def test_admins_cannot_add_members_directly_they_invite_them(world, api):
     from tests import factories as f
 
     newcomer = f.UserFactory(username="newcomer")
@@ -133,12 +133,10 @@ def test_admin_adds_a_member_who_then_sees_the_workspace(world, api):
         {"workspace": world.workspace.pk, "user": "newcomer", "role": "product_owner"},
         format="json",
     )
-    assert response.status_code == 201, response.content
 
-    from .conftest import token_client
-
-    workspaces = token_client(newcomer).get("/api/v1/workspaces/").json()["results"]
-    assert [(w["id"], w["role"]) for w in workspaces] == [(world.workspace.pk, "product_owner")]
+    assert response.status_code == 400
+    assert "/api/v1/invitations/" in response.json()["detail"]
+    assert not world.workspace.memberships.filter(user=newcomer).exists()
 
 
 def test_a_related_field_from_another_workspace_is_refused(world, api):

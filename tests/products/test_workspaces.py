@@ -83,10 +83,41 @@ def test_admins_change_roles_and_remove_members_in_the_page(world):
     assert not Membership.objects.filter(pk=viewer.pk).exists()
 
 
-def test_adding_an_unknown_user_is_a_field_error(world):
+def test_the_member_page_invites_by_email_and_adds_nobody(world, django_capture_on_commit_callbacks, mailoutbox):
+    someone = f.UserFactory(username="someone", email="someone@example.com")
     url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
-    response = world.client("admin").post(url, {"username": "ghost", "role": "viewer"})
-    assert response.context["form"].errors["username"] == ["No user is called “ghost”."]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = world.client("admin").post(url, {"email": "Someone@Example.com", "role": "contributor"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Invitation sent to someone@example.com as Contributor." in response.content.decode()
+    assert not Membership.objects.filter(workspace=world.workspace, user=someone).exists()
+    assert [m.to for m in mailoutbox] == [["someone@example.com"]]
+    pending = response.context["invitations"]
+    assert [(i.email, i.role) for i in pending] == [("someone@example.com", Role.CONTRIBUTOR)]
+
+
+def test_only_admins_see_pending_invitations(world):
+    services.invitation_create(
+        workspace=world.workspace,
+        email="pending@example.com",
+        role=Role.VIEWER,
+        actor=world.users["admin"],
+        site_url="http://testserver",
+    )
+    url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
+
+    assert "pending@example.com" in world.client("admin").get(url).content.decode()
+    assert "pending@example.com" not in world.client("product_manager").get(url).content.decode()
+
+
+def test_an_invalid_address_is_a_field_error(world):
+    url = reverse("workspaces:member_list", kwargs={"workspace_id": world.workspace.pk})
+    response = world.client("admin").post(url, {"email": "not an address", "role": "viewer"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    assert not world.workspace.invitations.exists()
 
 
 def test_the_product_overview_shows_the_product_navigation_and_figures(world):
