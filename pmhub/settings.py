@@ -5,6 +5,7 @@ in-process. Production (DEBUG off) refuses to start on the development secret ke
 """
 
 import logging
+import sys
 from pathlib import Path
 
 import environ
@@ -98,14 +99,33 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEVELOPMENT_SERVER = sys.argv[1:2] == ["runserver"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing when the in-process worker and a request write at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers queue instead of failing with "database is locked": a transaction takes
+    # the write lock when it begins (IMMEDIATE, so it never has to upgrade a read lock midway, which
+    # SQLite refuses without waiting), waits up to SQLITE_BUSY_TIMEOUT seconds for it, and readers
+    # never block the writer (WAL journal).
+    _busy_seconds = env.int("SQLITE_BUSY_TIMEOUT", default=20)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": _busy_seconds,
+            "init_command": (
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={_busy_seconds * 1000}"
+            ),
+        }
+    )
+    # Tests use a file too: threads of one test (concurrent requests) need their own connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 else:
     # Keep a worker's connection between requests (checked before reuse) instead of opening one per
     # request: a new PostgreSQL backend costs a connect plus loading its catalog caches for every
-    # table a request touches, about as long as the request's own queries.
+    # table a request touches, about as long as the request's own queries. Not under the development
+    # server: it answers each request on a new thread, whose kept connection would outlive it until
+    # PostgreSQL runs out of connections ("too many clients").
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    if DEVELOPMENT_SERVER:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The cache holds the API's rate-limit counters. The default counts per process; with several
 # processes (gunicorn workers, hosts) set CACHE_URL=redis://…/1 so that they count together.
