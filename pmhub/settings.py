@@ -221,9 +221,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Background jobs. JOB_TIME_LIMIT is the time the longest job is allowed: a task gets a soft limit
+# there (it fails with a reason) and a hard one a minute later, and the broker hands a message to
+# another worker only once its first delivery has surely ended (Redis' visibility timeout, one
+# hour by default, is how long a killed worker's job waited). A running job that shows no sign of
+# life for JOB_HEARTBEAT_TIMEOUT seconds, or a pending one nobody picked up within
+# JOB_PENDING_TIMEOUT, is sent again (at most JOB_MAX_REQUEUES times) or failed by the sweeper,
+# which beat runs every JOB_SWEEP_INTERVAL seconds.
+JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=30 * 60)
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=5 * 60)
+JOB_PENDING_TIMEOUT = env.int("JOB_PENDING_TIMEOUT", default=15 * 60)
+JOB_MAX_REQUEUES = env.int("JOB_MAX_REQUEUES", default=2)
+JOB_SWEEP_INTERVAL = env.float("JOB_SWEEP_INTERVAL", default=60.0)
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT + 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
+
 CELERY_BEAT_SCHEDULE: dict = {
     # Recompute every OKR figure and store the day's snapshot (trends need one point a day).
     "okrs-nightly-rollup": {"task": "okrs.tasks.okr_nightly_rollup", "schedule": crontab(hour=2, minute=15)},
+    # Re-run or fail the jobs whose worker died, and the ones no worker picked up.
+    "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
 }
 
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env("WEBHOOK_ALLOW_PRIVATE_TARGETS")
