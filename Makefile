@@ -10,6 +10,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    set up (venv, install, migrate, demo data) and serve on http://$(HOST):$(PORT)"
+	@echo "            with DEBUG off (DEBUG=true make run for the debug pages)"
 	@echo "make test   lint, import contracts, migration check and the whole test suite"
 	@echo "make bench  benchmarks (PostgreSQL: set DATABASE_URL)"
 
@@ -29,9 +30,12 @@ migrate: $(BIN)/.installed
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# DEBUG stays off unless DEBUG=true is set; the secret key is generated into .secret_key on first
+# start. The development server speaks plain HTTP, so its cookies may not ask for HTTPS.
 run: seed
 	$(BIN)/python manage.py collectstatic --no-input -v 0
-	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+	@export SESSION_COOKIE_SECURE=$${SESSION_COOKIE_SECURE:-false} CSRF_COOKIE_SECURE=$${CSRF_COOKIE_SECURE:-false}; \
+	if [ -n "$$CELERY_BROKER_URL" ]; then \
 		echo "Starting a Celery worker (with beat) against $$CELERY_BROKER_URL"; \
 		$(BIN)/celery -A pmhub worker --beat --loglevel INFO --concurrency 2 & \
 		trap "kill $$! 2>/dev/null" EXIT INT TERM; \

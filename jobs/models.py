@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from core.models import BaseModel
 
@@ -13,7 +16,12 @@ class JobState(models.TextChoices):
 
 
 class Job(BaseModel):
-    """A long-running background task, so pages and the API can show its state and progress."""
+    """A long-running background task, so pages and the API can show its state and progress.
+
+    A running job shows a sign of life (`heartbeat_at`) as it progresses; the sweeper
+    (`jobs.services.jobs_recover_stale`) re-runs or fails the jobs whose worker went silent, using
+    the Celery task and arguments recorded when the job was sent (`task_name`, `task_kwargs`).
+    """
 
     workspace_path = "workspace"
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="jobs")
@@ -30,6 +38,11 @@ class Job(BaseModel):
     )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    requeues = models.PositiveSmallIntegerField(default=0)
+    task_name = models.CharField(max_length=200, blank=True)
+    task_kwargs = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -41,3 +54,33 @@ class Job(BaseModel):
     @property
     def is_finished(self) -> bool:
         return self.state in (JobState.SUCCEEDED, JobState.FAILED)
+
+    @property
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def stale_reason(self) -> str:
+        """Why an unfinished job looks dead ("" when it does not): pages stop polling it and say so."""
+        silent_for = timezone.now() - self.last_sign_of_life
+        if self.state == JobState.RUNNING and silent_for > timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT):
+            return (
+                f"No sign of life from the worker for {_minutes(silent_for)}: it may have stopped. "
+                "The job will be restarted or marked failed; reload the page to see."
+            )
+        if self.state == JobState.PENDING and silent_for > timedelta(seconds=settings.JOB_PENDING_TIMEOUT):
+            return (
+                f"Waiting for {_minutes(silent_for)}: no worker has picked the job up. "
+                "Check that a Celery worker is running, then reload the page."
+            )
+        return ""
+
+    @property
+    def should_poll(self) -> bool:
+        """A page keeps asking for news only while the job is alive."""
+        return not self.is_finished and not self.stale_reason
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    return "less than a minute" if minutes < 1 else f"{minutes} min"

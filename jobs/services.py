@@ -1,9 +1,24 @@
-"""Writes of background job records: pages and the API read state and progress from them."""
+"""Writes of background job records: pages and the API read state and progress from them.
 
-from django.db import transaction
+A running job shows a sign of life (`heartbeat_at`) when it starts, progresses or calls
+`job_heartbeat`. `jobs_recover_stale`, run by beat, sends the silent ones again (when their task
+may run twice) or marks them failed with a reason the pages show.
+"""
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from celery import Task, current_app
+from django.conf import settings
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Job, JobState
+
+log = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -15,11 +30,26 @@ def job_create(*, workspace, kind: str, actor, product=None) -> Job:
 
 
 def job_start(*, job_id: int) -> None:
-    Job.objects.filter(pk=job_id).update(state=JobState.RUNNING, started_at=timezone.now(), progress=0, error="")
+    now = timezone.now()
+    Job.objects.filter(pk=job_id).update(
+        state=JobState.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
+        error="",
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    )
 
 
 def job_progress(*, job_id: int, progress: int) -> None:
-    Job.objects.filter(pk=job_id).update(progress=max(0, min(100, int(progress))), updated_at=timezone.now())
+    now = timezone.now()
+    Job.objects.filter(pk=job_id).update(progress=max(0, min(100, int(progress))), heartbeat_at=now, updated_at=now)
+
+
+def job_heartbeat(*, job_id: int) -> None:
+    """A sign of life from a long step that has no progress to report."""
+    Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(heartbeat_at=timezone.now())
 
 
 def job_succeed(*, job_id: int, result: dict | None = None) -> None:
@@ -32,3 +62,95 @@ def job_fail(*, job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).update(
         state=JobState.FAILED, error=error[:10_000], finished_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+def job_task_record(*, job_id: int, task_name: str, task_kwargs: dict) -> None:
+    """Remember which Celery task runs the job, with which arguments, so it can be sent again."""
+    Job.objects.filter(pk=job_id).update(task_name=task_name[:200], task_kwargs=task_kwargs)
+
+
+def job_task_record_on_publish(sender: str | None = None, body=None, **_) -> None:
+    """Celery's `before_task_publish` receiver: every task sent with a `job_id` argument is recorded.
+
+    Recording helps recovery but must never stop the task from being sent, so a database error is
+    logged and the message goes out anyway.
+    """
+    kwargs = body[1] if isinstance(body, tuple | list) and len(body) > 1 else (body or {}).get("kwargs")
+    if not sender or not isinstance(kwargs, dict) or not isinstance(kwargs.get("job_id"), int):
+        return
+    try:
+        job_task_record(job_id=kwargs["job_id"], task_name=sender, task_kwargs=kwargs)
+    except DatabaseError:
+        log.warning("Could not record the task of job %s; it cannot be re-run if its worker dies.", kwargs["job_id"])
+
+
+def rerunnable_task(job: Job) -> Task | None:
+    """The Celery task that can run `job` again, or None.
+
+    A task may run twice when it is acknowledged late (the project's promise that a redelivered
+    task is harmless, see CONVENTIONS §6); a task that sets `idempotent = False` opts out.
+    """
+    if not job.task_name or not isinstance(job.task_kwargs, dict):
+        return None
+    task = current_app.tasks.get(job.task_name)
+    if task is None or not getattr(task, "idempotent", task.acks_late):
+        return None
+    return task
+
+
+def _failure_reason(job: Job, *, rerunnable: bool) -> str:
+    if job.state == JobState.PENDING:
+        return (
+            f"No worker picked the job up within {settings.JOB_PENDING_TIMEOUT // 60} min. "
+            "Start it again once a Celery worker is running."
+        )
+    if rerunnable:
+        return (
+            f"The worker stopped responding {job.requeues + 1} times (no sign of life for "
+            f"{settings.JOB_HEARTBEAT_TIMEOUT // 60} min each time), so the job was given up. Start it again."
+        )
+    return (
+        f"The worker running the job stopped responding (no sign of life for {settings.JOB_HEARTBEAT_TIMEOUT // 60} "
+        "min) and the job cannot be restarted by itself. Start it again."
+    )
+
+
+def jobs_recover_stale() -> dict[str, int]:
+    """Send stale jobs again or fail them: running ones silent for JOB_HEARTBEAT_TIMEOUT seconds,
+    pending ones no worker picked up within JOB_PENDING_TIMEOUT seconds.
+
+    A job is sent again at most JOB_MAX_REQUEUES times, and only when its task may run twice;
+    otherwise it is failed with a reason. Rows are claimed with SKIP LOCKED, so two sweepers at
+    once never send one job twice; the task goes out after the claim commits.
+    """
+    now = timezone.now()
+    running_cutoff = now - timedelta(seconds=settings.JOB_HEARTBEAT_TIMEOUT)
+    pending_cutoff = now - timedelta(seconds=settings.JOB_PENDING_TIMEOUT)
+    with transaction.atomic():
+        stale = list(
+            Job.objects.select_for_update(skip_locked=True)
+            .annotate(last_sign=Coalesce("heartbeat_at", "started_at", "created_at"))
+            .filter(
+                Q(state=JobState.RUNNING, last_sign__lt=running_cutoff)
+                | Q(state=JobState.PENDING, last_sign__lt=pending_cutoff)
+            )
+            .order_by("pk")
+        )
+        requeued: list[tuple[Job, Task]] = []
+        failed: dict[str, list[int]] = {}
+        for job in stale:
+            task = rerunnable_task(job)
+            if task is not None and job.requeues < settings.JOB_MAX_REQUEUES:
+                requeued.append((job, task))
+            else:
+                failed.setdefault(_failure_reason(job, rerunnable=task is not None), []).append(job.pk)
+        Job.objects.filter(pk__in=[job.pk for job, _ in requeued]).update(
+            state=JobState.PENDING, progress=0, requeues=F("requeues") + 1, heartbeat_at=now, updated_at=now
+        )
+        for reason, ids in failed.items():
+            Job.objects.filter(pk__in=ids).update(state=JobState.FAILED, error=reason, finished_at=now, updated_at=now)
+        for job, task in requeued:
+            transaction.on_commit(partial(task.apply_async, kwargs=job.task_kwargs))
+    if stale:
+        log.warning("Stale jobs: %s sent again, %s failed.", len(requeued), sum(map(len, failed.values())))
+    return {"requeued": len(requeued), "failed": sum(map(len, failed.values()))}

@@ -1,23 +1,27 @@
 """PMHub settings: everything comes from the environment (see .env.example).
 
-The defaults serve a newcomer: a SQLite file in the project folder and Celery tasks run
-in-process. Production (DEBUG off) refuses to start on the development secret key.
+The defaults serve a newcomer: a SQLite file in the project folder, Celery tasks run in-process,
+DEBUG off and a secret key generated once into a local file. With DEBUG off, PMHub refuses to
+start on a placeholder or short SECRET_KEY.
 """
 
 import logging
+import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DEV_SECRET_KEY = "dev-insecure-pmhub-secret-key-change-me"
 
 env = environ.Env(
-    DEBUG=(bool, True),
-    SECRET_KEY=(str, DEV_SECRET_KEY),
+    DEBUG=(bool, False),
+    SECRET_KEY=(str, ""),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost", "testserver"]),
     CSRF_TRUSTED_ORIGINS=(list, []),
     DATABASE_URL=(str, f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -52,10 +56,57 @@ env = environ.Env(
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env("DEBUG")
-SECRET_KEY = env("SECRET_KEY")
-if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+
+# Secret key: SECRET_KEY from the environment, or else a key generated on first start and kept in
+# SECRET_KEY_FILE (default .secret_key, git-ignored, readable by its owner only). With DEBUG off, the
+# placeholders of examples and compose files, and keys Django's own check calls weak, are refused.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        "dev-insecure-pmhub-secret-key-change-me",
+        "change-me-to-a-long-random-string",
+        "a-long-random-string",
+        "change-me",
+        "changeme",
+        "secret",
+    }
+)
+SECRET_KEY_FILE = Path(env("SECRET_KEY_FILE", default=str(BASE_DIR / ".secret_key")))
+
+
+def _generated_secret_key(path: Path) -> str:
+    """The key kept in `path`, made on first use. The file appears whole or not at all (written
+    aside, then linked), so two processes starting at once end up with the same key."""
+    if path.is_file():
+        return path.read_text().strip()
+    draft = path.with_name(f"{path.name}.{os.getpid()}")
+    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(get_random_secret_key() + "\n")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+    return path.read_text().strip()
+
+
+def weak_secret_key(key: str) -> bool:
+    return (
+        key in PLACEHOLDER_SECRET_KEYS
+        or key.startswith(("django-insecure", "change-me", "changeme"))
+        or len(key) < 50
+        or len(set(key)) < 5
+    )
+
+
+SECRET_KEY = env("SECRET_KEY") or _generated_secret_key(SECRET_KEY_FILE)
+if not DEBUG and weak_secret_key(SECRET_KEY):
     raise ImproperlyConfigured(
-        "DEBUG is off but SECRET_KEY is the development key. Set SECRET_KEY to a long random value."
+        "DEBUG is off but SECRET_KEY is a placeholder or too weak (it needs 50 or more characters, 5 or more "
+        "of them different). Set SECRET_KEY to a long random value, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, or unset it to use the key "
+        f"generated in {SECRET_KEY_FILE.name}."
     )
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")
@@ -94,6 +145,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,14 +180,33 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEVELOPMENT_SERVER = sys.argv[1:2] == ["runserver"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for a lock instead of failing when the in-process worker and a request write at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent writers queue instead of failing with "database is locked": a transaction takes
+    # the write lock when it begins (IMMEDIATE, so it never has to upgrade a read lock midway, which
+    # SQLite refuses without waiting), waits up to SQLITE_BUSY_TIMEOUT seconds for it, and readers
+    # never block the writer (WAL journal).
+    _busy_seconds = env.int("SQLITE_BUSY_TIMEOUT", default=20)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": _busy_seconds,
+            "init_command": (
+                f"PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={_busy_seconds * 1000}"
+            ),
+        }
+    )
+    # Tests use a file too: threads of one test (concurrent requests) need their own connections.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 else:
     # Keep a worker's connection between requests (checked before reuse) instead of opening one per
     # request: a new PostgreSQL backend costs a connect plus loading its catalog caches for every
-    # table a request touches, about as long as the request's own queries.
+    # table a request touches, about as long as the request's own queries. Not under the development
+    # server: it answers each request on a new thread, whose kept connection would outlive it until
+    # PostgreSQL runs out of connections ("too many clients").
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    if DEVELOPMENT_SERVER:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The cache holds the API's rate-limit counters. The default counts per process; with several
 # processes (gunicorn workers, hosts) set CACHE_URL=redis://…/1 so that they count together.
@@ -233,24 +304,61 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# With DEBUG off, static files get hashed names from collectstatic's manifest (`make run` and compose
+# collect them); WhiteNoise serves them, and serves a file not collected yet from its source folder.
+# Tests render pages without collecting, so they use plain names.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if DEBUG or "pytest" in sys.modules
+        else "pmhub.storage.ManifestOrPlainStaticFilesStorage"
     },
 }
+WHITENOISE_USE_FINDERS = True
 
+# Security headers and cookies. With DEBUG off, cookies travel over HTTPS only and browsers are
+# told to keep to HTTPS (HSTS). Behind a proxy that terminates TLS, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (only if the proxy always sets that header).
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie-less meta tag; kept default.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = env("SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT")
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the container's health check asks over plain HTTP
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+if _proxy_ssl_header:
+    if len(_proxy_ssl_header) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER takes a header and a value, e.g. HTTP_X_FORWARDED_PROTO,https"
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header)
+
+# Content-Security-Policy (django-csp): the pages load scripts, styles, images and data from this
+# site only, with no inline script or style (templates pass values as data attributes that
+# static/js/app.js turns into CSS custom properties). The API docs page relaxes it for itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -309,14 +417,37 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Background jobs. JOB_TIME_LIMIT is the time the longest job is allowed: a task gets a soft limit
+# there (it fails with a reason) and a hard one a minute later, and the broker hands a message to
+# another worker only once its first delivery has surely ended (Redis' visibility timeout, one
+# hour by default, is how long a killed worker's job waited). A running job that shows no sign of
+# life for JOB_HEARTBEAT_TIMEOUT seconds, or a pending one nobody picked up within
+# JOB_PENDING_TIMEOUT, is sent again (at most JOB_MAX_REQUEUES times) or failed by the sweeper,
+# which beat runs every JOB_SWEEP_INTERVAL seconds.
+JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=30 * 60)
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=5 * 60)
+JOB_PENDING_TIMEOUT = env.int("JOB_PENDING_TIMEOUT", default=15 * 60)
+JOB_MAX_REQUEUES = env.int("JOB_MAX_REQUEUES", default=2)
+JOB_SWEEP_INTERVAL = env.float("JOB_SWEEP_INTERVAL", default=60.0)
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT + 60
+
 CELERY_BEAT_SCHEDULE: dict = {
     # Recompute every OKR figure and store the day's snapshot (trends need one point a day).
     "okrs-nightly-rollup": {"task": "okrs.tasks.okr_nightly_rollup", "schedule": crontab(hour=2, minute=15)},
     # Send what the transactional outbox still holds (the broker was down when the write committed).
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=15)},
+    # Re-run or fail the jobs whose worker died, and the ones no worker picked up.
+    "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
 }
-# A broker that is down answers quickly: a write's relay gives up at once and leaves the message to the sweeper.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message a worker took but never acknowledged (it died) is handed out again after this.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    # A broker that is down answers quickly: a write's relay gives up at once and leaves the message to the sweeper.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env("WEBHOOK_ALLOW_PRIVATE_TARGETS")
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=10)
@@ -333,9 +464,15 @@ LOGGING = {
 
 _log = logging.getLogger("pmhub.settings")
 _db_engine = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-_STARTUP_NOTE = f"PMHub: database={_db_engine}; " + (
-    "Celery broker not set (CELERY_BROKER_URL): tasks run in-process, eagerly."
-    if CELERY_TASK_ALWAYS_EAGER
-    else "Celery broker configured: tasks are sent to workers."
+_STARTUP_NOTE = (
+    f"PMHub: DEBUG {'on' if DEBUG else 'off (set DEBUG=true for the debug pages)'}; database={_db_engine}"
+    + ("" if env("SECRET_KEY") == SECRET_KEY else f"; secret key kept in {SECRET_KEY_FILE}")
+    + ("; no persistent database connections" if DATABASES["default"].get("CONN_MAX_AGE") == 0 else "")
+    + "; "
+    + (
+        "Celery broker not set (CELERY_BROKER_URL): tasks run in-process, eagerly."
+        if CELERY_TASK_ALWAYS_EAGER
+        else "Celery broker configured: tasks are sent to workers."
+    )
 )
 SILENCED_SYSTEM_CHECKS = ["models.W038"]  # SQLite lacks deferrable unique constraints; PostgreSQL has them.

@@ -106,3 +106,35 @@
   });
   if (best) best.link.setAttribute("aria-current", "page");
 })();
+
+// Templates pass sizes, positions and colours as data-vars="name:value;…"; they become CSS custom
+// properties (--name) that the stylesheets use. The Content-Security-Policy forbids inline style
+// attributes but not properties set from a script. Only percentages and hex colours are taken.
+(() => {
+  const VALUE = /^(-?\d+(\.\d+)?(e-?\d+)?%|#[0-9a-f]{3,8})$/i;
+  const NAME = /^[a-z][a-z0-9-]*$/;
+
+  function apply(element) {
+    (element.getAttribute("data-vars") || "").split(";").forEach((pair) => {
+      const colon = pair.indexOf(":");
+      const name = pair.slice(0, colon).trim();
+      const value = pair.slice(colon + 1).trim();
+      if (colon > 0 && NAME.test(name) && VALUE.test(value)) element.style.setProperty(`--${name}`, value);
+    });
+  }
+
+  function applyWithin(node) {
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    if (node.hasAttribute("data-vars")) apply(node);
+    node.querySelectorAll("[data-vars]").forEach(apply);
+  }
+
+  applyWithin(document.documentElement);
+  // Content that arrives later (htmx swaps, the timeline's refresh) gets its values too.
+  new MutationObserver((records) => {
+    records.forEach((record) => {
+      if (record.type === "attributes") apply(record.target);
+      else record.addedNodes.forEach(applyWithin);
+    });
+  }).observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-vars"] });
+})();
