@@ -15,7 +15,6 @@ Messages carry the task's registered name and JSON keyword arguments, never mode
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from celery import current_app
 from celery.signals import task_postrun, task_prerun, worker_ready
@@ -38,7 +37,12 @@ def enqueue(task, /, **kwargs) -> OutboxMessage:
     """Record that `task` must run with `kwargs` once the current transaction commits."""
     name = task if isinstance(task, str) else task.name
     message = OutboxMessage.objects.create(task=name, kwargs=kwargs)
-    transaction.on_commit(partial(relay, ids=[message.pk]), robust=True)
+
+    def relay_after_commit() -> None:
+        relay(ids=[message.pk])
+
+    # robust: a failure here is logged and leaves the message to the sweeper; the write stands.
+    transaction.on_commit(relay_after_commit, robust=True)
     return message
 
 
@@ -88,6 +92,11 @@ def relay(*, ids: list[int] | None = None, limit: int = BATCH) -> int:
                 )
         except BROKER_ERRORS as error:
             log.warning("Broker unavailable, %d outbox messages wait for the sweeper: %s", len(batch) - index, error)
+            _unsend(batch[index:], error)
+            break
+        except Exception as error:
+            # Any other failure to hand a message over: recorded on the rows, sent again by a later relay.
+            log.exception("Outbox relay failed; %d messages wait for the sweeper", len(batch) - index)
             _unsend(batch[index:], error)
             break
         sent += 1

@@ -57,7 +57,7 @@ def test_every_page_of_the_demo_and_what_visitors_see_pass_the_policy(db, django
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", stdout=io.StringIO())
     admin = Client()
-    assert admin.login(username="admin", password=DEMO_PASSWORD)
+    assert admin.post(reverse("login"), {"username": "admin", "password": DEMO_PASSWORD}).status_code == 302
     product = Product.objects.order_by("pk").first()
     admin.post(reverse("prioritization:reprioritise", kwargs={"product_id": product.pk}))  # a job to show
     created = admin.post(reverse("roadmap:share_link_create", kwargs={"product_id": product.pk}), {"label": "Board"})
