@@ -7,12 +7,34 @@ from urllib.parse import SplitResult, urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+NAT64_PREFIXES = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
-def _is_public(address: str) -> bool:
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 transition form carries (mapped, compatible, NAT64, 6to4, Teredo, ISATAP)."""
+    last32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    found = []
+    if ip.ipv4_mapped:
+        found.append(ip.ipv4_mapped)
+    if ip in IPV4_COMPATIBLE or any(ip in prefix for prefix in NAT64_PREFIXES):
+        found.append(last32)
+    if ip.sixtofour:
+        found.append(ip.sixtofour)
+    if ip.teredo:
+        found.extend(ip.teredo)
+    if (int(ip) >> 32) & 0xFDFFFFFF == 0x00005EFE:  # ISATAP interface identifier ::0:5efe:a.b.c.d / ::200:5efe:…
+        found.append(last32)
+    return found
+
+
+def is_public_address(address: str) -> bool:
+    """Only globally reachable unicast addresses; an IPv6 form that carries an IPv4 address is as public as that."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    candidates = [ip]
+    if isinstance(ip, ipaddress.IPv6Address):
+        candidates += _embedded_ipv4(ip)
+    return all(c.is_global and not c.is_multicast for c in candidates)
 
 
 def _http_url(url: str) -> SplitResult:
@@ -44,7 +66,7 @@ def resolve_target(url: str) -> list[str]:
     addresses = list(dict.fromkeys(info[4][0] for info in infos if info[0] in (socket.AF_INET, socket.AF_INET6)))
     if not addresses:
         raise ValidationError({"url": "The host name does not resolve."})
-    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and not all(_is_public(address) for address in addresses):
+    if not settings.WEBHOOK_ALLOW_PRIVATE_TARGETS and not all(is_public_address(address) for address in addresses):
         raise ValidationError({"url": "Private, loopback and link-local addresses are not allowed."})
     return addresses
 

@@ -26,6 +26,7 @@ from core.models import OutboxMessage
 from integrations import targets
 from integrations.delivery import DeliveryFailed, delivery_attempt
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from integrations.targets import is_public_address
 from integrations.webhooks import webhook_create, webhook_event_names, webhook_ping
 from tests import factories as f
 from tests.conftest import wait_for
@@ -44,7 +45,20 @@ def allow_local(settings):
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8101/h", "http://10.0.0.5/h", "http://[::1]/h", "http://169.254.169.254/latest"]
+    "url",
+    [
+        "http://127.0.0.1:8101/h",
+        "http://10.0.0.5/h",
+        "http://[::1]/h",
+        "http://169.254.169.254/latest",
+        # IPv6 transition forms that carry a private IPv4 address
+        "http://[64:ff9b::a9fe:a9fe]/latest",  # NAT64 of the cloud metadata address
+        "http://[64:ff9b:1::a00:5]/h",  # local-use NAT64
+        "http://[2002:7f00:1::1]/h",  # 6to4 of 127.0.0.1
+        "http://[::7f00:1]/h",  # IPv4-compatible 127.0.0.1
+        "http://[::ffff:10.0.0.5]/h",  # IPv4-mapped
+        "http://[fe80::5efe:a00:5]/h",  # ISATAP
+    ],
 )
 def test_private_and_loopback_targets_are_refused(world, api, url):
     response = api("admin").post(
@@ -53,6 +67,12 @@ def test_private_and_loopback_targets_are_refused(world, api, url):
     assert response.status_code == 400
     assert "url" in response.json()["errors"]
     assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::1", "2001:4860:4860::8888", "93.184.216.34"])
+def test_public_addresses_pass_the_guard_including_transition_forms_of_public_ipv4(address):
+
+    assert is_public_address(address)
 
 
 @pytest.mark.parametrize("url", ["ftp://127.0.0.1/h", "file:///etc/passwd", "http://user:pw@127.0.0.1/h"])
@@ -210,7 +230,7 @@ def test_the_webhook_page_shows_deliveries_to_admins_only(world, allow_local, dj
 
 @pytest.fixture
 def rebinding(monkeypatch):
-    real_getaddrinfo, real_is_public = socket.getaddrinfo, targets._is_public
+    real_getaddrinfo, real_is_public = socket.getaddrinfo, targets.is_public_address
     lookups = []
 
     def getaddrinfo(host, port, *args, **kwargs):
@@ -221,7 +241,7 @@ def rebinding(monkeypatch):
         return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    monkeypatch.setattr(targets, "_is_public", lambda address: address == "127.0.0.2" or real_is_public(address))
+    monkeypatch.setattr(targets, "is_public_address", lambda address: address == "127.0.0.2" or real_is_public(address))
     return lookups
 
 
