@@ -1,11 +1,9 @@
-"""Bearer token authentication.
-
-DRF imports this class while rest_framework.views is loading (APIView reads DEFAULT_AUTHENTICATION_CLASSES),
-and core.exceptions is one of the modules that loads it. The token selectors and services import core, so
-they are imported when a request is authenticated: at module level the import would be circular.
-"""
+"""Bearer token authentication."""
 
 from rest_framework import authentication, exceptions
+
+from .selectors import api_token_authenticate
+from .services import api_token_touch
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
@@ -23,9 +21,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise exceptions.AuthenticationFailed("The token is not valid.") from error
-        from .selectors import api_token_authenticate
-        from .services import api_token_touch
-
         token = api_token_authenticate(raw=raw)
         if token is None:
             raise exceptions.AuthenticationFailed("The token is not valid, expired or revoked.")
