@@ -9,4 +9,4 @@ class PmhubConfig(AppConfig):
     verbose_name = "PMHub"
 
     def ready(self) -> None:
-        logging.getLogger("pmhub").info(settings._STARTUP_NOTE)
+        logging.getLogger("pmhub").info(settings.STARTUP_NOTE)

@@ -5,19 +5,16 @@ DEBUG off and a secret key generated once into a local file. With DEBUG off, PMH
 start on a placeholder or short SECRET_KEY.
 """
 
-import logging
 import os
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env(
     DEBUG=(bool, False),
@@ -223,79 +220,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# ---- Accounts and sign-in (the accounts app; README "Accounts and sign-in") ----------------------
-# Email: EMAIL_URL (smtp://user:password@host:587, smtp+tls://…, smtp+ssl://…, consolemail://) or
-# EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL.
-# Neither: emails (invitations, password resets) are printed on the console.
-if env("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
-elif env("EMAIL_HOST", default=""):
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = env("EMAIL_HOST")
-    EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-    EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
-    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
-    EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
-    EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
-PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
-INVITATION_LIFETIME_DAYS = env("INVITATION_LIFETIME_DAYS")
-INVITATION_EMAILS_PER_HOUR = env("INVITATION_EMAILS_PER_HOUR")  # per workspace
-
-# Lockout (django-axes): AXES_FAILURE_LIMIT wrong passwords for one username from one address lock
-# that pair out for AXES_COOLOFF_MINUTES, on the sign-in page and the admin's alike. API tokens are
-# not passwords and are not counted. Attempts are kept in the database (shared by every process).
-AXES_ENABLED = env("AXES_ENABLED")
-AXES_FAILURE_LIMIT = env("AXES_FAILURE_LIMIT")
-AXES_COOLOFF_TIME = timedelta(minutes=env("AXES_COOLOFF_MINUTES"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_TRUSTED_PROXY_COUNT = env("AXES_TRUSTED_PROXY_COUNT")
-AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
-AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
-
-# Two-factor authentication (django-otp): optional, per user, from the Security page.
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER")
-
-# Single sign-on with OpenID Connect (mozilla-django-oidc): on when a client id is set, with the
-# provider's discovery URL or its endpoints one by one. Off: no button and no backend.
-OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
-OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
-OIDC_OP_DISCOVERY_URL = env("OIDC_OP_DISCOVERY_URL")
-OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
-OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
-OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
-OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
-OIDC_OP_ISSUER = env("OIDC_OP_ISSUER")
-OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO")
-OIDC_RP_SCOPES = env("OIDC_RP_SCOPES")
-OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME")
-OIDC_CREATE_USER = env("OIDC_CREATE_USER")
-OIDC_TIMEOUT = env("OIDC_TIMEOUT")
-OIDC_USE_PKCE = True
-OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
-OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
-if OIDC_ENABLED and not (
-    OIDC_OP_DISCOVERY_URL
-    or (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT)
-):
-    raise ImproperlyConfigured(
-        "OIDC_RP_CLIENT_ID is set: set OIDC_OP_DISCOVERY_URL too, or OIDC_OP_AUTHORIZATION_ENDPOINT, "
-        "OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT."
-    )
-if OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
-    raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set but OIDC_RP_CLIENT_SECRET is not.")
-
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address
-    "django.contrib.auth.backends.ModelBackend",
-    *(["accounts.oidc.OIDCBackend"] if OIDC_ENABLED else []),
-]
-
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -403,56 +327,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Celery: with no broker configured, tasks run in-process at once (eagerly).
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
-CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = TIME_ZONE
-
-# Background jobs. JOB_TIME_LIMIT is the time the longest job is allowed: a task gets a soft limit
-# there (it fails with a reason) and a hard one a minute later, and the broker hands a message to
-# another worker only once its first delivery has surely ended (Redis' visibility timeout, one
-# hour by default, is how long a killed worker's job waited). A running job that shows no sign of
-# life for JOB_HEARTBEAT_TIMEOUT seconds, or a pending one nobody picked up within
-# JOB_PENDING_TIMEOUT, is sent again (at most JOB_MAX_REQUEUES times) or failed by the sweeper,
-# which beat runs every JOB_SWEEP_INTERVAL seconds.
-JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=30 * 60)
-JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=5 * 60)
-JOB_PENDING_TIMEOUT = env.int("JOB_PENDING_TIMEOUT", default=15 * 60)
-JOB_MAX_REQUEUES = env.int("JOB_MAX_REQUEUES", default=2)
-JOB_SWEEP_INTERVAL = env.float("JOB_SWEEP_INTERVAL", default=60.0)
-CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT
-CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT + 60
-
-CELERY_BEAT_SCHEDULE: dict = {
-    # Recompute every OKR figure and store the day's snapshot (trends need one point a day).
-    "okrs-nightly-rollup": {"task": "okrs.tasks.okr_nightly_rollup", "schedule": crontab(hour=2, minute=15)},
-    # Send what the transactional outbox still holds (the broker was down when the write committed).
-    "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=15)},
-    # Re-run or fail the jobs whose worker died, and the ones no worker picked up.
-    "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
-}
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A message a worker took but never acknowledged (it died) is handed out again after this.
-    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
-    # A broker that is down answers quickly: a write's relay gives up at once and leaves the message to the sweeper.
-    "socket_connect_timeout": 2,
-    "socket_timeout": 5,
-}
-
-WEBHOOK_ALLOW_PRIVATE_TARGETS = env("WEBHOOK_ALLOW_PRIVATE_TARGETS")
-WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=10)
-WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -462,17 +336,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
-_log = logging.getLogger("pmhub.settings")
-_db_engine = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-_STARTUP_NOTE = (
-    f"PMHub: DEBUG {'on' if DEBUG else 'off (set DEBUG=true for the debug pages)'}; database={_db_engine}"
-    + ("" if env("SECRET_KEY") == SECRET_KEY else f"; secret key kept in {SECRET_KEY_FILE}")
-    + ("; no persistent database connections" if DATABASES["default"].get("CONN_MAX_AGE") == 0 else "")
-    + "; "
-    + (
-        "Celery broker not set (CELERY_BROKER_URL): tasks run in-process, eagerly."
-        if CELERY_TASK_ALWAYS_EAGER
-        else "Celery broker configured: tasks are sent to workers."
-    )
-)
 SILENCED_SYSTEM_CHECKS = ["models.W038"]  # SQLite lacks deferrable unique constraints; PostgreSQL has them.

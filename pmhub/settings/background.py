@@ -1,0 +1,68 @@
+"""Celery, background jobs and webhooks; the line PMHub logs at start about what it runs on."""
+
+from celery.schedules import crontab
+
+from .base import DATABASES, DEBUG, SECRET_KEY, SECRET_KEY_FILE, TIME_ZONE, env
+
+# Celery: with no broker configured, tasks run in-process at once (eagerly).
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+
+# Background jobs. JOB_TIME_LIMIT is the time the longest job is allowed: a task gets a soft limit
+# there (it fails with a reason) and a hard one a minute later, and the broker hands a message to
+# another worker only once its first delivery has surely ended (Redis' visibility timeout, one
+# hour by default, is how long a killed worker's job waited). A running job that shows no sign of
+# life for JOB_HEARTBEAT_TIMEOUT seconds, or a pending one nobody picked up within
+# JOB_PENDING_TIMEOUT, is sent again (at most JOB_MAX_REQUEUES times) or failed by the sweeper,
+# which beat runs every JOB_SWEEP_INTERVAL seconds.
+JOB_TIME_LIMIT = env.int("JOB_TIME_LIMIT", default=30 * 60)
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=5 * 60)
+JOB_PENDING_TIMEOUT = env.int("JOB_PENDING_TIMEOUT", default=15 * 60)
+JOB_MAX_REQUEUES = env.int("JOB_MAX_REQUEUES", default=2)
+JOB_SWEEP_INTERVAL = env.float("JOB_SWEEP_INTERVAL", default=60.0)
+CELERY_TASK_SOFT_TIME_LIMIT = JOB_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = JOB_TIME_LIMIT + 60
+
+CELERY_BEAT_SCHEDULE: dict = {
+    # Recompute every OKR figure and store the day's snapshot (trends need one point a day).
+    "okrs-nightly-rollup": {"task": "okrs.tasks.okr_nightly_rollup", "schedule": crontab(hour=2, minute=15)},
+    # Send what the transactional outbox still holds (the broker was down when the write committed).
+    "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=15)},
+    # Re-run or fail the jobs whose worker died, and the ones no worker picked up.
+    "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message a worker took but never acknowledged (it died) is handed out again after this.
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    # A broker that is down answers quickly: a write's relay gives up at once and leaves the message to the sweeper.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env("WEBHOOK_ALLOW_PRIVATE_TARGETS")
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=10)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+
+_db_engine = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+STARTUP_NOTE = (
+    f"PMHub: DEBUG {'on' if DEBUG else 'off (set DEBUG=true for the debug pages)'}; database={_db_engine}"
+    + ("" if env("SECRET_KEY") == SECRET_KEY else f"; secret key kept in {SECRET_KEY_FILE}")
+    + ("; no persistent database connections" if DATABASES["default"].get("CONN_MAX_AGE") == 0 else "")
+    + "; "
+    + (
+        "Celery broker not set (CELERY_BROKER_URL): tasks run in-process, eagerly."
+        if CELERY_TASK_ALWAYS_EAGER
+        else "Celery broker configured: tasks are sent to workers."
+    )
+)
