@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jobs.models import Job, JobState
 from okrs.models import Health, ObjectiveSnapshot
-from okrs.rollup import workspace_rollup, workspace_snapshot
+from okrs.services.rollup import workspace_rollup, workspace_snapshot
 from tests import factories as f
 
 ROLES = ["admin", "product_manager", "product_owner", "contributor", "executive", "viewer"]

@@ -7,44 +7,40 @@ import pytest
 
 from okrs.models import Health, HealthPolicy, KeyResult, Objective
 from okrs.models import KeyResultDirection as Direction
-from okrs.rollup import (
-    Thresholds,
-    expected_progress,
-    health_of,
-    key_result_progress,
-    period_bounds,
-    weighted_mean,
-    workspace_rollup,
-    workspace_snapshot,
-)
+from okrs.periods import expected_progress, period_bounds
+from okrs.progress import Thresholds, health_of, key_result_progress, objective_progress
+from okrs.services.rollup import workspace_rollup, workspace_snapshot
 from tests import factories as f
 
 TODAY = date(2027, 2, 14)  # day 45 of the 90 days of 2027-Q1: exactly half way
 
 
 def test_increase_progress_is_the_share_of_the_way_from_start_to_target():
-    assert key_result_progress(start=D("20"), target=D("60"), current=D("30")) == D("0.25")
+    assert key_result_progress(start=D("20"), target=D("60"), current=D("30"), direction=Direction.INCREASE) == D(
+        "0.25"
+    )
 
 
 def test_decrease_direction_counts_a_fall_as_progress():
     # churn 5 % → 3 %: at 4 % half of the way is done; a rise is no progress at all
-    assert key_result_progress(start=D("5"), target=D("3"), current=D("4")) == D("0.5")
-    assert key_result_progress(start=D("5"), target=D("3"), current=D("6")) == D("0")
+    assert key_result_progress(start=D("5"), target=D("3"), current=D("4"), direction=Direction.DECREASE) == D("0.5")
+    assert key_result_progress(start=D("5"), target=D("3"), current=D("6"), direction=Direction.DECREASE) == D("0")
 
 
 def test_over_achievement_is_clamped_to_100_percent():
-    assert key_result_progress(start=D("0"), target=D("100"), current=D("250")) == D("1")
-    assert key_result_progress(start=D("5"), target=D("3"), current=D("1")) == D("1")
+    assert key_result_progress(start=D("0"), target=D("100"), current=D("250"), direction=Direction.INCREASE) == D("1")
+    assert key_result_progress(start=D("5"), target=D("3"), current=D("1"), direction=Direction.DECREASE) == D("1")
 
 
 def test_start_equal_to_current_and_no_check_in_are_no_progress():
-    assert key_result_progress(start=D("10"), target=D("20"), current=D("10")) == D("0")
-    assert key_result_progress(start=D("10"), target=D("20"), current=None) == D("0")
+    assert key_result_progress(start=D("10"), target=D("20"), current=D("10"), direction=Direction.INCREASE) == D("0")
+    assert key_result_progress(start=D("10"), target=D("20"), current=None, direction=Direction.INCREASE) == D("0")
 
 
-def test_weighted_mean_counts_weights():
-    assert weighted_mean([(D("1"), D("3")), (D("0"), D("1"))]) == D("0.75")
-    assert weighted_mean([]) is None
+def test_objective_progress_is_the_weighted_mean_of_what_has_progress():
+    assert objective_progress([(D("1"), D("3")), (D("0"), D("1"))]) == D("0.75")
+    assert objective_progress([(D("1"), D("3")), (None, D("5"))]) == D("1")  # a supporting objective with nothing
+    assert objective_progress([]) is None and objective_progress([(None, D("1"))]) is None
 
 
 @pytest.mark.parametrize(
