@@ -72,9 +72,6 @@ def workspace_ids_with_objectives() -> list[int]:
     return list(Objective.objects.order_by().values_list("workspace_id", flat=True).distinct())
 
 
-# ---- dashboard reads ----------------------------------------------------------------------------
-
-
 def objectives_for_dashboard(*, workspace, period: str, product=None) -> QuerySet[Objective]:
     """A period's objectives (of one product, or the whole workspace) with their key results."""
     qs = Objective.objects.filter(workspace=workspace, period=period)

@@ -6,7 +6,7 @@ from products.models import Product
 from workspaces.models import Workspace
 from workspaces.viewsets import scoped_fk
 
-from .models import KPI, KeyResult, Measurement, Objective
+from .models import KPI, Health, KeyResult, Measurement, Objective
 
 OBJECTIVE_PROGRESS_HELP = (
     "From 0 to 1, as of the last rollup: the weighted mean of its key results' progress and of the "
@@ -18,11 +18,21 @@ KEY_RESULT_PROGRESS_HELP = (
 )
 
 
+def health_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Health.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="On track, at risk or off track as of the last rollup; blank before it, or with nothing to measure.",
+    )
+
+
 class ObjectiveSerializer(StrictModelSerializer):
     workspace = scoped_fk(Workspace, "id", required=True, allow_null=False)
     product = scoped_fk(Product, "workspace", help_text="Empty for a workspace-level objective.")
     parent = scoped_fk(Objective, "workspace", help_text="The objective this one supports.")
     owner = scoped_fk(get_user_model(), "memberships__workspace")
+    health = health_field()
 
     class Meta:
         model = Objective
@@ -45,7 +55,6 @@ class ObjectiveSerializer(StrictModelSerializer):
         create_only_fields = ("workspace",)
         extra_kwargs = {
             "progress": {"help_text": OBJECTIVE_PROGRESS_HELP},
-            "health": {"help_text": "On track, at risk or off track as of the last rollup; blank before any progress."},
         }
 
 
@@ -56,6 +65,7 @@ class KeyResultSerializer(StrictModelSerializer):
         max_digits=7, decimal_places=6, read_only=True, help_text=KEY_RESULT_PROGRESS_HELP
     )
     progress_percent = serializers.IntegerField(read_only=True, help_text="The progress as a whole percentage.")
+    health = health_field()
     read_only_hints = {
         "current_value": "The current value follows the latest check-in, or the tracked KPI's latest "
         "measurement: post a check-in to move it."
@@ -88,7 +98,6 @@ class KeyResultSerializer(StrictModelSerializer):
                 "help_text": "The tracked KPI's latest measurement, else the latest check-in "
                 "(okrs.progress.key_result_current_value); null before either."
             },
-            "health": {"help_text": "On track, at risk or off track as of the last rollup."},
         }
 
 
