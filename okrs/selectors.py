@@ -60,6 +60,11 @@ def measurement_for_workspace(*, workspace, pk: int) -> Measurement:
     )
 
 
+def health_policy_of(*, workspace) -> HealthPolicy:
+    """The workspace's health policy, or an unsaved one with the default thresholds."""
+    return HealthPolicy.objects.filter(workspace=workspace).first() or HealthPolicy(workspace=workspace)
+
+
 def health_thresholds(*, workspace_id: int) -> Thresholds:
     """The workspace's health thresholds: its HealthPolicy, or the defaults without one."""
     policy = HealthPolicy.objects.filter(workspace_id=workspace_id).first()

@@ -21,7 +21,7 @@ from .forms import (
     MeasurementImportForm,
     ObjectiveForm,
 )
-from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Objective
+from .models import HEALTH_POLICY_FIELDS, KPI, KeyResult, Objective
 from .services import health, key_results, measurements, objectives
 
 
@@ -148,7 +148,7 @@ def key_result_check_in(request, workspace_id: int, pk: int):
 @require_POST
 def kpi_measurement_add(request, product_id: int, pk: int):
     access = product_access(user=request.user, product_id=product_id)
-    kpi = get_object_or_404(KPI.objects.filter(product=access.product), pk=pk)
+    kpi = get_object_or_404(selectors.kpi_list(product=access.product), pk=pk)
     access.require(Capability.EDIT_STRATEGY)
     form = MeasurementForm(request.POST)
     if form.is_valid():
@@ -209,7 +209,7 @@ def kpi_measurement_import(request, product_id: int):
 def health_policy_edit(request, workspace_id: int):
     """Every member sees the thresholds behind the health colours; strategy roles change them."""
     access = workspace_access(user=request.user, workspace_id=workspace_id)
-    policy = HealthPolicy.objects.filter(workspace=access.workspace).first() or HealthPolicy(workspace=access.workspace)
+    policy = selectors.health_policy_of(workspace=access.workspace)
     form = HealthPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":
         access.require(Capability.EDIT_STRATEGY)
