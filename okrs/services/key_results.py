@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.events import publish
 from core.services import instance_create, instance_update
 
+from ..events import KEY_RESULT_CHECKED_IN
 from ..models import KeyResult, Measurement
 from .rollup import key_results_values_refresh
 from .scheduling import rollup_enqueue
@@ -67,7 +68,7 @@ def key_result_check_in(
     _values_refresh(key_result)
     rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
     publish(
-        event="key_result.checked_in",
+        event=KEY_RESULT_CHECKED_IN,
         workspace_id=key_result.objective.workspace_id,
         data={
             "id": key_result.pk,

@@ -5,6 +5,7 @@ from django.db import transaction
 from core.events import publish
 from core.services import instance_create, instance_update
 
+from ..events import OBJECTIVE_CREATED, OBJECTIVE_DELETED, OBJECTIVE_UPDATED
 from ..models import Objective
 from .scheduling import rollup_enqueue
 
@@ -29,7 +30,7 @@ def _announce(event: str, objective: Objective, **extra) -> None:
 def objective_create(*, instance: Objective, actor, m2m=None) -> Objective:
     objective = instance_create(instance=instance, actor=actor, m2m=m2m)
     rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])
-    _announce("objective.created", objective)
+    _announce(OBJECTIVE_CREATED, objective)
     return objective
 
 
@@ -39,7 +40,7 @@ def objective_update(*, objective: Objective, data: dict, actor=None, m2m=None) 
     if FIGURE_FIELDS.intersection(changed):
         rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])
     if changed:
-        _announce("objective.updated", objective, changed=changed)
+        _announce(OBJECTIVE_UPDATED, objective, changed=changed)
     return objective
 
 
@@ -49,4 +50,4 @@ def objective_delete(*, objective: Objective) -> None:
     objective.delete()
     objective.pk = objective_id
     rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])  # the tree above it changed
-    _announce("objective.deleted", objective)
+    _announce(OBJECTIVE_DELETED, objective)
