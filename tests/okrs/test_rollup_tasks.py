@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from okrs import tasks
 from okrs.models import KeyResult, Objective, ObjectiveSnapshot
 from okrs.services.key_results import key_result_check_in
@@ -24,10 +25,13 @@ def _objective_with_key_result(world):
 
 def test_a_check_in_schedules_the_rollup_after_commit(world, django_capture_on_commit_callbacks):
     objective, key_result = _objective_with_key_result(world)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         key_result_check_in(key_result=key_result, value=D("50"), confidence=80, note="", actor=world.users["admin"])
         assert KeyResult.objects.get(pk=key_result.pk).rollup_progress is None  # nothing rolled up inside
-    assert len([c for c in callbacks if "okr_rollup" in repr(c)]) == 1  # (the other: key_result.checked_in)
+        assert list(OutboxMessage.objects.values_list("task", "kwargs")) == [
+            ("okrs.tasks.okr_rollup", {"workspace_id": world.workspace.pk, "key_result_ids": [key_result.pk]})
+        ]  # recorded with the check-in
+    assert OutboxMessage.objects.get().done_at is not None  # and run once it committed
     key_result.refresh_from_db()
     objective.refresh_from_db()
     assert (key_result.rollup_progress, key_result.confidence) == (D("0.25"), 80)
