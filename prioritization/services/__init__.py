@@ -1,6 +1,6 @@
 """Writes of prioritisation, split by topic; import them from here."""
 
-from .moscow import MOSCOW_VALUES, moscow_apply
+from .moscow import moscow_apply
 from .runs import (
     JOB_KIND,
     SCORE_FIELDS,
@@ -29,7 +29,6 @@ from .scorecard import (
 
 __all__ = [
     "JOB_KIND",
-    "MOSCOW_VALUES",
     "SCORE_FIELDS",
     "criteria_for",
     "criterion_create",

@@ -6,7 +6,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection, transaction
 
-from backlog.models import BacklogItem, rice_score
+from backlog.models import BacklogItem
+from backlog.services.scores import items_scores_refresh
 from core import outbox
 from core.events import publish
 from core.services import instance_create, instance_update
@@ -31,17 +32,6 @@ CRITERIA = ScorecardCriterion._meta.db_table
 VALUES = CriterionValue._meta.db_table
 CUSTOM = CustomScore._meta.db_table
 ADVISORY_NAMESPACE = 4_041  # first key of pg_advisory_lock(int, int): "prioritisation run"; the second is the product
-
-# The RICE and WSJF expressions of backlog.models.rice_score / wsjf_score, in SQL. One division of
-# the exact product and round() (half away from zero), so both paths store the same cents.
-RICE_SQL = (
-    "CASE WHEN reach IS NOT NULL AND impact IS NOT NULL AND confidence IS NOT NULL AND effort > 0 "
-    "THEN round(reach * impact * confidence / (100 * effort), 2) END"
-)
-WSJF_SQL = (
-    "CASE WHEN business_value IS NOT NULL AND time_criticality IS NOT NULL AND risk_reduction IS NOT NULL "
-    "AND job_size > 0 THEN round((business_value + time_criticality + risk_reduction)::numeric / job_size, 2) END"
-)
 
 
 def _is_postgres() -> bool:
@@ -85,37 +75,6 @@ def reprioritise_after_bulk_save(*, event: str, workspace_id: int, data: dict) -
         return
     actor = get_user_model().objects.filter(pk=data.get("actor")).first()
     product_reprioritise_start(product=product, actor=actor)
-
-
-def _rescore_rice_wsjf(product_id: int) -> int:
-    """Store every item's RICE and WSJF score in one statement; rows already right are not written."""
-    if _is_postgres():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                UPDATE {ITEMS} SET rice_score = {RICE_SQL}, wsjf_score = {WSJF_SQL}
-                WHERE product_id = %s
-                  AND (rice_score IS DISTINCT FROM {RICE_SQL} OR wsjf_score IS DISTINCT FROM {WSJF_SQL})
-                """,
-                [product_id],
-            )
-            return cursor.rowcount
-    # Portable fallback (SQLite for newcomers): compute in Python, write in batches.
-    changed = []
-    fields = ("id", "reach", "impact", "confidence", "effort", "rice_score", "wsjf_score") + (
-        "business_value",
-        "time_criticality",
-        "risk_reduction",
-        "job_size",
-    )
-    for row in BacklogItem.objects.filter(product_id=product_id).only(*fields).iterator(chunk_size=2000):
-        rice = rice_score(reach=row.reach, impact=row.impact, confidence=row.confidence, effort=row.effort)
-        wsjf = row.computed_wsjf_score
-        if (row.rice_score, row.wsjf_score) != (rice, wsjf):
-            row.rice_score, row.wsjf_score = rice, wsjf
-            changed.append(row)
-    BacklogItem.objects.bulk_update(changed, ["rice_score", "wsjf_score"], batch_size=1000)
-    return len(changed)
 
 
 def rescore_custom(product_id: int) -> int:
@@ -266,7 +225,7 @@ def _run(*, product_id: int, job: Job) -> tuple[dict, int]:
     framework = settings_for(product=product).default_framework
     with product_run_lock(product_id=product_id):
         with transaction.atomic():
-            scores_changed = _rescore_rice_wsjf(product_id)
+            scores_changed = items_scores_refresh(product_id=product_id)
         job_progress(job_id=job.pk, progress=45)
         with transaction.atomic():
             custom_changed = rescore_custom(product_id)

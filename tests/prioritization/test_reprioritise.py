@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from backlog.models import IMPACT_VALUES, BacklogItem, rice_score
 from backlog.services import items as backlog_services
+from backlog.services import scores
 from core import events
 from jobs.models import Job, JobState
 from prioritization import scoring, services
 from prioritization.models import CustomScore, Framework, PrioritySettings, Snapshot
-from prioritization.services import runs
 from products.models import Product
 from tests import factories as f
 from tests.conftest import wait_for
@@ -229,7 +229,8 @@ def test_the_sql_of_a_full_run_agrees_with_the_python_maths(
     bv, tc, rr = parts
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {runs.RICE_SQL}, {runs.WSJF_SQL} FROM (SELECT %s::integer AS reach, %s::numeric(4,2) AS impact,"
+            f"SELECT {scores.RICE_SQL}, {scores.WSJF_SQL}"
+            " FROM (SELECT %s::integer AS reach, %s::numeric(4,2) AS impact,"
             " %s::smallint AS confidence, %s::numeric(8,2) AS effort, %s::smallint AS business_value,"
             " %s::smallint AS time_criticality, %s::smallint AS risk_reduction, %s::smallint AS job_size) AS item",
             [reach, impact, confidence, effort, bv, tc, rr, job_size],
