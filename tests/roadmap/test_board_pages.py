@@ -256,9 +256,8 @@ def test_another_workspaces_share_link_cannot_be_revoked(world):
     assert theirs.revoked_at is None
 
 
-def test_moves_and_reschedules_announce_events(world, django_capture_on_commit_callbacks):
-    """Subscribers hear inside the write's transaction and only record (rows, outbox messages),
-    so what they record commits or rolls back with the move."""
+def test_moves_and_reschedules_announce_their_events(world):
+    """Subscribers hear them inside the write's transaction (what they record commits or rolls back with it)."""
     from core import events
 
     heard = []
@@ -270,9 +269,8 @@ def test_moves_and_reschedules_announce_events(world, django_capture_on_commit_c
     b = f.InitiativeFactory(product=world.product, title="B", horizon="now")
     events.subscribe(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            initiative_move(initiative=b, actor=None, horizon="next", position="top")
-            initiative_reschedule(initiative=a, actor=None, start_date=date(2027, 1, 4), end_date=None)
+        initiative_move(initiative=b, actor=None, horizon="next", position="top")
+        initiative_reschedule(initiative=a, actor=None, start_date=date(2027, 1, 4), end_date=None)
     finally:
         events._subscribers.remove(listener)
     assert [(h["event"], h["data"]["id"]) for h in heard] == [("initiative.moved", b.pk), ("initiative.updated", a.pk)]
