@@ -146,6 +146,14 @@ def backlog() -> dict:
     return {"unsent": due.count(), "oldest_seconds": age}
 
 
+def waiting_job_ids(job_ids: list[int]) -> set[int]:
+    """Of these jobs, the ones whose task message has not reached the broker yet."""
+    if not job_ids:
+        return set()
+    unsent = OutboxMessage.objects.filter(sent_at__isnull=True, done_at__isnull=True, kwargs__job_id__in=job_ids)
+    return {kwargs["job_id"] for kwargs in unsent.values_list("kwargs", flat=True)}
+
+
 def purge_done(*, older_than: timedelta = timedelta(days=7)) -> int:
     return OutboxMessage.objects.filter(done_at__lt=timezone.now() - older_than).delete()[0]
 

@@ -7,7 +7,6 @@ may run twice) or marks them failed with a reason the pages show.
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from celery import Task, current_app
 from django.conf import settings
@@ -15,6 +14,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from core import outbox
 
 from .models import Job, JobState
 
@@ -136,6 +137,10 @@ def jobs_recover_stale() -> dict[str, int]:
             )
             .order_by("pk")
         )
+        # A pending job whose message still waits in the outbox (the broker is away) is not stale:
+        # it starts once the broker is back.
+        waiting = outbox.waiting_job_ids([job.pk for job in stale if job.state == JobState.PENDING])
+        stale = [job for job in stale if job.pk not in waiting]
         requeued: list[tuple[Job, Task]] = []
         failed: dict[str, list[int]] = {}
         for job in stale:
@@ -150,7 +155,7 @@ def jobs_recover_stale() -> dict[str, int]:
         for reason, ids in failed.items():
             Job.objects.filter(pk__in=ids).update(state=JobState.FAILED, error=reason, finished_at=now, updated_at=now)
         for job, task in requeued:
-            transaction.on_commit(partial(task.apply_async, kwargs=job.task_kwargs))
+            outbox.enqueue(task, **job.task_kwargs)
     if stale:
         log.warning("Stale jobs: %s sent again, %s failed.", len(requeued), sum(map(len, failed.values())))
     return {"requeued": len(requeued), "failed": sum(map(len, failed.values()))}

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutboxMessage
 from jobs import services
 from jobs.models import Job, JobState
 from prioritization.services.runs import JOB_KIND
@@ -57,9 +58,21 @@ def test_a_running_job_whose_worker_went_silent_is_run_again(world, django_captu
 
     job.refresh_from_db()
     assert outcome == {"requeued": 1, "failed": 0}
-    assert sent[0].keywords["kwargs"]["job_id"] == job.pk  # the task goes out once the claim is committed
+    assert len(sent) == 1  # the task goes out (through the outbox) once the claim is committed
+    assert OutboxMessage.objects.get().kwargs["job_id"] == job.pk
     assert (job.state, job.progress, job.requeues, job.attempts) == (JobState.SUCCEEDED, 100, 1, 2)
     assert job.result["scored"] == 1 and job.error == ""
+
+
+def test_a_pending_job_whose_message_waits_for_the_broker_is_left_alone(world):
+    pending = a_job(world, state=JobState.PENDING, silent_for=10_000)
+    OutboxMessage.objects.create(
+        task=pending.task_name or "prioritization.tasks.product_reprioritise", kwargs={"job_id": pending.pk}
+    )
+
+    assert services.jobs_recover_stale() == {"requeued": 0, "failed": 0}
+    pending.refresh_from_db()
+    assert pending.state == JobState.PENDING and pending.requeues == 0
 
 
 def test_a_job_that_still_shows_signs_of_life_is_left_alone(world):
