@@ -183,7 +183,7 @@ def main() -> None:
         print("bench_okrs needs PostgreSQL: set DATABASE_URL=postgres://…")
         return
     from okrs.models import KeyResult, Objective
-    from okrs.rollup import workspace_rollup
+    from okrs.services.rollup import workspace_rollup
 
     old_name = settings.DATABASES["default"]["NAME"]
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"bench_okrs_{os.getpid()}"

@@ -5,7 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.serializers import validated
-from okrs.models import period_validator
+from okrs.periods import period_validator
 from products.selectors import api_product_access
 from workspaces.viewsets import api_workspace_access
 

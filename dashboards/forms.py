@@ -1,6 +1,6 @@
 from django import forms
 
-from okrs.models import period_validator
+from okrs.periods import period_validator
 
 
 class PeriodForm(forms.Form):

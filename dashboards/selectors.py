@@ -11,15 +11,15 @@ from django.utils import timezone
 
 from backlog.selectors.items import item_progress_for_initiatives, planned_effort_by_initiative
 from okrs import selectors as okr_selectors
-from okrs.models import Health
-from okrs.rollup import expected_progress, period_bounds, period_of
+from okrs.models import Direction, Health
+from okrs.periods import expected_progress, period_bounds, period_of
+from roadmap.models import InitiativeStatus
 from roadmap.selectors.initiatives import initiative_list_for_products
 from workspaces.selectors import Access
 
-ACTIVE_INITIATIVE_STATUSES = ("proposed", "planned", "in_progress")
+ACTIVE_INITIATIVE_STATUSES = (InitiativeStatus.PROPOSED, InitiativeStatus.PLANNED, InitiativeStatus.IN_PROGRESS)
 HEALTH_ORDER = {Health.OFF_TRACK: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2, "": 3}
 HEALTH_LABELS = {**dict(Health.choices), "": "Not measured"}
-STATUS_LABELS = {"proposed": "Proposed", "planned": "Planned", "in_progress": "In progress", "shipped": "Shipped"}
 
 
 def default_period(today: date | None = None) -> str:
@@ -55,7 +55,7 @@ def _key_result_figures(key_result) -> dict:
         "target": _number(key_result.target_value),
         "current": _number(key_result.current_value),
         "weight": _number(key_result.weight),
-        "progress": _percent(key_result.rollup_progress),
+        "progress": _percent(key_result.progress),
         "confidence": key_result.confidence,
         "health": key_result.health,
         "health_label": HEALTH_LABELS[key_result.health],
@@ -141,7 +141,7 @@ def _kpi_figures(*, access: Access, start: date, end: date) -> list[dict]:
         change = None if first is None else last - first
         improving = None
         if change:
-            improving = (change > 0) == (kpi.direction == "increase")
+            improving = (change > 0) == (kpi.direction == Direction.INCREASE)
         rows.append(
             {
                 "id": kpi.pk,
@@ -173,10 +173,10 @@ def _roadmap_figures(*, access: Access, start: date, end: date) -> tuple[dict, l
         if initiative.status in ACTIVE_INITIATIVE_STATUSES:
             counts[initiative.horizon] += 1
         shipped_on = initiative.end_date or initiative.updated_at.date()
-        if initiative.status == "shipped" and start <= shipped_on < end:
+        if initiative.status == InitiativeStatus.SHIPPED and start <= shipped_on < end:
             counts["shipped_this_period"] += 1
 
-    considered = [i for i in initiatives if i.status != "dropped"]
+    considered = [i for i in initiatives if i.status != InitiativeStatus.DROPPED]
     progress = item_progress_for_initiatives(initiative_ids=[i.pk for i in considered])
     effort = planned_effort_by_initiative(product_ids=product_ids)
     linked_ids = {i.pk for i in considered if i.has_outcome}
@@ -193,7 +193,7 @@ def _roadmap_figures(*, access: Access, start: date, end: date) -> tuple[dict, l
                 "product_id": initiative.product_id,
                 "horizon": initiative.horizon,
                 "status": initiative.status,
-                "status_label": STATUS_LABELS.get(initiative.status, initiative.status),
+                "status_label": initiative.get_status_display(),
                 "has_outcome": initiative.has_outcome,
                 "points_done": figures["done"] if figures else 0,
                 "points_total": figures["total"] if figures else 0,

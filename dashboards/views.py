@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from okrs.selectors import last_recompute_job
-from okrs.services import okr_recompute_start
+from okrs.services.scheduling import okr_recompute_start
 from products.selectors import product_access
 from workspaces.models import Capability
 from workspaces.selectors import Access, workspace_access

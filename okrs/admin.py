@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from workspaces.admin import WorkspaceScopedAdmin
 
 from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Measurement, Objective
+from .services.health import health_policy_save
 
 
 @admin.register(Objective)
@@ -30,8 +32,6 @@ class MeasurementAdmin(WorkspaceScopedAdmin):
     list_display = ("value", "kpi", "key_result", "measured_at")
 
     def get_queryset(self, request):
-        from django.db.models import Q
-
         qs = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
             return qs
@@ -46,8 +46,6 @@ class HealthPolicyAdmin(WorkspaceScopedAdmin):
     list_display = ("workspace", "at_risk_gap", "off_track_gap", "at_risk_confidence", "off_track_confidence")
 
     def save_model(self, request, obj, form, change):
-        from .services import health_policy_save
-
         health_policy_save(
             workspace=obj.workspace,
             data={name: getattr(obj, name) for name in HEALTH_POLICY_FIELDS},

@@ -14,7 +14,6 @@ from workspaces.models import Capability, Workspace
 from workspaces.selectors import workspace_ids_for_user
 from workspaces.viewsets import ResourceViewSet, WorkspaceFilter, make_filterset
 
-from . import services
 from .models import KPI, KeyResult, Measurement, Objective
 from .serializers import (
     CheckInSerializer,
@@ -23,6 +22,9 @@ from .serializers import (
     MeasurementSerializer,
     ObjectiveSerializer,
 )
+from .services.key_results import key_result_check_in, key_result_create, key_result_update
+from .services.measurements import measurement_create, measurement_delete
+from .services.objectives import objective_create, objective_delete, objective_update
 
 
 @resource_docs("objectives", "Filter with ?workspace=, ?product=, ?parent=, ?period=, ?owner=.")
@@ -38,13 +40,13 @@ class ObjectiveViewSet(ResourceViewSet):
     filterset_class = make_filterset(Objective, ["workspace", "product", "parent", "period", "owner"])
 
     def create_service(self, *, data, access, actor):
-        return services.objective_create(instance=Objective(**data), actor=actor)
+        return objective_create(instance=Objective(**data), actor=actor)
 
     def update_service(self, *, obj, data, access, actor):
-        return services.objective_update(objective=obj, data=dict(data), actor=actor)
+        return objective_update(objective=obj, data=dict(data), actor=actor)
 
     def delete_service(self, *, obj, access, actor):
-        services.objective_delete(objective=obj)
+        objective_delete(objective=obj)
 
 
 @resource_docs("key results", "Filter with ?workspace=, ?objective=, ?kpi=, ?period= (of the objective).")
@@ -66,10 +68,10 @@ class KeyResultViewSet(ResourceViewSet):
     )
 
     def create_service(self, *, data, access, actor):
-        return services.key_result_create(instance=KeyResult(**data), actor=actor)
+        return key_result_create(instance=KeyResult(**data), actor=actor)
 
     def update_service(self, *, obj, data, access, actor):
-        return services.key_result_update(key_result=obj, data=dict(data), actor=actor)
+        return key_result_update(key_result=obj, data=dict(data), actor=actor)
 
     @extend_schema(
         request=CheckInSerializer,
@@ -84,7 +86,7 @@ class KeyResultViewSet(ResourceViewSet):
         access.require(Capability.EDIT_STRATEGY)
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.key_result_check_in(key_result=key_result, actor=request.user, **serializer.validated_data)
+        key_result_check_in(key_result=key_result, actor=request.user, **serializer.validated_data)
         return self.respond(key_result, status.HTTP_201_CREATED)
 
 
@@ -138,14 +140,14 @@ class MeasurementViewSet(ResourceViewSet):
 
     def create_service(self, *, data, access, actor):
         if data.get("kpi") is not None:
-            return services.measurement_create(
+            return measurement_create(
                 kpi=data["kpi"],
                 value=data["value"],
                 measured_at=data.get("measured_at"),
                 note=data.get("note", ""),
                 actor=actor,
             )
-        return services.key_result_check_in(
+        return key_result_check_in(
             key_result=data["key_result"],
             value=data["value"],
             confidence=data["confidence"],
@@ -155,4 +157,4 @@ class MeasurementViewSet(ResourceViewSet):
         )
 
     def delete_service(self, *, obj, access, actor):
-        services.measurement_delete(measurement=obj)
+        measurement_delete(measurement=obj)

@@ -1,3 +1,6 @@
+import csv
+import io
+
 from django import forms
 
 from core.forms import DateTimeInput
@@ -33,7 +36,6 @@ class KeyResultForm(ScopedModelForm):
             "direction",
             "start_value",
             "target_value",
-            "current_value",
             "weight",
             "kpi",
         ]
@@ -73,9 +75,6 @@ class MeasurementImportForm(forms.Form):
     file = forms.FileField(label="CSV file", help_text="Columns: kpi, measured_at, value, note (optional).")
 
     def clean_file(self) -> list[dict]:
-        import csv
-        import io
-
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError("The file is over 2 MB; split it into smaller files.")

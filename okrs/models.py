@@ -2,34 +2,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
 from core.models import BaseModel
 
-period_validator = RegexValidator(
-    r"^\d{4}(-Q[1-4]|-H[12])?$", "Use a year (2027), a half (2027-H1) or a quarter (2027-Q1)."
-)
+from .choices import Direction, Health, KeyResultDirection
+from .periods import period_validator
+from .progress import Thresholds, key_result_progress, progress_percent
 
-
-class Direction(models.TextChoices):
-    INCREASE = "increase", "Increase"
-    DECREASE = "decrease", "Decrease"
-
-
-class KeyResultDirection(models.TextChoices):
-    """A key result moves up, moves down, or must stay within a range (start = lower bound, target = upper)."""
-
-    INCREASE = "increase", "Increase"
-    DECREASE = "decrease", "Decrease"
-    RANGE = "range", "Stay within a range"
-
-
-class Health(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
+DEFAULT_THRESHOLDS = Thresholds()
+RECOMPUTE_JOB_KIND = "okr_recompute"  # the kind of the jobs that recompute a workspace's OKRs on demand
 
 
 class Objective(BaseModel):
@@ -64,7 +48,7 @@ class Objective(BaseModel):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text="How much this objective counts in the progress of the objective it supports.",
     )
-    # Figures written by the rollup (okrs.rollup); never edited by hand.
+    # Figures written by the rollup (okrs.services.rollup); never edited by hand.
     progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
     expected_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
     confidence = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
@@ -89,6 +73,10 @@ class Objective(BaseModel):
                 errors["parent"] = "An objective cannot support itself or one of the objectives below it."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def progress_percent(self) -> int | None:
+        return progress_percent(self.progress)
 
 
 def _is_ancestor(node, candidate) -> bool:
@@ -131,7 +119,14 @@ class KeyResult(BaseModel):
     )
     start_value = models.DecimalField(max_digits=16, decimal_places=4)
     target_value = models.DecimalField(max_digits=16, decimal_places=4)
-    current_value = models.DecimalField(max_digits=16, decimal_places=4, null=True, blank=True)
+    current_value = models.DecimalField(
+        max_digits=16,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The tracked KPI's latest measurement, else the latest check-in; never typed in.",
+    )
     weight = models.DecimalField(
         max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
@@ -143,7 +138,7 @@ class KeyResult(BaseModel):
         related_name="key_results",
         help_text="When set, the current value follows the KPI's latest measurement.",
     )
-    # Figures written by the rollup (okrs.rollup); never edited by hand.
+    # Figures written by the rollup (okrs.services.rollup); never edited by hand.
     rollup_progress = models.DecimalField(max_digits=7, decimal_places=6, null=True, blank=True, editable=False)
     confidence = models.PositiveSmallIntegerField(
         null=True, blank=True, editable=False, help_text="Confidence of the latest check-in."
@@ -164,9 +159,9 @@ class KeyResult(BaseModel):
         if self.start_value is not None and self.target_value is not None:
             if self.target_value == self.start_value:
                 errors["target_value"] = "The target must differ from the start value."
-            elif self.direction == Direction.INCREASE and self.target_value < self.start_value:
+            elif self.direction == KeyResultDirection.INCREASE and self.target_value < self.start_value:
                 errors["target_value"] = "To increase, the target must be above the start value."
-            elif self.direction == Direction.DECREASE and self.target_value > self.start_value:
+            elif self.direction == KeyResultDirection.DECREASE and self.target_value > self.start_value:
                 errors["target_value"] = "To decrease, the target must be below the start value."
             elif self.direction == KeyResultDirection.RANGE and self.target_value < self.start_value:
                 errors["target_value"] = "For a range, the target (upper bound) must be above the start (lower bound)."
@@ -176,21 +171,15 @@ class KeyResult(BaseModel):
             raise ValidationError(errors)
 
     @property
-    def progress(self) -> Decimal | None:
-        """(current − start) ÷ (target − start), clamped to 0–1; None before any value is known.
-
-        A range key result is fully met while its value is within the bounds, and not at all outside."""
-        if self.current_value is None or self.target_value == self.start_value:
-            return None
-        if self.direction == KeyResultDirection.RANGE:
-            return Decimal(1) if self.start_value <= self.current_value <= self.target_value else Decimal(0)
-        ratio = (self.current_value - self.start_value) / (self.target_value - self.start_value)
-        return max(Decimal(0), min(Decimal(1), ratio))
+    def progress(self) -> Decimal:
+        """From 0 to 1: okrs.progress.key_result_progress of the current value."""
+        return key_result_progress(
+            start=self.start_value, target=self.target_value, current=self.current_value, direction=self.direction
+        )
 
     @property
-    def progress_percent(self) -> int | None:
-        progress = self.progress
-        return None if progress is None else int((progress * 100).to_integral_value())
+    def progress_percent(self) -> int:
+        return progress_percent(self.progress)
 
 
 class Measurement(BaseModel):
@@ -235,29 +224,33 @@ class HealthPolicy(BaseModel):
 
     Stored per workspace (not in settings) because what counts as "at risk" is a management
     choice that differs between organisations sharing one PMHub, and an admin can change it
-    without a deploy. A workspace without a row uses the defaults below.
+    without a deploy. A workspace without a row uses the defaults of okrs.progress.Thresholds.
     """
 
     workspace = models.OneToOneField("workspaces.Workspace", on_delete=models.CASCADE, related_name="health_policy")
     at_risk_gap = models.DecimalField(
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.100"),
+        default=DEFAULT_THRESHOLDS.at_risk_gap,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="Progress behind the expected share of the period (0.1 = 10 points) that makes it at risk.",
     )
     off_track_gap = models.DecimalField(
         max_digits=4,
         decimal_places=3,
-        default=Decimal("0.250"),
+        default=DEFAULT_THRESHOLDS.off_track_gap,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
         help_text="Progress behind the expected share of the period that makes it off track.",
     )
     at_risk_confidence = models.PositiveSmallIntegerField(
-        default=70, validators=[MaxValueValidator(100)], help_text="A latest confidence below this is at risk."
+        default=DEFAULT_THRESHOLDS.at_risk_confidence,
+        validators=[MaxValueValidator(100)],
+        help_text="A latest confidence below this is at risk.",
     )
     off_track_confidence = models.PositiveSmallIntegerField(
-        default=40, validators=[MaxValueValidator(100)], help_text="A latest confidence below this is off track."
+        default=DEFAULT_THRESHOLDS.off_track_confidence,
+        validators=[MaxValueValidator(100)],
+        help_text="A latest confidence below this is off track.",
     )
 
     class Meta:

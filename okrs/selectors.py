@@ -1,6 +1,21 @@
-from django.db.models import Count, Prefetch, QuerySet
+"""Reads of objectives, key results, KPIs and measurements, for pages, the API, the dashboards and the rollup."""
 
-from .models import KPI, KeyResult, Measurement, Objective
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from jobs.models import Job
+
+from .choices import Health
+from .models import (
+    KPI,
+    RECOMPUTE_JOB_KIND,
+    HealthPolicy,
+    KeyResult,
+    Measurement,
+    Objective,
+    ObjectiveSnapshot,
+)
+from .progress import Thresholds
 
 
 def objective_list(*, workspace) -> QuerySet[Objective]:
@@ -38,9 +53,6 @@ def measurements_of(*, kpi: KPI | None = None, key_result: KeyResult | None = No
 
 
 def measurement_for_workspace(*, workspace, pk: int) -> Measurement:
-    from django.db.models import Q
-    from django.shortcuts import get_object_or_404
-
     return get_object_or_404(
         Measurement.objects.select_related("kpi", "key_result"),
         Q(kpi__product__workspace=workspace) | Q(key_result__objective__workspace=workspace),
@@ -48,7 +60,21 @@ def measurement_for_workspace(*, workspace, pk: int) -> Measurement:
     )
 
 
-# ---- dashboard reads ----------------------------------------------------------------------------
+def health_policy_of(*, workspace) -> HealthPolicy:
+    """The workspace's health policy, or an unsaved one with the default thresholds."""
+    return HealthPolicy.objects.filter(workspace=workspace).first() or HealthPolicy(workspace=workspace)
+
+
+def health_thresholds(*, workspace_id: int) -> Thresholds:
+    """The workspace's health thresholds: its HealthPolicy, or the defaults without one."""
+    policy = HealthPolicy.objects.filter(workspace_id=workspace_id).first()
+    if policy is None:
+        return Thresholds()
+    return Thresholds(policy.at_risk_gap, policy.off_track_gap, policy.at_risk_confidence, policy.off_track_confidence)
+
+
+def workspace_ids_with_objectives() -> list[int]:
+    return list(Objective.objects.order_by().values_list("workspace_id", flat=True).distinct())
 
 
 def objectives_for_dashboard(*, workspace, period: str, product=None) -> QuerySet[Objective]:
@@ -71,8 +97,6 @@ def periods_of_workspace(*, workspace) -> list[str]:
 
 def kpis_for_dashboard(*, workspace, product=None) -> QuerySet[KPI]:
     """KPIs with their latest measurement (value and time) as annotations."""
-    from django.db.models import OuterRef, Subquery
-
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-measured_at", "-id")
     qs = KPI.objects.filter(product__workspace=workspace)
     if product is not None:
@@ -102,10 +126,6 @@ def kpi_series(*, kpi_ids, start, end) -> dict[int, list[tuple]]:
 
 def progress_history(*, objective_ids, start, end) -> list[dict]:
     """Per snapshot day: the mean progress and expected progress of some objectives, and how many were at risk."""
-    from django.db.models import Avg, Q
-
-    from .models import Health, ObjectiveSnapshot
-
     return list(
         ObjectiveSnapshot.objects.filter(objective_id__in=objective_ids, day__gte=start, day__lt=end)
         .order_by("day")
@@ -119,10 +139,6 @@ def progress_history(*, objective_ids, start, end) -> list[dict]:
     )
 
 
-def last_recompute_job(*, workspace):
+def last_recompute_job(*, workspace) -> Job | None:
     """The latest on-demand recompute of a workspace's OKRs (a tracked job), or None."""
-    from jobs.models import Job
-
-    from .services import RECOMPUTE_JOB_KIND
-
     return Job.objects.filter(workspace=workspace, kind=RECOMPUTE_JOB_KIND).order_by("-created_at").first()

@@ -6,7 +6,25 @@ from products.models import Product
 from workspaces.models import Workspace
 from workspaces.viewsets import scoped_fk
 
-from .models import KPI, KeyResult, Measurement, Objective
+from .models import KPI, Health, KeyResult, Measurement, Objective
+
+OBJECTIVE_PROGRESS_HELP = (
+    "From 0 to 1, as of the last rollup: the weighted mean of its key results' progress and of the "
+    "objectives supporting it (okrs.progress.objective_progress); null with nothing to average."
+)
+KEY_RESULT_PROGRESS_HELP = (
+    "From 0 to 1: (current − start) ÷ (target − start) clamped to 0–1, or for a range 1 inside the "
+    "bounds and 0 outside; 0 before the first value (okrs.progress.key_result_progress)."
+)
+
+
+def health_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=Health.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="On track, at risk or off track as of the last rollup; blank before it, or with nothing to measure.",
+    )
 
 
 class ObjectiveSerializer(StrictModelSerializer):
@@ -14,6 +32,7 @@ class ObjectiveSerializer(StrictModelSerializer):
     product = scoped_fk(Product, "workspace", help_text="Empty for a workspace-level objective.")
     parent = scoped_fk(Objective, "workspace", help_text="The objective this one supports.")
     owner = scoped_fk(get_user_model(), "memberships__workspace")
+    health = health_field()
 
     class Meta:
         model = Objective
@@ -26,18 +45,31 @@ class ObjectiveSerializer(StrictModelSerializer):
             "description",
             "period",
             "owner",
+            "progress",
+            "health",
             "created_at",
             "updated_at",
             "version",
         ]
         read_only_fields = BASE_READ_ONLY
         create_only_fields = ("workspace",)
+        extra_kwargs = {
+            "progress": {"help_text": OBJECTIVE_PROGRESS_HELP},
+        }
 
 
 class KeyResultSerializer(StrictModelSerializer):
     objective = scoped_fk(Objective, "workspace", required=True, allow_null=False)
     kpi = scoped_fk(KPI, "product__workspace", help_text="When set, the current value follows the KPI.")
-    progress_percent = serializers.IntegerField(read_only=True, allow_null=True)
+    progress = serializers.DecimalField(
+        max_digits=7, decimal_places=6, read_only=True, help_text=KEY_RESULT_PROGRESS_HELP
+    )
+    progress_percent = serializers.IntegerField(read_only=True, help_text="The progress as a whole percentage.")
+    health = health_field()
+    read_only_hints = {
+        "current_value": "The current value follows the latest check-in, or the tracked KPI's latest "
+        "measurement: post a check-in to move it."
+    }
 
     class Meta:
         model = KeyResult
@@ -52,13 +84,21 @@ class KeyResultSerializer(StrictModelSerializer):
             "current_value",
             "weight",
             "kpi",
+            "progress",
             "progress_percent",
+            "health",
             "created_at",
             "updated_at",
             "version",
         ]
         read_only_fields = BASE_READ_ONLY
         create_only_fields = ("objective",)
+        extra_kwargs = {
+            "current_value": {
+                "help_text": "The tracked KPI's latest measurement, else the latest check-in "
+                "(okrs.progress.key_result_current_value); null before either."
+            },
+        }
 
 
 class CheckInSerializer(StrictSerializer):

@@ -10,7 +10,7 @@ from products.selectors import product_access
 from workspaces.models import Capability
 from workspaces.selectors import workspace_access
 
-from . import selectors, services
+from . import selectors
 from .filters import KeyResultFilter, ObjectiveFilter
 from .forms import (
     CheckInForm,
@@ -21,12 +21,12 @@ from .forms import (
     MeasurementImportForm,
     ObjectiveForm,
 )
-from .models import HEALTH_POLICY_FIELDS, KPI, HealthPolicy, KeyResult, Objective
+from .models import HEALTH_POLICY_FIELDS, KPI, KeyResult, Objective
+from .services import health, key_results, measurements, objectives
 
 
-def _progress(obj) -> str:
-    percent = obj.progress_percent
-    return "—" if percent is None else f"{percent} %"
+def _progress(key_result: KeyResult) -> str:
+    return f"{key_result.progress_percent} %"
 
 
 class ObjectiveCrud(Crud):
@@ -45,7 +45,7 @@ class ObjectiveCrud(Crud):
     empty_hint = "Objectives are qualitative goals for a period; key results measure them."
 
     def perform_delete(self, *, access, obj, actor):
-        services.objective_delete(objective=obj)
+        objectives.objective_delete(objective=obj)
 
     def get_queryset(self, access):
         return selectors.objective_list(workspace=access.workspace)
@@ -57,10 +57,10 @@ class ObjectiveCrud(Crud):
         return {"snapshots": obj.snapshots.order_by("-day")[:30]}
 
     def perform_create(self, *, access, instance, data, m2m, actor):
-        return services.objective_create(instance=instance, m2m=m2m, actor=actor)
+        return objectives.objective_create(instance=instance, m2m=m2m, actor=actor)
 
     def perform_update(self, *, access, obj, data, m2m, actor):
-        return services.objective_update(objective=obj, data=data, m2m=m2m, actor=actor)
+        return objectives.objective_update(objective=obj, data=data, m2m=m2m, actor=actor)
 
 
 class KeyResultCrud(Crud):
@@ -86,10 +86,10 @@ class KeyResultCrud(Crud):
         return KeyResult()
 
     def perform_create(self, *, access, instance, data, m2m, actor):
-        return services.key_result_create(instance=instance, actor=actor)
+        return key_results.key_result_create(instance=instance, actor=actor)
 
     def perform_update(self, *, access, obj, data, m2m, actor):
-        return services.key_result_update(key_result=obj, data=data, actor=actor)
+        return key_results.key_result_update(key_result=obj, data=data, actor=actor)
 
     def success_url(self, access, obj):
         return self.url("detail", access, obj)
@@ -135,7 +135,7 @@ def key_result_check_in(request, workspace_id: int, pk: int):
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
-            services.key_result_check_in(key_result=key_result, actor=request.user, **form.cleaned_data)
+            key_results.key_result_check_in(key_result=key_result, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -148,12 +148,12 @@ def key_result_check_in(request, workspace_id: int, pk: int):
 @require_POST
 def kpi_measurement_add(request, product_id: int, pk: int):
     access = product_access(user=request.user, product_id=product_id)
-    kpi = get_object_or_404(KPI.objects.filter(product=access.product), pk=pk)
+    kpi = get_object_or_404(selectors.kpi_list(product=access.product), pk=pk)
     access.require(Capability.EDIT_STRATEGY)
     form = MeasurementForm(request.POST)
     if form.is_valid():
         try:
-            services.measurement_create(kpi=kpi, actor=request.user, **form.cleaned_data)
+            measurements.measurement_create(kpi=kpi, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -169,7 +169,7 @@ def measurement_delete(request, workspace_id: int, pk: int):
     measurement = selectors.measurement_for_workspace(workspace=access.workspace, pk=pk)
     access.require(Capability.EDIT_STRATEGY)
     kpi, key_result = measurement.kpi, measurement.key_result
-    services.measurement_delete(measurement=measurement)
+    measurements.measurement_delete(measurement=measurement)
     messages.success(request, "Measurement deleted.")
     if kpi is not None:
         return redirect("okrs:kpi_detail", product_id=kpi.product_id, pk=kpi.pk)
@@ -183,7 +183,7 @@ def kpi_measurement_import(request, product_id: int):
     form = MeasurementImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            count = services.measurements_import(
+            count = measurements.measurements_import(
                 product=access.product, rows=form.cleaned_data["file"], actor=request.user
             )
         except ValidationError as error:
@@ -209,13 +209,13 @@ def kpi_measurement_import(request, product_id: int):
 def health_policy_edit(request, workspace_id: int):
     """Every member sees the thresholds behind the health colours; strategy roles change them."""
     access = workspace_access(user=request.user, workspace_id=workspace_id)
-    policy = HealthPolicy.objects.filter(workspace=access.workspace).first() or HealthPolicy(workspace=access.workspace)
+    policy = selectors.health_policy_of(workspace=access.workspace)
     form = HealthPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":
         access.require(Capability.EDIT_STRATEGY)
         if form.is_valid():
             try:
-                services.health_policy_save(
+                health.health_policy_save(
                     workspace=access.workspace,
                     data={name: form.cleaned_data[name] for name in HEALTH_POLICY_FIELDS},
                     actor=request.user,

@@ -136,7 +136,7 @@ def test_key_result_progress_respects_direction_and_clamps(db):
     over = KeyResult(start_value=Decimal(0), target_value=Decimal(10), current_value=Decimal(25))
     behind = KeyResult(start_value=Decimal(0), target_value=Decimal(10), current_value=Decimal(-3))
     unknown = KeyResult(start_value=Decimal(0), target_value=Decimal(10))
-    assert [kr.progress_percent for kr in (up, down, over, behind, unknown)] == [50, 50, 100, 0, None]
+    assert [kr.progress_percent for kr in (up, down, over, behind, unknown)] == [50, 50, 100, 0, 0]  # unknown: none yet
 
 
 def test_rice_and_wsjf_worked_examples():

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from okrs.rollup import period_of, workspace_rollup, workspace_snapshot
+from okrs.periods import period_of
+from okrs.services.rollup import workspace_rollup, workspace_snapshot
 from tests import factories as f
 from workspaces.models import Membership, Role
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jobs.models import Job, JobState
 from okrs.models import Health, ObjectiveSnapshot
-from okrs.rollup import workspace_rollup, workspace_snapshot
+from okrs.services.rollup import workspace_rollup, workspace_snapshot
 from tests import factories as f
 
 ROLES = ["admin", "product_manager", "product_owner", "contributor", "executive", "viewer"]
@@ -155,6 +155,8 @@ def test_roadmap_status_initiative_progress_and_outcome_coverage(world):
 
     assert data["roadmap"] == {"now": 1, "next": 1, "later": 0, "shipped_this_period": 1}
     progress = {i["title"]: (i["points_done"], i["points_total"], i["progress"]) for i in data["initiatives"]}
+    labels = {i["title"]: i["status_label"] for i in data["initiatives"]}
+    assert labels == {"Linked": "In progress", "Orphan": "Planned", "Shipped": "Shipped"}  # the roadmap's names
     assert progress["Linked"][:2] == (5, 16)  # item_progress_for_initiatives counts every item's points
     assert progress["Orphan"] == (0, 1, 0)
     coverage = data["coverage"]

@@ -1,19 +1,22 @@
-"""Rollup maths: progress, expected progress, weighted means and health, as a PM would check them by hand."""
+"""Rollup maths: progress, expected progress, weighted means and health, as a PM would check them by hand,
+and the rollup's SQL checked against the Python rules (okrs.progress) on random data."""
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from okrs.models import Health, HealthPolicy, KeyResult, Objective
+from okrs.models import Health, HealthPolicy, KeyResult, Measurement, Objective
 from okrs.models import KeyResultDirection as Direction
-from okrs.rollup import (
-    Thresholds,
-    expected_progress,
-    health_of,
-    key_result_progress,
-    period_bounds,
-    weighted_mean,
+from okrs.periods import expected_progress, period_bounds
+from okrs.progress import Thresholds, health_of, key_result_current_value, key_result_progress, objective_progress
+from okrs.services.rollup import (
+    key_results_health_refresh,
+    key_results_progress_refresh,
+    key_results_values_refresh,
     workspace_rollup,
     workspace_snapshot,
 )
@@ -22,29 +25,42 @@ from tests import factories as f
 TODAY = date(2027, 2, 14)  # day 45 of the 90 days of 2027-Q1: exactly half way
 
 
+def _progress(start: str, target: str, current: str | None, direction=Direction.INCREASE) -> D:
+    return key_result_progress(
+        start=D(start), target=D(target), current=None if current is None else D(current), direction=direction
+    )
+
+
 def test_increase_progress_is_the_share_of_the_way_from_start_to_target():
-    assert key_result_progress(start=D("20"), target=D("60"), current=D("30")) == D("0.25")
+    assert _progress("20", "60", "30") == D("0.25")
 
 
 def test_decrease_direction_counts_a_fall_as_progress():
     # churn 5 % → 3 %: at 4 % half of the way is done; a rise is no progress at all
-    assert key_result_progress(start=D("5"), target=D("3"), current=D("4")) == D("0.5")
-    assert key_result_progress(start=D("5"), target=D("3"), current=D("6")) == D("0")
+    assert _progress("5", "3", "4", Direction.DECREASE) == D("0.5")
+    assert _progress("5", "3", "6", Direction.DECREASE) == D("0")
 
 
 def test_over_achievement_is_clamped_to_100_percent():
-    assert key_result_progress(start=D("0"), target=D("100"), current=D("250")) == D("1")
-    assert key_result_progress(start=D("5"), target=D("3"), current=D("1")) == D("1")
+    assert _progress("0", "100", "250") == D("1")
+    assert _progress("5", "3", "1", Direction.DECREASE) == D("1")
 
 
-def test_start_equal_to_current_and_no_check_in_are_no_progress():
-    assert key_result_progress(start=D("10"), target=D("20"), current=D("10")) == D("0")
-    assert key_result_progress(start=D("10"), target=D("20"), current=None) == D("0")
+def test_start_equal_to_current_and_no_value_yet_are_no_progress():
+    assert _progress("10", "20", "10") == D("0")
+    assert _progress("10", "20", None) == D("0")
+    assert _progress("99.5", "99.9", None, Direction.RANGE) == D("0")
 
 
-def test_weighted_mean_counts_weights():
-    assert weighted_mean([(D("1"), D("3")), (D("0"), D("1"))]) == D("0.75")
-    assert weighted_mean([]) is None
+def test_progress_has_six_places_and_halves_round_up():
+    assert _progress("0", "3", "1") == D("0.333333")
+    assert _progress("0", "2000000", "1") == D("0.000001")  # 0.0000005: half of the last place, rounded up
+
+
+def test_objective_progress_is_the_weighted_mean_of_what_has_progress():
+    assert objective_progress([(D("1"), D("3")), (D("0"), D("1"))]) == D("0.75")
+    assert objective_progress([(D("1"), D("3")), (None, D("5"))]) == D("1")  # a supporting objective with nothing
+    assert objective_progress([]) is None and objective_progress([(None, D("1"))]) is None
 
 
 @pytest.mark.parametrize(
@@ -238,3 +254,141 @@ def test_a_range_key_result_is_met_inside_its_bounds_only(world, current, progre
     workspace_rollup(workspace_id=world.workspace.pk, today=TODAY)
     key_result.refresh_from_db()
     assert key_result.rollup_progress == progress
+
+
+# ---- the rollup's SQL against the Python rules, on any values the columns hold (PostgreSQL) --------
+
+BIG = D("999999999999.9999")  # the largest numeric(16, 4)
+VALUES = st.one_of(
+    st.decimals(min_value=D("-200"), max_value=D("200"), places=4),
+    st.decimals(min_value=-BIG, max_value=BIG, places=4),
+)
+ANY_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+
+
+@pytest.fixture
+def key_result(world):
+    return f.KeyResultFactory(objective=f.ObjectiveFactory(workspace=world.workspace))
+
+
+@settings(ANY_SETTINGS, max_examples=300)
+@given(start=VALUES, target=VALUES, current=st.none() | VALUES, direction=st.sampled_from(Direction.values))
+@example(start=D("0"), target=D("900000000000.0003"), current=D("300000150000.0001"), direction=Direction.INCREASE)
+@example(start=D("0"), target=D("2000000"), current=D("1"), direction=Direction.INCREASE)
+@example(start=D("7"), target=D("7"), current=D("7"), direction=Direction.RANGE)
+def test_the_progress_sql_agrees_with_key_result_progress(postgres, key_result, start, target, current, direction):
+    """The first example is 0.33333349999…: PostgreSQL's own division rounds it to 0.3333335 before the column
+    rounds again, to 0.333334; the rollup divides at a scale where only the column rounds."""
+    rows = KeyResult.objects.filter(pk=key_result.pk)
+    rows.update(start_value=start, target_value=target, current_value=current, direction=direction)
+    key_results_progress_refresh(key_results=rows, now=timezone.now())
+    stored = rows.get()
+    rule = key_result_progress(start=start, target=target, current=current, direction=direction)
+    assert stored.rollup_progress == rule
+    assert stored.progress == rule  # the model property reads the same value back
+
+
+@settings(ANY_SETTINGS, max_examples=200)
+@given(
+    progress=st.decimals(min_value=0, max_value=1, places=6),
+    expected=st.decimals(min_value=0, max_value=1, places=6),
+    confidence=st.none() | st.integers(min_value=0, max_value=100),
+    gaps=st.lists(st.decimals(min_value=0, max_value=1, places=3), min_size=2, max_size=2).map(sorted),
+    confidences=st.lists(st.integers(min_value=0, max_value=100), min_size=2, max_size=2).map(sorted),
+)
+@example(progress=D("0.4"), expected=D("0.5"), confidence=70, gaps=[D("0.1"), D("0.25")], confidences=[40, 70])
+def test_the_health_sql_agrees_with_health_of(postgres, key_result, progress, expected, confidence, gaps, confidences):
+    thresholds = Thresholds(gaps[0], gaps[1], confidences[1], confidences[0])
+    rows = KeyResult.objects.filter(pk=key_result.pk)
+    rows.update(rollup_progress=progress, confidence=confidence)
+    key_results_health_refresh(key_results=rows, periods={key_result.objective.period: expected}, thresholds=thresholds)
+    rule = health_of(progress=progress, expected=expected, confidence=confidence, thresholds=thresholds)
+    assert rows.get().health == rule
+
+
+SMALL = st.decimals(min_value=D("-1000"), max_value=D("1000"), places=4)
+# (day, value): a handful of days, so that several readings share a time and the id decides
+READINGS = st.lists(st.tuples(st.integers(min_value=0, max_value=3), SMALL), max_size=4)
+
+
+@settings(ANY_SETTINGS, max_examples=150)
+@given(
+    tracks_kpi=st.booleans(),
+    kpi_readings=READINGS,
+    check_ins=st.lists(
+        st.tuples(st.integers(min_value=0, max_value=3), SMALL, st.integers(min_value=0, max_value=100)), max_size=4
+    ),
+)
+def test_the_current_value_sql_agrees_with_key_result_current_value(
+    postgres, world, key_result, tracks_kpi, kpi_readings, check_ins
+):
+    kpi, noise = f.KPIFactory(product=world.product), f.KPIFactory(product=world.product)
+    KeyResult.objects.filter(pk=key_result.pk).update(kpi=kpi if tracks_kpi else None)
+    Measurement.objects.filter(key_result=key_result).delete()
+    start = timezone.make_aware(datetime(2027, 1, 4, 9))
+    made = Measurement.objects.bulk_create(
+        [Measurement(kpi=noise, value=D("-77"), measured_at=start + timedelta(days=9))]
+        + [Measurement(kpi=kpi, value=value, measured_at=start + timedelta(days=day)) for day, value in kpi_readings]
+        + [
+            Measurement(
+                key_result=key_result, value=value, confidence=c, note=f"{n}", measured_at=start + timedelta(days=day)
+            )
+            for n, (day, value, c) in enumerate(check_ins)
+        ]
+    )
+    key_results_values_refresh(key_results=KeyResult.objects.filter(pk=key_result.pk))
+
+    stored = KeyResult.objects.get(pk=key_result.pk)
+    kpi_rows = [(m.measured_at, m.pk, m.value) for m in made if m.kpi_id == kpi.pk] if tracks_kpi else []
+    check_in_rows = [(m.measured_at, m.pk, m.value) for m in made if m.key_result_id]
+    assert stored.current_value == key_result_current_value(kpi_readings=kpi_rows, check_ins=check_in_rows)
+    latest = max((m for m in made if m.key_result_id), key=lambda m: (m.measured_at, m.pk), default=None)
+    assert (stored.confidence, stored.last_check_in_note) == (
+        (latest.confidence, latest.note) if latest else (None, "")
+    )
+
+
+KEY_RESULTS = st.lists(
+    st.tuples(SMALL, SMALL, st.none() | SMALL, st.sampled_from(Direction.values), st.sampled_from(["0.5", "1", "3"])),
+    max_size=3,
+)
+TREES = st.lists(  # (index of the parent among the objectives before it, or None; weight; key results)
+    st.tuples(st.integers(min_value=-1, max_value=5), st.sampled_from(["0.5", "1", "2"]), KEY_RESULTS),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(ANY_SETTINGS, max_examples=60)
+@given(tree=TREES)
+def test_the_rollup_of_objectives_agrees_with_objective_progress(postgres, world, tree):
+    Objective.objects.filter(workspace=world.workspace).delete()
+    objectives = []
+    for n, (parent, weight, key_results) in enumerate(tree):
+        objective = f.ObjectiveFactory(
+            workspace=world.workspace,
+            parent=objectives[parent] if 0 <= parent < n else None,
+            weight=D(weight),
+        )
+        objectives.append(objective)
+        for start, target, current, direction, kr_weight in key_results:
+            kr = f.KeyResultFactory(
+                objective=objective, start_value=start, target_value=target, direction=direction, weight=D(kr_weight)
+            )
+            if current is not None:
+                f.MeasurementFactory(kpi=None, key_result=kr, value=current, confidence=50)
+
+    workspace_rollup(workspace_id=world.workspace.pk, today=TODAY)
+
+    key_results = list(KeyResult.objects.filter(objective__workspace=world.workspace))
+    stored = {o.pk: o for o in Objective.objects.filter(workspace=world.workspace)}
+
+    def rule(objective) -> D | None:
+        parts = [(kr.progress, kr.weight) for kr in key_results if kr.objective_id == objective.pk]
+        parts += [(rule(child), child.weight) for child in stored.values() if child.parent_id == objective.pk]
+        return objective_progress(parts)
+
+    for kr in key_results:
+        assert kr.rollup_progress == kr.progress
+    for objective in stored.values():
+        assert objective.progress == rule(objective), objective.title

@@ -17,8 +17,8 @@ from backlog.models import DECISION_STATUSES, BacklogItem, ItemKind, ItemStatus,
 from backlog.services import criteria as backlog_criteria
 from backlog.services import items as backlog_items
 from core.services import instance_create
-from okrs import services as okr_services
 from okrs.models import KPI, KeyResult, Measurement, Objective
+from okrs.services import key_results as okr_services
 from pmhub.demo_data import (
     BUGS,
     CHORES,
