@@ -1,17 +1,38 @@
 """Small write helpers shared by every app's services."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
 
+# Checks every write runs before saving: check(instance=, fields=, m2m=) raises ValidationError.
+# fields is None on create (every relation) and the changed field names on update. Apps above
+# core register theirs from their AppConfig.ready (workspaces: one workspace per object graph).
+WriteCheck = Callable[..., None]
+_write_checks: list[WriteCheck] = []
+
+
+def register_write_check(check: WriteCheck) -> None:
+    if check not in _write_checks:
+        _write_checks.append(check)
+
+
+def write_checks() -> tuple[WriteCheck, ...]:
+    return tuple(_write_checks)
+
+
+def _run_write_checks(*, instance, fields: list[str] | None, m2m: dict) -> None:
+    for check in _write_checks:
+        check(instance=instance, fields=fields, m2m=m2m)
+
 
 def instance_create(*, instance: M, actor, m2m: dict[str, Iterable] | None = None) -> M:
     """Validate and insert one object; set its many-to-many relations. Caller holds the transaction."""
     if hasattr(instance, "created_by_id") and actor is not None and actor.is_authenticated:
         instance.created_by = actor
+    _run_write_checks(instance=instance, fields=None, m2m=m2m or {})
     instance.full_clean()
     instance.save()
     for name, values in (m2m or {}).items():
@@ -37,6 +58,7 @@ def instance_update(*, instance: M, data: dict, m2m: dict[str, Iterable] | None 
             m2m_changed.append(name)
     if not changed_fields and not m2m_changed:
         return instance, []
+    _run_write_checks(instance=instance, fields=changed_fields, m2m={name: m2m[name] for name in m2m_changed})
     instance.full_clean()
     update_fields = [*changed_fields, "updated_at"]
     if hasattr(instance, "version"):

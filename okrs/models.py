@@ -64,13 +64,9 @@ class Objective(BaseModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.product_id and self.workspace_id and self.product.workspace_id != self.workspace_id:
-            errors["product"] = "The product belongs to another workspace."
-        if self.parent_id:
-            if self.parent.workspace_id != self.workspace_id:
-                errors["parent"] = "The parent objective belongs to another workspace."
-            elif self.pk and _is_ancestor(self, self.parent):
-                errors["parent"] = "An objective cannot support itself or one of the objectives below it."
+        # A product or parent of another workspace is refused by workspaces.graph, as every relation is.
+        if self.parent_id and self.pk and _is_ancestor(self, self.parent):
+            errors["parent"] = "An objective cannot support itself or one of the objectives below it."
         if errors:
             raise ValidationError(errors)
 
@@ -165,8 +161,6 @@ class KeyResult(BaseModel):
                 errors["target_value"] = "To decrease, the target must be below the start value."
             elif self.direction == KeyResultDirection.RANGE and self.target_value < self.start_value:
                 errors["target_value"] = "For a range, the target (upper bound) must be above the start (lower bound)."
-        if self.kpi_id and self.objective_id and self.kpi.product.workspace_id != self.objective.workspace_id:
-            errors["kpi"] = "The KPI belongs to another workspace."
         if errors:
             raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from backlog.models import BacklogItem, Sprint
 from okrs.models import KeyResult, Measurement, Objective
 from products.models import BusinessCase, Product
 from roadmap.models import Initiative
+from workspaces.graph import graph_check
 
 from . import factories as f
 
@@ -99,7 +100,9 @@ def test_an_objective_cannot_support_its_own_descendant(db):
     top.parent = middle
     assert "parent" in errors_of(top)
     other = Objective(workspace=f.WorkspaceFactory(), title="X", period="2027-Q1", parent=top)
-    assert errors_of(other)["parent"] == ["The parent objective belongs to another workspace."]
+    with pytest.raises(ValidationError) as raised:
+        graph_check(instance=other)
+    assert raised.value.message_dict["parent"] == [f"Objective #{top.pk} belongs to another workspace."]
 
 
 def test_period_format(db):

@@ -1,7 +1,26 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
+from .graph import graph_check
 from .models import Membership, Workspace
+
+
+class GraphCheckedForm(forms.ModelForm):
+    """An admin form that refuses relations into another workspace, as every service does."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        m2m = {
+            field.name: self.cleaned_data[field.name]
+            for field in self.instance._meta.many_to_many
+            if field.name in self.cleaned_data and self.cleaned_data[field.name] is not None
+        }
+        try:
+            graph_check(instance=self.instance, m2m=m2m)
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 class WorkspaceScopedAdmin(admin.ModelAdmin):
@@ -11,6 +30,7 @@ class WorkspaceScopedAdmin(admin.ModelAdmin):
     """
 
     workspace_path = "workspace"
+    form = GraphCheckedForm
     readonly_fields = ("created_at", "updated_at", "created_by", "version")
 
     def get_queryset(self, request):

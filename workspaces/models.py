@@ -63,6 +63,7 @@ class Membership(BaseModel):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
 
     workspace_path = "workspace"
+    workspace_graph_exempt = ("user",)  # the membership is what makes the user a member
 
     class Meta:
         db_table = "products_membership"

@@ -9,7 +9,6 @@ defaults in settings.REST_FRAMEWORK, so every endpoint inherits them.
 from collections.abc import Callable
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +20,7 @@ from core.db import retry_on_conflict
 from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
 from core.services import instance_create, instance_update
 
+from .graph import workspace_path_of
 from .models import Membership, Workspace
 from .selectors import Access, workspace_access, workspace_ids_for_user
 
@@ -214,13 +214,6 @@ class ResourceViewSet(viewsets.ModelViewSet):
 # ---- filters -----------------------------------------------------------------------------------
 
 
-def workspace_path_of(model) -> str:
-    """The lookup from a model to its workspace, as the model declares it (`workspace_path`)."""
-    if model is get_user_model():
-        return "memberships__workspace"
-    return getattr(model, "workspace_path", "product__workspace")
-
-
 class ApiFilterSet(django_filters.FilterSet):
     """Related-object filters accept only ids of the user's workspaces: any other id is a 400."""
 
@@ -240,7 +233,7 @@ class ApiFilterSet(django_filters.FilterSet):
         for f in self.filters.values():
             if isinstance(f, django_filters.ModelChoiceFilter) and not callable(f.queryset):
                 model = f.queryset.model
-                f.queryset = user_scoped(model, workspace_path_of(model))
+                f.queryset = user_scoped(model, workspace_path_of(model) or "product__workspace")
 
 
 @extend_schema_field(OpenApiTypes.INT)
