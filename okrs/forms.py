@@ -82,6 +82,8 @@ class MeasurementImportForm(forms.Form):
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError("The file is not UTF-8 text; save it as CSV UTF-8.") from error
+        if "\x00" in text:
+            raise forms.ValidationError("The file contains NUL characters; save it again as CSV UTF-8.")
         try:
             reader = csv.DictReader(io.StringIO(text))
             header = [name.strip().lower() for name in (reader.fieldnames or [])]

@@ -1,7 +1,7 @@
 """Writes of KPI measurements: one at a time, deleted, or imported from a CSV file. The key results
 tracking a KPI follow its latest measurement (okrs.progress.key_result_current_value)."""
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 
 from django import forms
@@ -50,17 +50,24 @@ def measurement_delete(*, measurement: Measurement) -> None:
         rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
 
 
+MEASURED_YEARS = (1900, 2100)  # a moment outside these years is a typing error, and could not be stored in UTC
+
+
 def _parse_measured_at(raw: str) -> datetime | None:
+    """The moment a CSV cell names (a date means its noon), or None when it names none PMHub can store."""
     raw = raw.strip()
     try:
         moment = parse_datetime(raw)
         if moment is None:
             day = parse_date(raw)
             moment = None if day is None else datetime.combine(day, time(12))
-    except ValueError:
-        moment = None
-    if moment is not None and timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+        if moment is not None:
+            moment = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+            moment = moment.astimezone(UTC)  # an extreme offset may overflow here
+    except (ValueError, OverflowError):
+        return None
+    if moment is None or not MEASURED_YEARS[0] <= moment.year <= MEASURED_YEARS[1]:
+        return None
     return moment
 
 

@@ -96,3 +96,30 @@ def test_another_workspace_cannot_import_into_our_product(world):
     )
     assert response.status_code == 404
     assert Measurement.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "2027-01-05T10:00+99:00", "1850-01-01", "2101-01-01"],
+)
+def test_a_moment_that_cannot_be_stored_is_a_message_for_its_line(world, cell):
+    f.KPIFactory(product=world.product, name="NPS")
+    text = f"kpi,measured_at,value,note\nNPS,2027-01-05,25,\nNPS,{cell},30,\n"
+
+    response = world.client("product_manager").post(_url(world.product), {"file": _file(text)})
+
+    assert response.status_code == 200
+    assert "line 3" in response.content.decode().lower()
+    assert not Measurement.objects.exists()
+
+
+def test_a_file_with_nul_characters_is_refused_with_a_message(world):
+    f.KPIFactory(product=world.product, name="NPS")
+
+    response = world.client("product_manager").post(
+        _url(world.product), {"file": _file("kpi,measured_at,value,note\nNPS,2027-01-05,2\x005,\n")}
+    )
+
+    assert response.status_code == 200
+    assert "NUL characters" in response.content.decode()
+    assert not Measurement.objects.exists()
