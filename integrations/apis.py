@@ -6,8 +6,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.schema import resource_docs
-from workspaces.models import Capability, Membership, Role
-from workspaces.viewsets import ResourceViewSet, make_filterset
+from workspaces.models import Capability
+from workspaces.viewsets import AdminOnlyMixin, ResourceViewSet, make_filterset
 
 from . import webhooks
 from .models import WebhookSubscription
@@ -19,7 +19,7 @@ from .serializers import DeliverySerializer, WebhookCreatedSerializer, WebhookSe
     "Only workspace admins see and change them. Deliveries are POSTed as JSON with "
     "X-PMHub-Signature-256: sha256=<HMAC of the body with the secret>.",
 )
-class WebhookViewSet(ResourceViewSet):
+class WebhookViewSet(AdminOnlyMixin, ResourceViewSet):
     model = WebhookSubscription
     serializer_class = WebhookSerializer
     workspace_path = "workspace"
@@ -32,18 +32,6 @@ class WebhookViewSet(ResourceViewSet):
 
     def get_serializer_class(self):
         return WebhookCreatedSerializer if self.action == "create" else WebhookSerializer
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
-            admin_of = Membership.objects.filter(user=self.request.user, role=Role.ADMIN).values("workspace_id")
-            qs = qs.filter(workspace__in=admin_of)
-        return qs
-
-    def get_object(self):
-        obj = super().get_object()
-        self.access_to(obj.workspace_id).require(Capability.MANAGE_WORKSPACE)
-        return obj
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

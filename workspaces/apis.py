@@ -10,9 +10,9 @@ from core.schema import resource_docs
 
 from . import services
 from .emails import site_url_for
-from .models import Capability, Invitation, Membership, Role, Workspace
+from .models import Capability, Invitation, Membership, Workspace
 from .serializers import InvitationSerializer, MembershipSerializer, WorkspaceSerializer
-from .viewsets import ResourceViewSet, make_filterset
+from .viewsets import AdminOnlyMixin, ResourceViewSet, make_filterset
 
 
 @resource_docs("workspaces", "Any signed-in user may create a workspace and becomes its admin.")
@@ -89,7 +89,7 @@ class MemberViewSet(ResourceViewSet):
     ),
 )
 @resource_docs("invitations", "Admins only: the invitations of the workspaces you administer.")
-class InvitationViewSet(ResourceViewSet):
+class InvitationViewSet(AdminOnlyMixin, ResourceViewSet):
     model = Invitation
     serializer_class = InvitationSerializer
     workspace_path = "workspace"
@@ -101,18 +101,6 @@ class InvitationViewSet(ResourceViewSet):
     ordering_fields = ["created_at", "expires_at", "email"]
     ordering = ["-created_at", "-id"]
     filterset_class = make_filterset(Invitation, ["workspace", "role", "email"])
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
-            admin_of = Membership.objects.filter(user=self.request.user, role=Role.ADMIN).values("workspace_id")
-            qs = qs.filter(workspace__in=admin_of)
-        return qs
-
-    def get_object(self):
-        obj = super().get_object()
-        self.access_to(obj.workspace_id).require(Capability.MANAGE_WORKSPACE)
-        return obj
 
     def create_service(self, *, data, access, actor):
         return services.invitation_create(

@@ -21,7 +21,7 @@ from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_versio
 from core.services import instance_create, instance_update
 
 from .graph import workspace_path_of
-from .models import Membership, Workspace
+from .models import Capability, Membership, Role, Workspace
 from .selectors import Access, workspace_access, workspace_ids_for_user
 
 
@@ -249,3 +249,20 @@ def make_filterset(model, fields: list[str], workspace_path: str | None = None, 
             field_name=workspace_path, queryset=Workspace.objects.all()
         )
     return type(f"{model.__name__}Filter", (ApiFilterSet,), attrs)
+
+
+class AdminOnlyMixin:
+    """For resources only a workspace's admins see (webhooks, invitations): the list shows those of the
+    workspaces the user administers, and any one object needs the capability to manage its workspace."""
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):
+            admin_of = Membership.objects.filter(user=self.request.user, role=Role.ADMIN).values("workspace_id")
+            qs = qs.filter(workspace__in=admin_of)
+        return qs
+
+    def get_object(self):
+        obj = super().get_object()
+        self.access_to(obj.workspace_id).require(Capability.MANAGE_WORKSPACE)
+        return obj
