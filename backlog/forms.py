@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
+from core.bounds import DATE_WINDOW_ATTRS
 from core.forms import DateInput
 from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
@@ -72,7 +73,7 @@ class SprintForm(ScopedModelForm):
     class Meta:
         model = Sprint
         fields = ["name", "goal", "start_date", "end_date", "capacity_points", "status"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        widgets = {"start_date": DateInput(attrs=DATE_WINDOW_ATTRS), "end_date": DateInput(attrs=DATE_WINDOW_ATTRS)}
 
 
 class InlineItemForm(ScopedModelForm):
@@ -145,8 +146,13 @@ class BulkForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What is missing or wrong?"}), max_length=2000
+    # The cap and its message are the model field's.
+    reason = BacklogItem._meta.get_field("rejection_reason").formfield(
+        required=True,
+        label="Reason",
+        help_text="",
+        error_messages={"required": "Say why the work is rejected, so the team can fix it."},
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "What is missing or wrong?"}),
     )
 
 

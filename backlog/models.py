@@ -5,10 +5,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from core.bounds import DATE_WINDOW_MESSAGE, TEXT_SHORT, BoundedTextField, validate_date_in_window
 from core.models import BaseModel
 from core.ranks import RANK_GAP
 
 __all__ = ["RANK_GAP"]
+
+# A sprint is a few weeks; its burndown has a point per day.
+SPRINT_DAYS_MAX = 92
+# Acceptance criteria of one item: a longer list is a sign the item should be split.
+CRITERIA_PER_ITEM_MAX = 100
+# Items one bulk change or bulk save may touch.
+BULK_ITEMS_MAX = 500
 
 
 class SprintStatus(models.TextChoices):
@@ -20,9 +28,9 @@ class SprintStatus(models.TextChoices):
 class Sprint(BaseModel):
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="sprints")
     name = models.CharField(max_length=120)
-    goal = models.TextField(blank=True)
-    start_date = models.DateField()
-    end_date = models.DateField()
+    goal = BoundedTextField(max_length=TEXT_SHORT, blank=True)
+    start_date = models.DateField(validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE)
+    end_date = models.DateField(validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE)
     capacity_points = models.PositiveIntegerField(default=0, help_text="Story points the team can take on.")
     status = models.CharField(max_length=10, choices=SprintStatus.choices, default=SprintStatus.PLANNED)
 
@@ -34,8 +42,11 @@ class Sprint(BaseModel):
         return self.name
 
     def clean(self) -> None:
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                raise ValidationError({"end_date": "The end date cannot be before the start date."})
+            if (self.end_date - self.start_date).days >= SPRINT_DAYS_MAX:
+                raise ValidationError({"end_date": f"A sprint lasts at most {SPRINT_DAYS_MAX} days."})
 
 
 class ItemKind(models.TextChoices):
@@ -105,7 +116,7 @@ class BacklogItem(BaseModel):
     number = models.PositiveIntegerField(editable=False, help_text="Shown with the product key: PAY-42.")
     kind = models.CharField(max_length=10, choices=ItemKind.choices, default=ItemKind.STORY)
     title = models.CharField(max_length=250)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -153,10 +164,12 @@ class BacklogItem(BaseModel):
     wsjf_score = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True, editable=False)
     # User story
     as_a = models.CharField("As a", max_length=200, blank=True)
-    i_want = models.TextField("I want", blank=True)
-    so_that = models.TextField("So that", blank=True)
+    i_want = BoundedTextField("I want", max_length=TEXT_SHORT, blank=True)
+    so_that = BoundedTextField("So that", max_length=TEXT_SHORT, blank=True)
     # Sprint review
-    rejection_reason = models.TextField(blank=True, help_text="Why the product owner rejected the work.")
+    rejection_reason = BoundedTextField(
+        max_length=TEXT_SHORT, blank=True, help_text="Why the product owner rejected the work."
+    )
     done_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the item last became done or accepted (burndown)."
     )
@@ -250,7 +263,7 @@ class BacklogItem(BaseModel):
 class AcceptanceCriterion(BaseModel):
     item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="acceptance_criteria")
     order = models.PositiveIntegerField(default=0)
-    text = models.TextField(help_text="Given … when … then …")
+    text = BoundedTextField(max_length=TEXT_SHORT, help_text="Given … when … then …")
     met = models.BooleanField(default=False)
 
     class Meta:

@@ -1,12 +1,18 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from core.serializers import BASE_READ_ONLY, StrictIntegerField, StrictModelSerializer, StrictSerializer
+from core.serializers import (
+    BASE_READ_ONLY,
+    BoundedListSerializer,
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from products.models import Product
 from roadmap.models import Initiative, Release
 from workspaces.viewsets import scoped_fk
 
-from .models import AcceptanceCriterion, BacklogItem, Sprint
+from .models import BULK_ITEMS_MAX, CRITERIA_PER_ITEM_MAX, AcceptanceCriterion, BacklogItem, Sprint
 
 ITEM_FIELDS = [
     "id",
@@ -55,6 +61,7 @@ class CriterionSerializer(StrictModelSerializer):
         model = AcceptanceCriterion
         fields = CRITERION_FIELDS
         read_only_fields = ["order"]
+        list_serializer_class = BoundedListSerializer
 
 
 class ItemSerializer(StrictModelSerializer):
@@ -71,8 +78,10 @@ class ItemSerializer(StrictModelSerializer):
     acceptance_criteria = CriterionSerializer(
         many=True,
         required=False,
+        max_length=CRITERIA_PER_ITEM_MAX,
+        error_messages={"max_length": f"At most {CRITERIA_PER_ITEM_MAX} acceptance criteria per item."},
         help_text="The item's acceptance criteria in order. On write, the full list: entries with an id "
-        "are kept and changed, without an id added, missing ones deleted.",
+        f"are kept and changed, without an id added, missing ones deleted. At most {CRITERIA_PER_ITEM_MAX}.",
     )
     read_only_hints = {"rank": "Read-only: move items with POST /api/v1/items/{id}/move/."}
 
@@ -98,9 +107,10 @@ class ItemBulkSerializer(StrictSerializer):
     items = serializers.ListField(
         child=serializers.DictField(),
         min_length=1,
-        max_length=500,
-        help_text="Up to 500 items: an entry with an `id` updates that item (its fields as in PATCH), one "
-        "without creates an item (fields as in POST).",
+        max_length=BULK_ITEMS_MAX,
+        help_text=f"Up to {BULK_ITEMS_MAX} items: an entry with an `id` updates that item (its fields as in "
+        "PATCH, and optionally the `version` you read: if the item changed since, that row is an error and "
+        "nothing is saved), one without creates an item (fields as in POST).",
     )
 
 

@@ -1,5 +1,6 @@
 """API building blocks that know nothing of workspaces: strict input, versions and If-Match."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -17,7 +18,9 @@ def validated(serializer_class: type[serializers.Serializer], data, **kwargs) ->
 
 
 class StrictCharField(serializers.CharField):
-    """A string, and only a string (DRF would turn 5 into "5")."""
+    """A string, and only a string (DRF would turn 5 into "5"); over its cap, the model's message."""
+
+    default_error_messages = {"max_length": "At most {max_length} characters."}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -94,6 +97,41 @@ class StrictModelSerializer(StrictSerializerMixin, serializers.ModelSerializer):
 
 class StrictSerializer(StrictSerializerMixin, serializers.Serializer):
     pass
+
+
+class BoundedListSerializer(serializers.ListSerializer):
+    """`many=True` with `max_length`: a longer list is refused before any entry is read, with a plain
+    message for the field, and the schema states maxItems.
+
+    Use it as the nested serializer's `Meta.list_serializer_class`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators = [*self.validators, MaxLengthValidator(self.max_length)]
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            raise serializers.ValidationError([self.error_messages["max_length"].format(max_length=self.max_length)])
+        return super().to_internal_value(data)
+
+
+class BoundedManyRelatedField(serializers.ManyRelatedField):
+    """A list of related ids, at most `max_length` of them: a longer list is refused before any id is
+    looked up, and the schema states maxItems."""
+
+    default_error_messages = {"max_length": "At most {max_length} items."}
+
+    def __init__(self, *, max_length: int, **kwargs):
+        self.max_length = max_length
+        kwargs["validators"] = [*kwargs.get("validators", ()), MaxLengthValidator(max_length)]
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | tuple) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
 
 
 # ---- versioned writes --------------------------------------------------------------------------

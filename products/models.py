@@ -4,6 +4,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.bounds import DATE_WINDOW_MESSAGE, TEXT_SHORT, BoundedTextField, validate_date_in_window
 from core.models import BaseModel
 from workspaces.models import Workspace
 
@@ -30,7 +31,7 @@ class Product(BaseModel):
         ],
         help_text="Short key used in item numbers, like PAY for PAY-42.",
     )
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     stage = models.CharField(max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.DISCOVERY)
 
     class Meta:
@@ -55,11 +56,13 @@ class Product(BaseModel):
 
 class Vision(BaseModel):
     product = models.OneToOneField(Product, on_delete=models.CASCADE, related_name="vision")
-    statement = models.TextField(help_text="Where the product is going, in one or two sentences.")
-    target_customers = models.TextField(blank=True)
-    problem = models.TextField(blank=True, help_text="The painful problem the product solves.")
-    value_proposition = models.TextField(blank=True)
-    differentiators = models.TextField(blank=True)
+    statement = BoundedTextField(
+        max_length=TEXT_SHORT, help_text="Where the product is going, in one or two sentences."
+    )
+    target_customers = BoundedTextField(blank=True)
+    problem = BoundedTextField(blank=True, help_text="The painful problem the product solves.")
+    value_proposition = BoundedTextField(blank=True)
+    differentiators = BoundedTextField(blank=True)
     time_horizon = models.CharField(max_length=60, blank=True, help_text="For example: 3 years.")
 
     def __str__(self) -> str:
@@ -83,20 +86,22 @@ class Decision(models.TextChoices):
 class BusinessCase(BaseModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="business_cases")
     title = models.CharField(max_length=200)
-    problem_statement = models.TextField()
+    problem_statement = BoundedTextField()
     validation_status = models.CharField(
         max_length=20, choices=ValidationStatus.choices, default=ValidationStatus.HYPOTHESIS
     )
-    evidence = models.TextField(blank=True, help_text="Interviews, data and feedback that support or refute it.")
+    evidence = BoundedTextField(blank=True, help_text="Interviews, data and feedback that support or refute it.")
     expected_annual_benefit = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
     expected_annual_cost = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
-    pricing_strategy = models.TextField(blank=True)
+    pricing_strategy = BoundedTextField(blank=True)
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
-    decision_date = models.DateField(null=True, blank=True)
+    decision_date = models.DateField(
+        null=True, blank=True, validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -120,9 +125,9 @@ class BusinessCase(BaseModel):
 class Persona(BaseModel):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="personas")
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    goals = models.TextField(blank=True)
-    pains = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
+    goals = BoundedTextField(blank=True)
+    pains = BoundedTextField(blank=True)
 
     class Meta:
         ordering = ["name"]

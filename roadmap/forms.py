@@ -1,5 +1,6 @@
 from django import forms
 
+from core.bounds import DATE_WINDOW_ATTRS
 from core.forms import DateInput
 from workspaces.forms import ScopedModelForm
 
@@ -17,7 +18,7 @@ class ReleaseForm(ScopedModelForm):
     class Meta:
         model = Release
         fields = ["name", "goal", "target_date", "status"]
-        widgets = {"target_date": DateInput()}
+        widgets = {"target_date": DateInput(attrs=DATE_WINDOW_ATTRS)}
 
 
 class InitiativeForm(ScopedModelForm):
@@ -37,8 +38,8 @@ class InitiativeForm(ScopedModelForm):
             "depends_on",
         ]
         widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
+            "start_date": DateInput(attrs=DATE_WINDOW_ATTRS),
+            "end_date": DateInput(attrs=DATE_WINDOW_ATTRS),
             "key_results": forms.SelectMultiple(attrs={"size": 6}),
             "kpis": forms.SelectMultiple(attrs={"size": 4}),
             "depends_on": forms.SelectMultiple(attrs={"size": 4}),

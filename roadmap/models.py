@@ -2,13 +2,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from core.bounds import DATE_WINDOW_MESSAGE, TEXT_SHORT, BoundedTextField, validate_date_in_window
 from core.models import BaseModel
+
+# An initiative longer than this is a theme or a vision, not a roadmap item.
+INITIATIVE_YEARS_MAX = 10
+# Key results, KPIs or dependencies linked to one initiative (each list).
+INITIATIVE_LINKS_MAX = 100
 
 
 class Theme(BaseModel):
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     color = models.CharField(
         max_length=7,
         default="#4f46e5",
@@ -34,8 +40,10 @@ class ReleaseStatus(models.TextChoices):
 class Release(BaseModel):
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="releases")
     name = models.CharField(max_length=120)
-    goal = models.TextField(blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    goal = BoundedTextField(max_length=TEXT_SHORT, blank=True)
+    target_date = models.DateField(
+        null=True, blank=True, validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE
+    )
     status = models.CharField(max_length=12, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED)
 
     class Meta:
@@ -66,10 +74,17 @@ class Initiative(BaseModel):
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="initiatives")
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(blank=True)
     horizon = models.CharField(max_length=5, choices=Horizon.choices, default=Horizon.LATER)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(
+        null=True, blank=True, validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE
+    )
+    end_date = models.DateField(
+        null=True,
+        blank=True,
+        validators=[validate_date_in_window],
+        help_text=f"{DATE_WINDOW_MESSAGE} At most {INITIATIVE_YEARS_MAX} years after the start.",
+    )
     status = models.CharField(max_length=12, choices=InitiativeStatus.choices, default=InitiativeStatus.PROPOSED)
     release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives")
     key_results = models.ManyToManyField("okrs.KeyResult", blank=True, related_name="initiatives")
@@ -92,14 +107,25 @@ class Initiative(BaseModel):
 
     def clean(self) -> None:
         errors = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = "The end date cannot be before the start date."
+        if self.start_date and self.end_date:
+            if self.end_date < self.start_date:
+                errors["end_date"] = "The end date cannot be before the start date."
+            elif initiative_span_too_long(self.start_date, self.end_date):
+                errors["end_date"] = f"An initiative spans at most {INITIATIVE_YEARS_MAX} years."
         if self.theme_id and self.theme.product_id != self.product_id:
             errors["theme"] = "The theme belongs to another product."
         if self.release_id and self.release.product_id != self.product_id:
             errors["release"] = "The release belongs to another product."
         if errors:
             raise ValidationError(errors)
+
+
+def initiative_span_too_long(start_date, end_date) -> bool:
+    """Whether an initiative from `start_date` to `end_date` spans more than INITIATIVE_YEARS_MAX years."""
+    years = end_date.year - start_date.year
+    return years > INITIATIVE_YEARS_MAX or (
+        years == INITIATIVE_YEARS_MAX and (end_date.month, end_date.day) > (start_date.month, start_date.day)
+    )
 
 
 class RoadmapShareLink(BaseModel):

@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from core.serializers import BASE_READ_ONLY, StrictModelSerializer
+from core.serializers import BASE_READ_ONLY, BoundedManyRelatedField, StrictModelSerializer
 from okrs.models import KPI, KeyResult
 from products.models import Product
 from workspaces.viewsets import ScopedPrimaryKeyRelatedField, scoped_fk
 
-from .models import Initiative, Release, Theme
+from .models import INITIATIVE_LINKS_MAX, Initiative, Release, Theme
 
 
 class ThemeSerializer(StrictModelSerializer):
@@ -29,8 +29,11 @@ class ReleaseSerializer(StrictModelSerializer):
 
 
 def _many(model, path: str, help_text: str):
-    return ScopedPrimaryKeyRelatedField(
-        model=model, workspace_path=path, many=True, required=False, help_text=help_text
+    return BoundedManyRelatedField(
+        child_relation=ScopedPrimaryKeyRelatedField(model=model, workspace_path=path),
+        max_length=INITIATIVE_LINKS_MAX,
+        required=False,
+        help_text=f"{help_text} At most {INITIATIVE_LINKS_MAX}.",
     )
 
 

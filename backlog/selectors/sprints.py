@@ -8,7 +8,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import DONE_STATUSES, BacklogItem, ItemStatus, Sprint, SprintStatus
+from core.bounds import DATE_MAX, DATE_MIN
+
+from ..models import DONE_STATUSES, SPRINT_DAYS_MAX, BacklogItem, ItemStatus, Sprint, SprintStatus
 
 
 def sprint_list(*, product) -> QuerySet[Sprint]:
@@ -61,7 +63,8 @@ class Burndown:
 def sprint_burndown(*, sprint: Sprint, today: date | None = None, width: int = 640, height: int = 240) -> Burndown:
     """Remaining points per day of the sprint (from when items became done) against the ideal line.
 
-    Drawn server-side as an SVG: no chart library needed, and it prints.
+    Drawn server-side as an SVG: no chart library needed, and it prints. At most SPRINT_DAYS_MAX days
+    are drawn, from a start inside the window of dates, whatever a sprint stored before both were checked.
     """
     today = today or timezone.localdate()
     rows = list(
@@ -74,8 +77,9 @@ def sprint_burndown(*, sprint: Sprint, today: date | None = None, width: int = 6
         for p, status, done_at, updated_at in rows
         if status in DONE_STATUSES
     ]
-    span = max((sprint.end_date - sprint.start_date).days, 1)
-    days = [sprint.start_date + timedelta(days=i) for i in range(span + 1)]
+    first = max(DATE_MIN, min(sprint.start_date, DATE_MAX))
+    span = min(max((sprint.end_date - first).days, 1), SPRINT_DAYS_MAX)
+    days = [first + timedelta(days=i) for i in range(span + 1)]
     pad = 36
     top = max(total, 1)
 

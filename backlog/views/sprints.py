@@ -141,7 +141,7 @@ def item_reject(request, product_id: int, pk: int):
     form = RejectForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError({"reason": "Say why the work is rejected, so the team can fix it."})
+            raise ValidationError({"reason": form.errors["reason"]})
         sprint_services.item_reject(item=item, reason=form.cleaned_data["reason"], actor=request.user)
     except (ValidationError, ApplicationError) as error:
         messages.error(request, error_text(error))

@@ -6,11 +6,18 @@ from datetime import date, timedelta
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
+from core.bounds import DATE_MAX, DATE_MIN
+
 from ..models import Horizon, Initiative, Release, Theme
 from .initiatives import initiative_list, initiative_progress, initiatives_with_progress
 
 DEFAULT_SPAN_DAYS = 270
 UNSCHEDULED_BAR_DAYS = 30
+# The timeline shows at most this many months, whatever the stored dates; when the plans span more,
+# the window starts at most WINDOW_PAST_MONTHS before today and bars are cut at its edges.
+WINDOW_MONTHS_MAX = 60
+WINDOW_PAST_MONTHS = 24
+ONE_DAY = timedelta(days=1)
 
 
 def late_dependencies(initiative: Initiative) -> list[Initiative]:
@@ -54,6 +61,36 @@ def _month_after(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def _months_later(day: date, months: int) -> date:
+    """The first of the month `months` after (or, negative, before) `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _clamp(day: date, low: date, high: date) -> date:
+    return max(low, min(day, high))
+
+
+def timeline_window(*, first: date, last: date, today: date) -> tuple[date, date]:
+    """The timeline's [start, end): whole quarters from `first` to past `last`, at most WINDOW_MONTHS_MAX months.
+
+    Dates outside the window of plans (DATE_MIN..DATE_MAX, stored before it was checked) count as its
+    edges. When the plans span more than the maximum, the window starts at the later of `first` and
+    WINDOW_PAST_MONTHS before today.
+    """
+    first, last = _clamp(first, DATE_MIN, DATE_MAX), _clamp(last, DATE_MIN, DATE_MAX)
+    start = _quarter_start(first)
+    end = _months_later(_quarter_start(last), 3)
+    if _months_between(start, end) > WINDOW_MONTHS_MAX:
+        start = _quarter_start(max(first, _months_later(_clamp(today, DATE_MIN, DATE_MAX), -WINDOW_PAST_MONTHS)))
+        end = min(end, _months_later(start, WINDOW_MONTHS_MAX))
+    return start, end
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month
+
+
 @dataclass
 class Lane:
     theme: Theme | None
@@ -76,10 +113,19 @@ class Timeline:
     today: float | None
     unscheduled: list[Initiative]
     warnings: list[tuple[Initiative, Initiative]]
+    clipped: bool = False  # some bar runs past an edge of the window
+
+    @property
+    def last_day(self) -> date:
+        return self.end - ONE_DAY
 
 
 def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, today: date | None = None) -> Timeline:
-    """Quarters and months across, one lane per theme, bars from start to end (percent positions)."""
+    """Quarters and months across, one lane per theme, bars from start to end (percent positions).
+
+    The columns cover at most WINDOW_MONTHS_MAX months (see timeline_window), so the page stays small
+    whatever dates are stored; bars running past an edge are cut there and marked clipped.
+    """
     today = today or timezone.localdate()
     initiatives = roadmap_initiatives(product=product) if initiatives is None else initiatives
     scheduled = [i for i in initiatives if i.start_date]
@@ -91,10 +137,7 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
         + [i.end_date or i.start_date for i in scheduled]
         + [r.target_date for r in releases]
     )
-    start = _quarter_start(first)
-    end = _quarter_start(last)
-    for _ in range(3):
-        end = _month_after(end)
+    start, end = timeline_window(first=first, last=last, today=today)
     days = (end - start).days
 
     def pct(day: date) -> float:
@@ -116,14 +159,22 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
     themes = list(Theme.objects.filter(product=product).order_by("order", "name"))
     lanes = {t.pk: Lane(t) for t in themes}
     no_theme = Lane(None)
+    clipped = False
     for initiative in scheduled:
-        finish = initiative.end_date or initiative.start_date + timedelta(days=UNSCHEDULED_BAR_DAYS)
+        begin = initiative.start_date
+        finish = initiative.end_date or _clamp(begin, start, end) + timedelta(days=UNSCHEDULED_BAR_DAYS)
+        left = pct(_clamp(begin, start, end))
+        right = pct(_clamp(finish, start - ONE_DAY, end - ONE_DAY) + ONE_DAY)
+        width = max(right - left, 0.8)
         bar = {
             "initiative": initiative,
-            "left": pct(initiative.start_date),
-            "width": max(pct(finish + timedelta(days=1)) - pct(initiative.start_date), 0.8),
+            "left": min(left, round(100 - width, 3)),
+            "width": width,
             "open_end": initiative.end_date is None,
+            "clipped_start": begin < start,
+            "clipped_end": finish >= end,
         }
+        clipped = clipped or bar["clipped_start"] or bar["clipped_end"]
         lanes.get(initiative.theme_id, no_theme).bars.append(bar)
     lane_list = list(lanes.values())
     if no_theme.bars or not lane_list:
@@ -140,4 +191,5 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
         today=pct(today) if start <= today < end else None,
         unscheduled=unscheduled,
         warnings=warnings,
+        clipped=clipped,
     )
