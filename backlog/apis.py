@@ -1,21 +1,25 @@
 """API v1: backlog items (with acceptance criteria, moves, bulk writes and CSV export) and sprints."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from core.csv import csv_text
+from core.db import retry_on_conflict
 from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs
+from core.serializers import IF_MATCH, PreconditionFailed, if_match_version
 from products.selectors import products_for_user
 from roadmap.models import Theme
 from workspaces.models import Capability
@@ -32,7 +36,35 @@ from .serializers import (
     SprintSerializer,
 )
 from .services.criteria import item_criteria_sync
-from .services.items import item_create, item_delete, item_move, item_update, items_bulk_save
+from .services.items import StaleWriteError, item_create, item_delete, item_move, item_update, items_bulk_save
+
+ID_DIGITS_MAX = 18  # every id of up to 18 digits fits PostgreSQL's bigint
+
+
+def parse_id(value) -> int | None:
+    """A positive whole number written in digits ("42"), or None ("1.5", "0.0", "1e5", "abc", 20 digits)."""
+    text = str(value).strip()
+    if text.isascii() and text.isdigit() and len(text) <= ID_DIGITS_MAX:
+        return int(text)
+    return None
+
+
+class IdField(forms.Field):
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError("Enter an id: a whole number like 42.", code="invalid")
+        return number
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.Filter):
+    """?name=<id>: digits only, so "1.5" or "1e5" is a 400 with a message, not a guess or a 500."""
+
+    field_class = IdField
+
 
 ItemFilter = make_filterset(
     BacklogItem,
@@ -40,7 +72,7 @@ ItemFilter = make_filterset(
     "product__workspace",
     theme=django_filters.ModelChoiceFilter(field_name="initiative__theme", queryset=Theme.objects.all()),
     # Checked lazily (see ItemViewSet.check_product_filter): the hot list needs no lookup for it.
-    product=django_filters.NumberFilter(field_name="product_id", help_text="A product id."),
+    product=IdFilter(field_name="product_id", help_text="A product id."),
 )
 
 
@@ -144,7 +176,7 @@ class ItemViewSet(ResourceViewSet):
         if not set(params) <= PLAIN_PAGE_PARAMS or any(len(params.getlist(name)) > 1 for name in params):
             return False
         product = params.get("product")
-        return product is None or (product.isascii() and product.isdigit() and len(product) <= 18)
+        return product is None or parse_id(product) is not None
 
     def check_product_filter(self, request) -> None:
         """?product= of another workspace is a 400 (like every other related filter), not an empty list.
@@ -152,8 +184,13 @@ class ItemViewSet(ResourceViewSet):
         Checked only when nothing was found: rows found through the workspace scope prove the
         product is the user's.
         """
-        product_id = request.query_params.get("product")
-        if product_id and not products_for_user(user=request.user).filter(pk=int(product_id)).exists():
+        value = request.query_params.get("product")
+        if not value:
+            return
+        product_id = parse_id(value)
+        if product_id is None:
+            raise exceptions.ValidationError({"product": ["Enter an id: a whole number like 42."]})
+        if not products_for_user(user=request.user).filter(pk=product_id).exists():
             raise exceptions.ValidationError(
                 {"product": ["Select a valid choice. That choice is not one of the available choices."]}
             )
@@ -180,19 +217,29 @@ class ItemViewSet(ResourceViewSet):
 
     @extend_schema(
         request=ItemMoveSerializer,
-        responses={200: ItemSerializer},
+        parameters=[IF_MATCH],
+        responses={
+            200: ItemSerializer,
+            412: OpenApiResponse(description="The item changed since the version in If-Match; nothing moved."),
+        },
         description='Move the item in its product\'s manual order: `{"before": id}`, `{"after": id}`, '
         '`{"position": "top"}` or `{"position": "bottom"}`. Writes the moved row only; '
-        "safe under concurrent moves. Needs the rank_items capability (product owner, admin).",
+        "safe under concurrent moves. With If-Match, an item changed since that version is not moved (412, "
+        "with the current item). Needs the rank_items capability (product owner, admin).",
     )
     @action(detail=True, methods=["post"])
+    @retry_on_conflict
     def move(self, request, pk=None):
         item = self.get_object()
         access = self.access_to(item.product.workspace_id)
         access.require(Capability.RANK_ITEMS)
         serializer = ItemMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        item = item_move(item=item, actor=request.user, **serializer.validated_data)
+        version = if_match_version(request)
+        try:
+            item = item_move(item=item, actor=request.user, version=version, **serializer.validated_data)
+        except StaleWriteError as error:
+            raise PreconditionFailed(self.get_serializer(self.refetch(error.current)).data) from error
         return self.respond(item)
 
     @extend_schema(
@@ -202,6 +249,7 @@ class ItemViewSet(ResourceViewSet):
         'errors of each failing row by its index: `{errors: {items: {"3": {title: [...]}}}}`.',
     )
     @action(detail=False, methods=["post"])
+    @retry_on_conflict
     def bulk(self, request):
         body = ItemBulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -210,13 +258,19 @@ class ItemViewSet(ResourceViewSet):
         found = {item.pk: item for item in self.scope(BacklogItem.objects.select_related("product")).filter(pk__in=ids)}
         rows, errors, allowed = [], {}, set()
         for index, entry in enumerate(entries):
-            item = None
+            item, version = None, entry.pop("version", None)
+            if version is not None and not (_is_id(version) and version >= 1):
+                errors[index] = {"version": ["The version you read: a whole number like 3."]}
+                continue
             if "id" in entry:
                 item_id = entry.pop("id")
                 item = found.get(item_id) if _is_id(item_id) else None
                 if item is None:
                     errors[index] = {"id": ["No such item in your workspaces."]}
                     continue
+            elif version is not None:
+                errors[index] = {"version": ["Only a row with an id (an update) carries a version."]}
+                continue
             serializer = ItemSerializer(
                 item, data=entry, partial=item is not None, context=self.get_serializer_context()
             )
@@ -227,7 +281,7 @@ class ItemViewSet(ResourceViewSet):
             if product.workspace_id not in allowed:
                 self.access_to(product.workspace_id).require(Capability.EDIT_ITEMS)
                 allowed.add(product.workspace_id)
-            rows.append({"item": item, "data": serializer.validated_data})
+            rows.append({"item": item, "data": serializer.validated_data, "version": version})
         if errors:
             raise exceptions.ValidationError({"items": errors})
         saved = items_bulk_save(rows=rows, actor=request.user)

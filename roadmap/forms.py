@@ -62,6 +62,7 @@ class InitiativeMoveForm(forms.Form):
     before = forms.IntegerField(required=False)
     after = forms.IntegerField(required=False)
     position = forms.ChoiceField(choices=[("top", "top"), ("bottom", "bottom")], required=False)
+    version = forms.IntegerField(required=False, min_value=1, help_text="The version the board showed.")
 
 
 class RescheduleForm(forms.Form):

@@ -171,6 +171,8 @@ def initiative_move(request, product_id: int, pk: int):
     anchors = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     try:
         initiative = board_services.initiative_move(initiative=initiative, actor=request.user, **anchors)
+    except board_services.StaleInitiativeError as error:
+        return _error_json(error, status=409)
     except (ValidationError, ApplicationError) as error:
         return _error_json(error)
     return JsonResponse({"id": initiative.pk, "horizon": initiative.horizon, "version": initiative.version})

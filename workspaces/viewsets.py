@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 
+from core.db import retry_on_conflict
 from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
 from core.services import instance_create, instance_update
 
@@ -164,6 +165,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
             response["ETag"] = etag(obj)
         return response
 
+    @retry_on_conflict
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -179,6 +181,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
             raise PreconditionFailed(self.get_serializer(self.refetch(obj)).data)
 
     @extend_schema(parameters=[IF_MATCH])
+    @retry_on_conflict
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
@@ -197,6 +200,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
         return self.update(request, *args, **kwargs)
 
     @extend_schema(parameters=[IF_MATCH])
+    @retry_on_conflict
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
             obj = self.get_object()

@@ -5,6 +5,23 @@ them per row, or apply the same rules set-based). They refuse a decision (accept
 a role that does not manage sprints, record when the item became done, and store its RICE and WSJF
 scores in the same write, so every answer carries fresh scores. Scores that depend on more than the
 item (the custom scorecard) are left to prioritisation, told by the `item.saved` event.
+
+Lock order. Every write path of the backlog takes its row locks in one order, so that no two
+transactions can each hold a lock the other waits for (a deadlock, which PostgreSQL resolves by
+failing one of them):
+
+1. the product row (`products_lock`), taken first by every write that numbers, orders or changes
+   several items: create, move (and the rebalance under it), bulk update, bulk save, sprint planning;
+   several products are locked in ascending id;
+2. item rows in ascending id (`items_lock`); a write of one item's fields (a PATCH, the edit form,
+   the inline row, accept, reject) takes only its item's row and never asks for the product after it;
+3. an item's acceptance criteria, only once the item's row is locked (the criteria services lock
+   it first, even when the caller already holds it).
+
+A path that holds a later lock never asks for an earlier one. Inserting a row that references
+another (an item's product or parent, a criterion's item) share-locks the referenced row, which is
+why criteria writes lock their item before inserting. The API runs its write transactions under
+`core.db.retry_on_conflict`, which runs one again if the database still aborts it.
 """
 
 from django.core.exceptions import ValidationError
@@ -22,6 +39,7 @@ from roadmap.models import Release
 from workspaces.models import Capability, Membership
 
 from ..models import (
+    BULK_ITEMS_MAX,
     DECISION_STATUSES,
     DONE_STATUSES,
     RANK_GAP,
@@ -40,6 +58,10 @@ DECISION_REFUSED = "Only a product owner or an admin can accept or reject work."
 BULK_FIELDS = ("sprint", "release", "status")
 
 
+def stale_version_message(current_version: int) -> str:
+    return f"The item changed since you read it; it is at version {current_version} now. Nothing was saved."
+
+
 class StaleWriteError(ApplicationError):
     """The item changed since the editor loaded it; `current` holds the newer values."""
 
@@ -51,9 +73,36 @@ class StaleWriteError(ApplicationError):
         self.current = current
 
 
-def _lock_product(product_id: int) -> Product:
-    """Serialise writes to one product's backlog order (numbers and ranks) behind a row lock."""
-    return Product.objects.select_for_update().get(pk=product_id)
+def products_lock(product_ids) -> None:
+    """Lock product rows (step 1 of the lock order), in ascending id.
+
+    The product lock serialises writes to a product's backlog order (numbers and ranks).
+    """
+    ids = sorted(set(product_ids))
+    list(Product.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def items_lock(item_ids, *, product_id: int | None = None) -> dict[int, BacklogItem]:
+    """Lock item rows (step 2 of the lock order), in ascending id; returns them, with their product, by id.
+
+    With `product_id`, only that product's items among `item_ids` (others are neither locked nor returned).
+    """
+    locked = BacklogItem.objects.select_for_update(of=("self",)).select_related("product").filter(pk__in=set(item_ids))
+    if product_id is not None:
+        locked = locked.filter(product_id=product_id)
+    return {item.pk: item for item in locked.order_by("pk")}
+
+
+def item_lock(item_id: int) -> BacklogItem:
+    """Lock one item's row and read it again (BacklogItem.DoesNotExist if it is gone)."""
+    try:
+        return items_lock([item_id])[item_id]
+    except KeyError:
+        raise BacklogItem.DoesNotExist(f"No backlog item {item_id}.") from None
+
+
+def _lock_product(product_id: int) -> None:
+    products_lock([product_id])
 
 
 def _announce(event: str, item: BacklogItem, **extra) -> None:
@@ -168,7 +217,7 @@ def item_update_checked(*, item: BacklogItem, data: dict, version: int, actor) -
 
     The row is locked while compared, so of two saves of the same version exactly one wins.
     """
-    current = BacklogItem.objects.select_for_update().select_related("product").get(pk=item.pk)
+    current = item_lock(item.pk)
     if current.version != version:
         raise StaleWriteError(current)
     return item_update(item=current, data=data, actor=actor)
@@ -192,17 +241,27 @@ def ranks_rebalance(*, product_id: int) -> None:
 
 @transaction.atomic
 def item_move(
-    *, item: BacklogItem, actor, before: int | None = None, after: int | None = None, position: str | None = None
+    *,
+    item: BacklogItem,
+    actor,
+    before: int | None = None,
+    after: int | None = None,
+    position: str | None = None,
+    version: int | None = None,
 ) -> BacklogItem:
     """Move one item in its product's manual order, writing only the moved row.
 
     Clients send an anchor (`before`/`after` an item id, or `position` top/bottom), never a
     rank. Moves in one product are serialised by a lock on the product row; when two
     neighbours have no gap left the product's ranks are rebalanced under the same lock.
+    With `version` (the one the client read), a move of an item changed since is refused
+    (StaleWriteError); a move itself changes no version, it changes no field an editor sees.
     """
     check_anchors(pk=item.pk, before=before, after=after, position=position, noun="item")
     _lock_product(item.product_id)
-    current = BacklogItem.objects.filter(pk=item.pk).values_list("rank", flat=True).get()
+    current, current_version = BacklogItem.objects.filter(pk=item.pk).values_list("rank", "version").get()
+    if version is not None and version != current_version:
+        raise StaleWriteError(BacklogItem.objects.select_related("product").get(pk=item.pk))
     rank = rank_for_move(
         BacklogItem.objects.filter(product_id=item.product_id),
         pk=item.pk,
@@ -237,6 +296,8 @@ def item_bulk_update(*, product: Product, item_ids: list[int], data: dict, actor
         raise ApplicationError("Choose what to change: a sprint, a release or a status.")
     if not item_ids:
         raise ApplicationError("Select at least one item.")
+    if len(item_ids) > BULK_ITEMS_MAX:
+        raise ApplicationError(f"Select at most {BULK_ITEMS_MAX} items at once.")
     sprint, release = data.get("sprint"), data.get("release")
     if isinstance(sprint, Sprint) and sprint.product_id != product.pk:
         raise ValidationError({"sprint": "The sprint belongs to another product."})
@@ -247,8 +308,8 @@ def item_bulk_update(*, product: Product, item_ids: list[int], data: dict, actor
     status = data.get("status")
     if status is not None:
         item_decision_check(actor=actor, product_id=product.pk, status=status)
-    items = BacklogItem.objects.select_for_update().filter(product=product, pk__in=item_ids)
-    ids = list(items.values_list("pk", flat=True))
+    _lock_product(product.pk)
+    ids = sorted(items_lock(item_ids, product_id=product.pk))
     updates = {**data, "version": F("version") + 1, "updated_at": timezone.now()}
     if status in DONE_STATUSES:
         BacklogItem.objects.filter(pk__in=ids, done_at__isnull=True).update(done_at=timezone.now())
@@ -272,18 +333,23 @@ def item_bulk_update(*, product: Product, item_ids: list[int], data: dict, actor
 def items_bulk_save(*, rows: list[dict], actor) -> list[BacklogItem]:
     """Create or update many items in one transaction: all of them, or none.
 
-    Each row is {"item": BacklogItem | None, "data": {...}}; a row without an item creates one
-    (`data` may hold "acceptance_criteria", the item's full list). The items to update are read
-    again under a row lock and changed through the same rules as one edit. Errors are collected by
+    Each row is {"item": BacklogItem | None, "data": {...}, "version": int | None}; a row without
+    an item creates one (`data` may hold "acceptance_criteria", the item's full list). The products
+    of all rows are locked first, then the items to update (the lock order above); those are read
+    again under their lock and changed through the same rules as one edit. A row with the
+    `version` its client read is refused when the item changed since. Errors are collected by
     row index and raised together as one ApplicationError with extra {"items": {index: errors}},
     after which nothing is kept. Prioritisation hears of the save once per product
     (`item.bulk_saved`) and re-scores that product as one job.
     """
-    ids = [row["item"].pk for row in rows if row["item"] is not None]
-    current = {
-        item.pk: item
-        for item in BacklogItem.objects.select_for_update(of=("self",)).select_related("product").filter(pk__in=ids)
-    }
+    if len(rows) > BULK_ITEMS_MAX:
+        raise ApplicationError(f"At most {BULK_ITEMS_MAX} items in one bulk save.")
+    products_lock(
+        row["item"].product_id if row["item"] is not None else row["data"]["product"].pk
+        for row in rows
+        if row["item"] is not None or row["data"].get("product") is not None
+    )
+    current = items_lock(row["item"].pk for row in rows if row["item"] is not None)
     saved: list[BacklogItem] = []
     errors: dict[int, dict] = {}
     for index, row in enumerate(rows):
@@ -294,7 +360,11 @@ def items_bulk_save(*, rows: list[dict], actor) -> list[BacklogItem]:
                 if row["item"] is None:
                     item = _insert(instance=BacklogItem(**data), actor=actor)
                 elif row["item"].pk in current:
-                    item = _apply(item=current[row["item"].pk], data=data, actor=actor)[0]
+                    item = current[row["item"].pk]
+                    version = row.get("version")
+                    if version is not None and version != item.version:
+                        raise ValidationError({"version": stale_version_message(item.version)})
+                    item = _apply(item=item, data=data, actor=actor)[0]
                 else:
                     raise ValidationError({"id": "No such item in your workspaces."})
                 if criteria is not None:

@@ -10,14 +10,19 @@ from django.db import transaction
 from core.exceptions import ApplicationError
 
 from ..models import DONE_STATUSES, BacklogItem, ItemStatus, Sprint, SprintStatus
-from .items import item_move, item_update
+from .items import item_lock, item_move, item_update, products_lock
 
 
 @transaction.atomic
 def sprint_plan_item(
     *, item: BacklogItem, sprint: Sprint | None, actor, before: int | None = None, after: int | None = None
 ) -> BacklogItem:
-    """Put an item into a sprint (or back into the backlog with `sprint=None`), optionally next to another."""
+    """Put an item into a sprint (or back into the backlog with `sprint=None`), optionally next to another.
+
+    Locks the product, then the item (the lock order of services/items.py), since it may move the item.
+    """
+    products_lock([item.product_id])
+    item = item_lock(item.pk)
     if sprint is not None:
         if sprint.product_id != item.product_id:
             raise ValidationError({"sprint": "The sprint belongs to another product."})
@@ -32,7 +37,7 @@ def sprint_plan_item(
 @transaction.atomic
 def item_accept(*, item: BacklogItem, actor) -> BacklogItem:
     """The product owner accepts finished work."""
-    current = BacklogItem.objects.select_for_update(of=("self",)).select_related("product").get(pk=item.pk)
+    current = item_lock(item.pk)
     if current.status != ItemStatus.DONE:
         raise ApplicationError("Only finished work (status Done) can be accepted.")
     return item_update(item=current, data={"status": ItemStatus.ACCEPTED, "rejection_reason": ""}, actor=actor)
@@ -44,7 +49,7 @@ def item_reject(*, item: BacklogItem, reason: str, actor) -> BacklogItem:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Say why the work is rejected, so the team can fix it."})
-    current = BacklogItem.objects.select_for_update(of=("self",)).select_related("product").get(pk=item.pk)
+    current = item_lock(item.pk)
     if current.status not in DONE_STATUSES:
         raise ApplicationError("Only finished work (status Done) can be rejected.")
     return item_update(

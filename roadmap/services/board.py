@@ -1,4 +1,8 @@
-"""Writes behind the roadmap board and the timeline: moves between and within now/next/later, reschedules."""
+"""Writes behind the roadmap board and the timeline: moves between and within now/next/later, reschedules.
+
+Locks in the order of the backlog's writes (backlog/services/items.py): the product row first when
+the order of a column changes (a move), else only the initiative's own row (a reschedule).
+"""
 
 from datetime import date
 
@@ -15,6 +19,16 @@ from ..models import Horizon, Initiative, Theme
 from .initiatives import initiative_announce
 
 KEEP = object()  # "leave this field as it is" for optional arguments that may legitimately be None
+
+
+class StaleInitiativeError(ApplicationError):
+    """The initiative changed since the client read the version it sent; nothing was written."""
+
+    def __init__(self, current_version: int):
+        super().__init__(
+            "Someone else changed this initiative meanwhile; the newer values are shown.",
+            extra={"version": current_version},
+        )
 
 
 def _lock_product(product_id: int) -> Product:
@@ -58,18 +72,23 @@ def initiative_move(
     before: int | None = None,
     after: int | None = None,
     position: str | None = None,
+    version: int | None = None,
 ) -> Initiative:
     """Move an initiative within its column or into another (now/next/later), writing only its row.
 
     Like `item_move`: anchors (`before`/`after` an initiative, or `position` top/bottom), never a
     rank; moves in one product are serialised by the product row lock; a column whose gap is used
-    up is rebalanced under the same lock.
+    up is rebalanced under the same lock. With `version` (the one the client read), a move of an
+    initiative changed since is refused (StaleInitiativeError).
     """
     horizon = horizon or initiative.horizon
     if horizon not in Horizon.values:
         raise ValidationError({"horizon": "Horizon is now, next or later."})
     check_anchors(pk=initiative.pk, before=before, after=after, position=position, noun="initiative")
     product = _lock_product(initiative.product_id)
+    current_version = Initiative.objects.filter(pk=initiative.pk).values_list("version", flat=True).get()
+    if version is not None and version != current_version:
+        raise StaleInitiativeError(current_version)
     initiative_ranks_assign_unranked(product_id=initiative.product_id, horizon=horizon)
     rank = rank_for_move(
         _column(initiative.product_id, horizon),
@@ -81,14 +100,12 @@ def initiative_move(
         noun="initiative",
         where="column",
     )
-    version = Initiative.objects.filter(pk=initiative.pk).values_list("version", flat=True).get()
     changed_horizon = horizon != initiative.horizon
+    version = current_version + 1 if changed_horizon else current_version
     Initiative.objects.filter(pk=initiative.pk).update(
-        horizon=horizon, rank=rank, version=version + 1 if changed_horizon else version, updated_at=timezone.now()
+        horizon=horizon, rank=rank, version=version, updated_at=timezone.now()
     )
-    initiative.horizon, initiative.rank = horizon, rank
-    if changed_horizon:
-        initiative.version = version + 1
+    initiative.horizon, initiative.rank, initiative.version = horizon, rank, version
     initiative_announce("initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank)
     return initiative
 
@@ -109,12 +126,7 @@ def initiative_reschedule(
     """
     current = Initiative.objects.select_for_update(of=("self",)).select_related("theme").get(pk=initiative.pk)
     if version is not None and current.version != version:
-        raise ApplicationError(
-            "Someone else changed this initiative meanwhile; the newer values are shown.",
-            extra={"version": current.version},
-        )
-    if start_date and end_date and end_date < start_date:
-        raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        raise StaleInitiativeError(current.version)
     data = {"start_date": start_date, "end_date": end_date}
     if theme is not KEEP:
         if theme is not None and theme.product_id != current.product_id:
