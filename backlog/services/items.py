@@ -11,8 +11,8 @@ transactions can each hold a lock the other waits for (a deadlock, which Postgre
 failing one of them):
 
 1. the product row (`products_lock`), taken first by every write that numbers, orders or changes
-   several items: create, move (and the rebalance under it), bulk update, bulk save, sprint planning;
-   several products are locked in ascending id;
+   several items: create, move (and the rebalance under it), bulk update, bulk save, sprint planning,
+   the score refresh and MoSCoW assignments (services/scores.py); several products in ascending id;
 2. item rows in ascending id (`items_lock`); a write of one item's fields (a PATCH, the edit form,
    the inline row, accept, reject) takes only its item's row and never asks for the product after it;
 3. an item's acceptance criteria, only once the item's row is locked (the criteria services lock

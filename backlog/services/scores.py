@@ -1,4 +1,7 @@
-"""Writes of the backlog's prioritisation fields across many items: stored RICE and WSJF scores, MoSCoW."""
+"""Writes of the backlog's prioritisation fields across many items: stored RICE and WSJF scores, MoSCoW.
+
+Both lock the product first and then its items (the lock order of services/items.py).
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -6,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import BacklogItem, MoSCoW, rice_score
+from .items import items_lock, products_lock
 
 ITEMS = BacklogItem._meta.db_table
 MOSCOW_VALUES = MoSCoW.values
@@ -22,8 +26,14 @@ WSJF_SQL = (
 )
 
 
+@transaction.atomic
 def items_scores_refresh(*, product_id: int) -> int:
-    """Store every item's RICE and WSJF score in one statement; rows already right are not written."""
+    """Store every item's RICE and WSJF score in one statement; rows already right are not written.
+
+    Under the product lock, so that it never waits for an item that a bulk save or a move holds while
+    they wait for an item it has written.
+    """
+    products_lock([product_id])
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -63,7 +73,8 @@ def items_moscow_set(*, product, assignments: dict[int, str]) -> int:
     bad = sorted({v for v in assignments.values() if v not in MOSCOW_VALUES})
     if bad:
         raise ValidationError({"moscow": f"Unknown MoSCoW category: {', '.join(map(str, bad))}."})
-    ids = set(BacklogItem.objects.filter(product=product, pk__in=assignments).values_list("pk", flat=True))
+    products_lock([product.pk])
+    ids = set(items_lock(assignments, product_id=product.pk))
     if ids != set(assignments):
         raise ValidationError({"items": "Some items are not in this product's backlog."})
     changed = 0
