@@ -68,12 +68,25 @@ def test_progress_bars_show_their_share_under_the_policy(world, signed_in):
     page.add_init_script(VIOLATIONS)
 
     page.goto(reverse("backlog:sprint_plan", kwargs={"product_id": product.pk, "pk": sprint.pk}))
+    page.wait_for_function(
+        "() => { const bar = document.querySelector('[data-capacity] .progress');"
+        " const w = bar.querySelector('span').getBoundingClientRect().width / bar.getBoundingClientRect().width;"
+        " return Math.abs(w - 0.5) < 0.02; }",
+        timeout=5000,
+    )
     share = page.locator("[data-capacity] .progress").evaluate(
         "(bar) => bar.querySelector('span').getBoundingClientRect().width / bar.getBoundingClientRect().width"
     )
     assert abs(share - 0.5) < 0.02
 
     page.goto(reverse("okrs:key_result_detail", kwargs={"workspace_id": world.workspace.pk, "pk": key_result.pk}))
+    # The bar grows with a short CSS transition: measure once it has settled.
+    page.wait_for_function(
+        "() => { const bar = document.querySelector('.progress');"
+        " const w = bar.querySelector('span').getBoundingClientRect().width / bar.getBoundingClientRect().width;"
+        " return Math.abs(w - 0.25) < 0.02; }",
+        timeout=5000,
+    )
     share = page.locator(".progress").first.evaluate(
         "(bar) => bar.querySelector('span').getBoundingClientRect().width / bar.getBoundingClientRect().width"
     )
