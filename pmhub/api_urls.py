@@ -12,4 +12,10 @@ urlpatterns: list = [
     path("", include("integrations.api_urls")),
     path("", include("dashboards.api_urls")),
     path("", include("prioritization.api_urls")),
+    path("", include("customfields.api_urls")),
+    path("", include("discovery.api_urls")),
+    path("", include("delivery.api_urls")),
+    path("", include("collaboration.api_urls")),
+    path("", include("transfer.api_urls")),
+    path("", include("search.api_urls")),
 ]

@@ -25,6 +25,12 @@ urlpatterns = [
     path("", include("backlog.urls")),
     path("", include("dashboards.urls")),
     path("", include("prioritization.urls")),
+    path("", include("customfields.urls")),
+    path("", include("discovery.urls")),
+    path("", include("delivery.urls")),
+    path("", include("collaboration.urls")),
+    path("", include("transfer.urls")),
+    path("", include("search.urls")),
 ]
 
 handler403 = "pmhub.views.permission_denied"

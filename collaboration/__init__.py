@@ -1,0 +1,1 @@
+"""Comments and mentions, activity history and trash, watching and notifications, live updates."""

@@ -1,0 +1,2 @@
+"""Custom fields per product or workspace for items and initiatives: definitions, validated values,
+indexed filtering."""

@@ -1,0 +1,2 @@
+"""Delivery planning across sprints and releases: release plans, launch checklists, probabilistic
+forecasts and outcome reviews."""

@@ -1,0 +1,1 @@
+"""Imports (Jira, Trello, CSV/XLSX), lossless exports and the workspace backup."""
