@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("", include("discovery.api_urls")),
     path("", include("delivery.api_urls")),
     path("", include("collaboration.api_urls")),
+    path("", include("notifications.api_urls")),
     path("", include("transfer.api_urls")),
     path("", include("search.api_urls")),
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("discovery.urls")),
     path("", include("delivery.urls")),
     path("", include("collaboration.urls")),
+    path("", include("notifications.urls")),
     path("", include("transfer.urls")),
     path("", include("search.urls")),
 ]

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "discovery",
     "delivery",
     "collaboration",
+    "notifications",
     "transfer",
     "search",
     "django_otp",

@@ -1,0 +1,1 @@
+"""Watching, the in-app inbox, email notifications and digests, stakeholder updates, live updates."""
