@@ -25,7 +25,7 @@ from roadmap.models import Theme
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from .models import AcceptanceCriterion, BacklogItem, Sprint
+from .models import SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
 from .selectors.items import item_page_rows_for_user, item_rows
 from .serializers import (
     ITEM_VALUE_FIELDS,
@@ -304,7 +304,7 @@ class ItemViewSet(ResourceViewSet):
         return response
 
 
-@resource_docs("sprints", "Filter with ?product=, ?workspace= or ?status=.")
+@resource_docs("sprints", "Filter with ?product=, ?workspace= or ?status=.", rules=SPRINT_RULES)
 class SprintViewSet(ResourceViewSet):
     model = Sprint
     serializer_class = SprintSerializer

@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from core.bounds import DATE_WINDOW_MESSAGE, TEXT_SHORT, BoundedTextField, validate_date_in_window
+from core.bounds import (
+    DATE_WINDOW_MESSAGE,
+    END_BEFORE_START,
+    TEXT_SHORT,
+    BoundedTextField,
+    validate_date_in_window,
+)
 from core.models import BaseModel
 from core.ranks import RANK_GAP
 
@@ -13,6 +19,8 @@ __all__ = ["RANK_GAP"]
 
 # A sprint is a few weeks; its burndown has a point per day.
 SPRINT_DAYS_MAX = 92
+SPRINT_TOO_LONG = f"A sprint lasts at most {SPRINT_DAYS_MAX} days."
+SPRINT_RULES = (END_BEFORE_START, SPRINT_TOO_LONG)  # across fields: stated in the API schema
 # Acceptance criteria of one item: a longer list is a sign the item should be split.
 CRITERIA_PER_ITEM_MAX = 100
 # Items one bulk change or bulk save may touch.
@@ -44,9 +52,9 @@ class Sprint(BaseModel):
     def clean(self) -> None:
         if self.start_date and self.end_date:
             if self.end_date < self.start_date:
-                raise ValidationError({"end_date": "The end date cannot be before the start date."})
+                raise ValidationError({"end_date": END_BEFORE_START})
             if (self.end_date - self.start_date).days >= SPRINT_DAYS_MAX:
-                raise ValidationError({"end_date": f"A sprint lasts at most {SPRINT_DAYS_MAX} days."})
+                raise ValidationError({"end_date": SPRINT_TOO_LONG})
 
 
 class ItemKind(models.TextChoices):
@@ -88,6 +96,8 @@ IMPACT_CHOICES = [
     (Decimal("0.25"), "0.25 · minimal"),
 ]
 IMPACT_VALUES = frozenset(value for value, _ in IMPACT_CHOICES)
+IMPACT_INPUTS = [format(value.normalize(), "f") for value, _ in IMPACT_CHOICES]  # as the API takes them: "0.5"
+IMPACT_OUTPUTS = [format(value.quantize(Decimal("0.01")), "f") for value, _ in IMPACT_CHOICES]  # as it writes them
 RICE_FIELDS = ("reach", "impact", "confidence", "effort")
 WSJF_FIELDS = ("business_value", "time_criticality", "risk_reduction", "job_size")
 SCORE_INPUTS = frozenset(RICE_FIELDS + WSJF_FIELDS)

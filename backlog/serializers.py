@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from core.schema import update_variant
 from core.serializers import (
     BASE_READ_ONLY,
     BoundedListSerializer,
@@ -12,7 +14,15 @@ from products.models import Product
 from roadmap.models import Initiative, Release
 from workspaces.viewsets import scoped_fk
 
-from .models import BULK_ITEMS_MAX, CRITERIA_PER_ITEM_MAX, AcceptanceCriterion, BacklogItem, Sprint
+from .models import (
+    BULK_ITEMS_MAX,
+    CRITERIA_PER_ITEM_MAX,
+    IMPACT_INPUTS,
+    IMPACT_OUTPUTS,
+    AcceptanceCriterion,
+    BacklogItem,
+    Sprint,
+)
 
 ITEM_FIELDS = [
     "id",
@@ -64,6 +74,12 @@ class CriterionSerializer(StrictModelSerializer):
         list_serializer_class = BoundedListSerializer
 
 
+class ImpactField(serializers.DecimalField):
+    """RICE impact: one of the scale's steps (the model refuses any other value)."""
+
+    schema_enum = {"request": IMPACT_INPUTS, "response": IMPACT_OUTPUTS}
+
+
 class ItemSerializer(StrictModelSerializer):
     product = scoped_fk(Product, "workspace", required=True, allow_null=False)
     key = serializers.CharField(read_only=True, help_text="Product key and number, like PAY-42.")
@@ -72,7 +88,7 @@ class ItemSerializer(StrictModelSerializer):
     release = scoped_fk(Release, "product__workspace")
     sprint = scoped_fk(Sprint, "product__workspace")
     owner = scoped_fk(get_user_model(), "memberships__workspace")
-    impact = serializers.DecimalField(
+    impact = ImpactField(
         max_digits=4, decimal_places=2, required=False, allow_null=True, help_text="3, 2, 1, 0.5 or 0.25."
     )
     acceptance_criteria = CriterionSerializer(
@@ -97,15 +113,44 @@ class ItemMoveSerializer(StrictSerializer):
     after = StrictIntegerField(required=False, help_text="Put the item just after this item.")
     position = serializers.ChoiceField(choices=["top", "bottom"], required=False)
 
+    class Meta:
+        schema_exactly_one = (("before",), ("after",), ("position",))
+
     def validate(self, attrs):
         if len(attrs) != 1:
             raise serializers.ValidationError("Send exactly one of before, after or position.")
         return attrs
 
 
+class ItemBulkUpdateEntrySerializer(update_variant(ItemSerializer)):
+    """A bulk entry that updates an item (for the schema: the endpoint reads entries itself)."""
+
+    id = StrictIntegerField(min_value=1, help_text="The item to change.")
+    version = StrictIntegerField(
+        min_value=1, required=False, help_text="The version you read: if the item changed since, nothing is saved."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            field.required = name == "id"
+        return fields
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="ItemBulkEntry",
+        serializers=[ItemSerializer, ItemBulkUpdateEntrySerializer],
+        resource_type_field_name=None,
+    )
+)
+class ItemBulkEntryField(serializers.DictField):
+    """One entry of a bulk save: without an `id` it creates an item, with one it changes that item."""
+
+
 class ItemBulkSerializer(StrictSerializer):
     items = serializers.ListField(
-        child=serializers.DictField(),
+        child=ItemBulkEntryField(),
         min_length=1,
         max_length=BULK_ITEMS_MAX,
         help_text=f"Up to {BULK_ITEMS_MAX} items: an entry with an `id` updates that item (its fields as in "

@@ -23,6 +23,7 @@ TEXT_LONG = 20_000  # a description, a problem statement, evidence
 DATE_MIN = date(2000, 1, 1)
 DATE_MAX = date(2100, 12, 31)
 DATE_WINDOW_MESSAGE = f"Pick a date between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}."
+END_BEFORE_START = "The end date cannot be before the start date."
 DATE_WINDOW_ATTRS = {"min": DATE_MIN.isoformat(), "max": DATE_MAX.isoformat()}  # for date inputs
 
 

@@ -15,10 +15,37 @@ MAX_PAGE_SIZE = 500
 MAX_ID = 2**63 - 1
 
 
+def page_size_from(request, *, param: str, default: int) -> int:
+    """`?page_size=`: absent gives the default; anything but a whole number from 1 to 500 is a 400."""
+    raw = request.query_params.get(param)
+    if raw is None:
+        return default
+    try:
+        size = int(raw)
+    except ValueError as error:
+        raise exceptions.ValidationError({param: [f"A whole number from 1 to {MAX_PAGE_SIZE}."]}) from error
+    if not 1 <= size <= MAX_PAGE_SIZE:
+        raise exceptions.ValidationError({param: [f"A whole number from 1 to {MAX_PAGE_SIZE}."]})
+    return size
+
+
 class PagePagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request) -> int:
+        return page_size_from(request, param=self.page_size_query_param, default=self.page_size)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+                parameter["description"] = f"Rows per page, 1 to {MAX_PAGE_SIZE}."
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
 
 
 class KeysetPagination(BasePagination):
@@ -34,16 +61,7 @@ class KeysetPagination(BasePagination):
     page_size_query_param = "page_size"
 
     def get_page_size(self, request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError as error:
-            raise exceptions.ValidationError({"page_size": ["A whole number from 1 to 500."]}) from error
-        if not 1 <= size <= self.max_page_size:
-            raise exceptions.ValidationError({"page_size": ["A whole number from 1 to 500."]})
-        return size
+        return page_size_from(request, param=self.page_size_query_param, default=self.page_size)
 
     def get_ordering(self, request, view) -> tuple[str, bool]:
         value = request.query_params.get("ordering") or view.keyset_default

@@ -5,7 +5,9 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import orjson
+from django.http import Http404
 from django.utils.functional import Promise
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -71,3 +73,12 @@ class CSVRenderer(BaseRenderer):
         if isinstance(data, bytes | str):
             return data
         return dumps(data)
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """DRF's negotiation, except that an empty `?format=` is refused like an unknown one (a 404)."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if not format_suffix and request.query_params.get(self.settings.URL_FORMAT_OVERRIDE, None) == "":
+            raise Http404
+        return super().select_renderer(request, renderers, format_suffix)

@@ -1,5 +1,7 @@
 """API building blocks that know nothing of workspaces: strict input, versions and If-Match."""
 
+import re
+
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from drf_spectacular.types import OpenApiTypes
@@ -147,16 +149,18 @@ class PreconditionFailed(exceptions.APIException):
         self.current = current
 
 
+IF_MATCH_VALUE = re.compile(r'(?:W/)?"(?P<quoted>[0-9]{1,18})"|(?P<bare>[0-9]{1,18})')
+
+
 def if_match_version(request) -> int | None:
     """The version a client last read, from `If-Match: "3"` (or W/"3", or 3); None when absent."""
     header = request.headers.get("If-Match")
-    if not header or header.strip() == "*":
+    if header is None or header.strip() == "*":
         return None
-    value = header.strip().removeprefix("W/").strip('"')
-    try:
-        return int(value)
-    except ValueError as error:
-        raise exceptions.ValidationError({"If-Match": ['Send the object\'s version, like If-Match: "3".']}) from error
+    match = IF_MATCH_VALUE.fullmatch(header.strip())
+    if match is None:
+        raise exceptions.ValidationError({"If-Match": ['Send the object\'s version, like If-Match: "3".']})
+    return int(match.group("quoted") or match.group("bare"))
 
 
 def etag(obj) -> str:
@@ -168,6 +172,7 @@ IF_MATCH = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description='The `version` you last read, like "3". A stale version gets 412 and the current object.',
+    pattern=r'^(\*|(W/)?"[0-9]{1,18}"|[0-9]{1,18})$',
 )
 
 BASE_READ_ONLY = ("id", "created_at", "updated_at", "version", "created_by")

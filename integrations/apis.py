@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.schema import resource_docs
+from core.schema import resource_docs, rules_text
 from workspaces.models import Capability
 from workspaces.viewsets import AdminOnlyMixin, ResourceViewSet, make_filterset
 
@@ -70,12 +70,10 @@ class WebhookViewSet(AdminOnlyMixin, ResourceViewSet):
     @extend_schema(
         request=None,
         responses={202: DeliverySerializer},
-        description="Queue a `ping` delivery to test the receiver.",
+        description="Queue a `ping` delivery to test the receiver." + rules_text([webhooks.PAUSED_PING]),
     )
     @action(detail=True, methods=["post"])
     def ping(self, request, pk=None):
         subscription = self.get_object()
-        if not subscription.is_active:
-            return Response({"detail": "The subscription is paused: resume it first.", "errors": {}}, status=400)
         delivery = webhooks.webhook_ping(subscription=subscription)
         return Response(DeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

@@ -5,6 +5,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSe
 
 from core.events import webhook_events
 
+from .webhooks import webhook_event_choices
+
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "integrations.authentication.BearerTokenAuthentication"
@@ -15,17 +17,15 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class EventPatternSchema(OpenApiSerializerFieldExtension):
-    """An event name from the registry, or a glob pattern (`initiative.*`) matching at least one."""
+    """An event name from the registry, every event of one kind (`initiative.*`), or all (`*`)."""
 
     target_class = "integrations.serializers.EventPatternField"
 
     def map_serializer_field(self, auto_schema, direction):
         known = webhook_events()
         return {
-            "anyOf": [
-                {"type": "string", "enum": [event.name for event in known]},
-                {"type": "string", "pattern": r"[*?\[]", "description": "A pattern such as initiative.*"},
-            ],
-            "description": "An event, or a pattern matching some:\n"
+            "type": "string",
+            "enum": webhook_event_choices(),
+            "description": "An event, every event of one kind (`item.*`), or `*` for all:\n"
             + "\n".join(f"- `{event.name}`: {event.description}" for event in known),
         }

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import events, outbox
+from core.exceptions import ApplicationError
 from core.services import instance_create, instance_update
 
 from .delivery import subscription_secret
@@ -25,13 +26,20 @@ def webhook_event_names() -> list[str]:
     return [event.name for event in events.webhook_events()]
 
 
+def webhook_event_choices() -> list[str]:
+    """What a subscription may name: an event, every event of one kind (`item.*`), or all (`*`)."""
+    names = webhook_event_names()
+    kinds = sorted({name.split(".", 1)[0] + ".*" for name in names if "." in name})
+    return [*names, *kinds, "*"]
+
+
 def _validate_events(patterns) -> None:
     if not isinstance(patterns, list) or not patterns:
         raise ValidationError({"events": "List at least one event."})
-    known = webhook_event_names()
+    choices = webhook_event_choices()
     for pattern in patterns:
-        if not isinstance(pattern, str) or not any(fnmatch.fnmatchcase(e, pattern) for e in known):
-            raise ValidationError({"events": f"Unknown event: {pattern!r}. Known: {', '.join(known)} (or a.*)."})
+        if pattern not in choices:
+            raise ValidationError({"events": f"Unknown event: {pattern!r}. Known: {', '.join(choices)}."})
 
 
 @transaction.atomic
@@ -104,8 +112,13 @@ def deliveries_enqueue(*, subscriptions, event: str, workspace_id: int, data: di
     return deliveries
 
 
+PAUSED_PING = "The subscription is paused: resume it first."
+
+
 def webhook_ping(*, subscription: WebhookSubscription) -> WebhookDelivery:
-    """Queue a `ping` delivery to test a receiver."""
+    """Queue a `ping` delivery to test a receiver; a paused subscription is not pinged."""
+    if not subscription.is_active:
+        raise ApplicationError(PAUSED_PING)
     return deliveries_enqueue(
         subscriptions=[subscription], event=PING, workspace_id=subscription.workspace_id, data={"hello": "PMHub"}
     )[0]

@@ -14,7 +14,7 @@ from workspaces.models import Capability, Workspace
 from workspaces.selectors import workspace_ids_for_user
 from workspaces.viewsets import ResourceViewSet, WorkspaceFilter, make_filterset
 
-from .models import KPI, KeyResult, Measurement, Objective
+from .models import KEY_RESULT_RULES, KPI, OBJECTIVE_RULES, KeyResult, Measurement, Objective
 from .serializers import (
     CheckInSerializer,
     KeyResultSerializer,
@@ -27,7 +27,7 @@ from .services.measurements import measurement_create, measurement_delete
 from .services.objectives import objective_create, objective_delete, objective_update
 
 
-@resource_docs("objectives", "Filter with ?workspace=, ?product=, ?parent=, ?period=, ?owner=.")
+@resource_docs("objectives", "Filter with ?workspace=, ?product=, ?parent=, ?period=, ?owner=.", rules=OBJECTIVE_RULES)
 class ObjectiveViewSet(ResourceViewSet):
     model = Objective
     serializer_class = ObjectiveSerializer
@@ -49,7 +49,9 @@ class ObjectiveViewSet(ResourceViewSet):
         objective_delete(objective=obj)
 
 
-@resource_docs("key results", "Filter with ?workspace=, ?objective=, ?kpi=, ?period= (of the objective).")
+@resource_docs(
+    "key results", "Filter with ?workspace=, ?objective=, ?kpi=, ?period= (of the objective).", rules=KEY_RESULT_RULES
+)
 class KeyResultViewSet(ResourceViewSet):
     model = KeyResult
     serializer_class = KeyResultSerializer

@@ -15,6 +15,15 @@ from .progress import Thresholds, key_result_progress, progress_percent
 DEFAULT_THRESHOLDS = Thresholds()
 RECOMPUTE_JOB_KIND = "okr_recompute"  # the kind of the jobs that recompute a workspace's OKRs on demand
 
+OBJECTIVE_CYCLE = "An objective cannot support itself or one of the objectives below it."
+TARGET_EQUALS_START = "The target must differ from the start value."
+TARGET_NOT_ABOVE = "To increase, the target must be above the start value."
+TARGET_NOT_BELOW = "To decrease, the target must be below the start value."
+RANGE_INVERTED = "For a range, the target (upper bound) must be above the start (lower bound)."
+# Rules across fields or over stored objects, stated in the API schema.
+OBJECTIVE_RULES = (OBJECTIVE_CYCLE,)
+KEY_RESULT_RULES = (TARGET_EQUALS_START, TARGET_NOT_ABOVE, TARGET_NOT_BELOW, RANGE_INVERTED)
+
 
 class Objective(BaseModel):
     workspace_path = "workspace"
@@ -66,7 +75,7 @@ class Objective(BaseModel):
         errors = {}
         # A product or parent of another workspace is refused by workspaces.graph, as every relation is.
         if self.parent_id and self.pk and _is_ancestor(self, self.parent):
-            errors["parent"] = "An objective cannot support itself or one of the objectives below it."
+            errors["parent"] = OBJECTIVE_CYCLE
         if errors:
             raise ValidationError(errors)
 
@@ -154,13 +163,13 @@ class KeyResult(BaseModel):
         errors = {}
         if self.start_value is not None and self.target_value is not None:
             if self.target_value == self.start_value:
-                errors["target_value"] = "The target must differ from the start value."
+                errors["target_value"] = TARGET_EQUALS_START
             elif self.direction == KeyResultDirection.INCREASE and self.target_value < self.start_value:
-                errors["target_value"] = "To increase, the target must be above the start value."
+                errors["target_value"] = TARGET_NOT_ABOVE
             elif self.direction == KeyResultDirection.DECREASE and self.target_value > self.start_value:
-                errors["target_value"] = "To decrease, the target must be below the start value."
+                errors["target_value"] = TARGET_NOT_BELOW
             elif self.direction == KeyResultDirection.RANGE and self.target_value < self.start_value:
-                errors["target_value"] = "For a range, the target (upper bound) must be above the start (lower bound)."
+                errors["target_value"] = RANGE_INVERTED
         if errors:
             raise ValidationError(errors)
 

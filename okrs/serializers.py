@@ -138,6 +138,7 @@ class MeasurementSerializer(StrictModelSerializer):
         ]
         read_only_fields = BASE_READ_ONLY
         create_only_fields = ("kpi", "key_result")
+        schema_exactly_one = (("kpi",), ("key_result", "confidence"))
 
     def validate(self, attrs):
         if self.instance is None and (attrs.get("kpi") is None) == (attrs.get("key_result") is None):

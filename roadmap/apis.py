@@ -13,7 +13,7 @@ from okrs.models import KPI, KeyResult
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from .models import Initiative, Release, Theme
+from .models import INITIATIVE_RULES, Initiative, Release, Theme
 from .selectors.initiatives import initiatives_with_outcome_flag
 from .serializers import InitiativeSerializer, ReleaseSerializer, ThemeSerializer
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
@@ -42,7 +42,9 @@ class ReleaseViewSet(ResourceViewSet):
 
 
 @resource_docs(
-    "initiatives (the roadmap)", "Filter with ?product=, ?workspace=, ?theme=, ?release=, ?horizon=, ?status=."
+    "initiatives (the roadmap)",
+    "Filter with ?product=, ?workspace=, ?theme=, ?release=, ?horizon=, ?status=.",
+    rules=INITIATIVE_RULES,
 )
 class InitiativeViewSet(ResourceViewSet):
     model = Initiative

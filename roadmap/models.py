@@ -2,11 +2,22 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
-from core.bounds import DATE_WINDOW_MESSAGE, TEXT_SHORT, BoundedTextField, validate_date_in_window
+from core.bounds import (
+    DATE_WINDOW_MESSAGE,
+    END_BEFORE_START,
+    TEXT_SHORT,
+    BoundedTextField,
+    validate_date_in_window,
+)
 from core.models import BaseModel
 
 # An initiative longer than this is a theme or a vision, not a roadmap item.
 INITIATIVE_YEARS_MAX = 10
+INITIATIVE_TOO_LONG = f"An initiative spans at most {INITIATIVE_YEARS_MAX} years."
+THEME_OF_OTHER_PRODUCT = "The theme belongs to another product."
+RELEASE_OF_OTHER_PRODUCT = "The release belongs to another product."
+# Rules across fields, stated in the API schema.
+INITIATIVE_RULES = (END_BEFORE_START, INITIATIVE_TOO_LONG, THEME_OF_OTHER_PRODUCT, RELEASE_OF_OTHER_PRODUCT)
 # Key results, KPIs or dependencies linked to one initiative (each list).
 INITIATIVE_LINKS_MAX = 100
 
@@ -109,13 +120,13 @@ class Initiative(BaseModel):
         errors = {}
         if self.start_date and self.end_date:
             if self.end_date < self.start_date:
-                errors["end_date"] = "The end date cannot be before the start date."
+                errors["end_date"] = END_BEFORE_START
             elif initiative_span_too_long(self.start_date, self.end_date):
-                errors["end_date"] = f"An initiative spans at most {INITIATIVE_YEARS_MAX} years."
+                errors["end_date"] = INITIATIVE_TOO_LONG
         if self.theme_id and self.theme.product_id != self.product_id:
-            errors["theme"] = "The theme belongs to another product."
+            errors["theme"] = THEME_OF_OTHER_PRODUCT
         if self.release_id and self.release.product_id != self.product_id:
-            errors["release"] = "The release belongs to another product."
+            errors["release"] = RELEASE_OF_OTHER_PRODUCT
         if errors:
             raise ValidationError(errors)
 

@@ -188,9 +188,11 @@ class ResourceViewSet(viewsets.ModelViewSet):
             obj = self.get_object()
             access = self.access_to(self.workspace_id_of(obj))
             access.require(self.capability)
-            self.check_version(request, obj)
+            # A request that is not valid is a 400 whatever the version (RFC 9110 § 13.2.1): a
+            # precondition is only weighed for a request that would otherwise succeed.
             serializer = self.get_serializer(obj, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
+            self.check_version(request, obj)
             obj = self.update_service(obj=obj, data=serializer.validated_data, access=access, actor=request.user)
         return self.respond(obj)
 

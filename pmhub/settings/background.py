@@ -49,6 +49,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
+# A webhook retry waits at most this long: less than the visibility timeout, so that a worker holding
+# a delayed retry never sees it handed to another worker as well.
+WEBHOOK_RETRY_MAX_SECONDS = min(env.int("WEBHOOK_RETRY_MAX_SECONDS", default=20 * 60), CELERY_TASK_TIME_LIMIT)
 
 WEBHOOK_ALLOW_PRIVATE_TARGETS = env("WEBHOOK_ALLOW_PRIVATE_TARGETS")
 WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=10)

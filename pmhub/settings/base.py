@@ -309,7 +309,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["integrations.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api": env("API_RATE_LIMIT")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.PMHubAutoSchema",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.renderers.StrictContentNegotiation",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
@@ -325,12 +326,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.postprocess_query_text"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "FrameworkEnum": "prioritization.models.Framework",
         "ItemStatusEnum": "backlog.models.ItemStatus",
         "MoscowEnum": "backlog.models.MoSCoW",
         "ScenarioStatusEnum": "prioritization.models.ScenarioStatus",
+        "SprintStatusEnum": "backlog.models.SprintStatus",
+        "ReleaseStatusEnum": "roadmap.models.ReleaseStatus",
+        "InitiativeStatusEnum": "roadmap.models.InitiativeStatus",
+        "JobStateEnum": "jobs.models.JobState",
+        "DeliveryStatusEnum": "integrations.models.DeliveryStatus",
+        "KpiDirectionEnum": "okrs.choices.Direction",
+        "KeyResultDirectionEnum": "okrs.choices.KeyResultDirection",
+        "ImpactEnum": "backlog.models.IMPACT_INPUTS",
+        "ImpactValueEnum": "backlog.models.IMPACT_OUTPUTS",
     },
 }
 

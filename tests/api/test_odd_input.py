@@ -73,3 +73,48 @@ def test_a_cursor_out_of_range_is_a_400_with_or_without_filters(world, api, curs
         response = client.get("/api/v1/items/", {"cursor": raw, **params})
         assert response.status_code == 400, (params, response.content[:200])
         assert "cursor" in response.json()["errors"]
+
+
+def test_an_invalid_body_is_a_400_whatever_its_if_match(world, api):
+    from tests import factories as f
+
+    theme = f.ThemeFactory(product=world.product, name="Speed")
+
+    stale_and_invalid = api("admin").patch(
+        f"/api/v1/themes/{theme.pk}/", {"color": "red"}, format="json", HTTP_IF_MATCH='"99"'
+    )
+    stale_and_valid = api("admin").patch(
+        f"/api/v1/themes/{theme.pk}/", {"name": "Fast"}, format="json", HTTP_IF_MATCH='"99"'
+    )
+
+    assert stale_and_invalid.status_code == 400 and "color" in stale_and_invalid.json()["errors"]
+    assert stale_and_valid.status_code == 412
+    theme.refresh_from_db()
+    assert theme.name == "Speed"
+
+
+@pytest.mark.parametrize("header", ["", " ", '"3', "W/3", "3.0", '"-1"'])
+def test_a_malformed_if_match_is_a_400(world, api, header):
+    from tests import factories as f
+
+    theme = f.ThemeFactory(product=world.product, name="Speed")
+
+    response = api("admin").patch(f"/api/v1/themes/{theme.pk}/", {"name": "Fast"}, format="json", HTTP_IF_MATCH=header)
+
+    assert response.status_code == 400 and "If-Match" in response.json()["errors"]
+    theme.refresh_from_db()
+    assert theme.name == "Speed"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/themes/", "/api/v1/items/"])  # page numbers, and a keyset cursor
+@pytest.mark.parametrize("size, status", [("2", 200), ("500", 200), ("0", 400), ("501", 400), ("k", 400), ("", 400)])
+def test_page_size_is_a_whole_number_from_1_to_500(world, api, url, size, status):
+    response = api("admin").get(url, {"page_size": size})
+
+    assert response.status_code == status, response.content
+
+
+def test_an_empty_format_is_refused_like_an_unknown_one(world, api):
+    assert api("admin").get("/api/v1/items/export/", {"format": ""}).status_code == 404
+    assert api("admin").get("/api/v1/items/export/", {"format": "xml"}).status_code == 404
+    assert api("admin").get("/api/v1/items/export/").status_code == 200

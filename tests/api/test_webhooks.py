@@ -362,11 +362,31 @@ def test_internal_events_are_not_delivered_even_to_a_matching_pattern(
 def test_the_api_docs_and_the_webhook_page_list_the_registry_events(world):
     offered = [e for e in events.registered() if e.webhook]
     schema = yaml.safe_load(APIClient().get("/api/schema/").content)
-    events_field = schema["components"]["schemas"]["WebhookRequest"]["properties"]["events"]["items"]
+    events_field = schema["components"]["schemas"]["WebhookCreatedRequest"]["properties"]["events"]["items"]
 
-    (enum,) = [choice["enum"] for choice in events_field["anyOf"] if "enum" in choice]
-    assert enum == [e.name for e in offered]
+    kinds = sorted({e.name.split(".")[0] + ".*" for e in offered if "." in e.name})
+    enum_name = events_field["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert schema["components"]["schemas"][enum_name]["enum"] == [e.name for e in offered] + kinds + ["*"]
     assert all(f"`{e.name}`: {e.description}" in events_field["description"] for e in offered)
     page = world.client("admin").get(reverse("integrations:webhook_list", kwargs={"workspace_id": world.workspace.pk}))
     shown = re.findall(r"<tr><td><code>([a-z_.]+)</code></td><td>", page.content.decode())
     assert shown == [e.name for e in offered]
+
+
+@pytest.mark.parametrize(
+    "events, accepted",
+    [
+        (["item.*"], True),
+        (["*"], True),
+        (["item.created", "initiative.*"], True),
+        (["item.c*"], False),
+        (["it?m.*"], False),
+    ],
+)
+def test_a_subscription_names_events_kinds_or_all_as_the_schema_lists_them(world, api, allow_local, events, accepted):
+    body = {"workspace": world.workspace.pk, "url": "http://127.0.0.1:9/h", "events": events}
+
+    response = api("admin").post("/api/v1/webhooks/", body, format="json")
+
+    assert response.status_code == (201 if accepted else 400), response.content
+    assert WebhookSubscription.objects.exists() == accepted

@@ -25,7 +25,12 @@ def test_progress_and_health_are_read_only_figures_in_the_schema(db):
         assert {"HealthEnum", "BlankEnum"} <= set(blank_allowed), name  # blank before the first rollup
     assert schemas["KeyResult"]["properties"]["current_value"]["readOnly"] is True
     assert schemas["Objective"]["properties"]["progress"]["nullable"] is True  # nothing to average yet
-    for name in ("KeyResultRequest", "PatchedKeyResultRequest", "ObjectiveRequest", "PatchedObjectiveRequest"):
+    for name in (
+        "KeyResultRequest",
+        "PatchedKeyResultUpdateRequest",
+        "ObjectiveRequest",
+        "PatchedObjectiveUpdateRequest",
+    ):
         assert not {"progress", "health", "current_value"} & set(schemas[name]["properties"]), name
 
 
