@@ -9,6 +9,7 @@ import numpy as np
 
 from .stopwords import STOP_WORDS
 
+MAX_SHARE = 0.08
 _WORD = re.compile(r"[a-z][a-z0-9]+(?:['’-][a-z0-9]+)*")
 
 
@@ -44,7 +45,11 @@ def class_terms(doc_terms: Sequence[set[str]], groups: Sequence[Sequence[int]], 
     counts a term once, so one long note cannot carry a theme) times log(1 + A / f), where A is the mean
     number of term occurrences per group and f the term's occurrences in all groups. Ties by term.
     """
-    counts = [Counter(t for i in group for t in doc_terms[i]) for group in groups]
+    n_docs = sum(len(g) for g in groups)
+    df = Counter(t for group in groups for i in group for t in doc_terms[i])
+    # Words in a big share of all notes ("task", the product's name) label no theme (when there are many).
+    common = {t for t, n in df.items() if n > MAX_SHARE * n_docs} if n_docs >= 20 and len(groups) > 1 else set()
+    counts = [Counter(t for i in group for t in doc_terms[i] if t not in common) for group in groups]
     totals = Counter()
     for c in counts:
         totals.update(c)

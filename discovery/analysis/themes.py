@@ -1,11 +1,14 @@
 """Themes: notes grouped by meaning (spherical k-means on their embeddings), each labelled by its words.
 
-Deterministic: a fixed seed, k-means++ seeding, ties broken by position. When ``k`` is not given it is
-chosen by the mean silhouette over k = 2..max_k, computed on a fixed sample of at most 1,500 notes (so
-10,000 notes cost little more than 1,500); when no k separates the notes better than MIN_SILHOUETTE,
-they form one theme.
+Deterministic: a fixed seed, k-means++ seeding, ties broken by position. When ``k`` is not given:
+- the mean silhouette of k = 2..max_k is computed on a fixed sample of at most 1,500 notes (so 10,000
+  notes cost little more than 1,500); where some k shows real structure (silhouette >= STRUCTURE), the
+  best such k wins;
+- otherwise (the usual case for sentence embeddings of varied notes, whose silhouettes are flat around
+  0.05 whatever k) the rule of thumb k = sqrt(n / 2) applies, within 1..max_k.
 """
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +20,7 @@ SEED = 20261201
 SAMPLE = 1500
 MAX_ITER = 60
 N_INIT = 3
-MIN_SILHOUETTE = 0.04
+STRUCTURE = 0.12
 TERMS_PER_THEME = 5
 
 
@@ -102,26 +105,30 @@ def silhouette(distances: np.ndarray, labels: np.ndarray, k: int) -> float:
     others = np.where(onehot > 0, np.inf, sums / np.maximum(counts, 1))
     others[:, counts == 0] = np.inf
     b = others.min(axis=1)
-    s = np.where(own > 1, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
+    valid = (own > 1) & np.isfinite(b)  # alone in its cluster, or no other cluster: 0
+    b = np.where(valid, b, a)
+    s = np.where(valid, (b - a) / np.maximum(np.maximum(a, b), 1e-12), 0.0)
     return float(s.mean())
 
 
 def choose_k(x: np.ndarray, max_k: int, *, seed: int = SEED) -> tuple[int, np.ndarray | None]:
-    """The k (1..max_k) with the best silhouette on a fixed sample, and that sample's centroids."""
+    """The number of themes for ``x`` (1..max_k), and the sample's centroids for it when it has them."""
     n = x.shape[0]
     if n < 3:
-        return (2, None) if n == 2 and float(x[0] @ x[1]) < 0.5 else (1, None)
+        return (2, None) if n == 2 and max_k >= 2 and float(x[0] @ x[1]) < 0.5 else (1, None)
     rng = np.random.default_rng(seed)
     sample = np.sort(rng.choice(n, SAMPLE, replace=False)) if n > SAMPLE else np.arange(n)
     xs = x[sample]
     distances = np.clip(1.0 - (xs @ xs.T).astype(np.float64), 0, 2)
-    best_k, best_score, best_centroids = 1, MIN_SILHOUETTE, None
+    best_k, best_score, best_centroids = 0, STRUCTURE, None
     for k in range(2, min(max_k, len(sample) - 1) + 1):
         labels, centroids = kmeans(xs, k, seed=seed)
         score = silhouette(distances, labels, k)
-        if score > best_score + 1e-9:
+        if score >= best_score + 1e-9:
             best_k, best_score, best_centroids = k, score, centroids
-    return best_k, best_centroids
+    if best_k:
+        return best_k, best_centroids
+    return max(1, min(max_k, n, round(math.sqrt(n / 2)))), None
 
 
 def cluster_texts(vectors, texts: Sequence[str], *, k: int | None = None, max_k: int = 12) -> list[Cluster]:
