@@ -10,12 +10,12 @@ import numpy as np
 from .stopwords import STOP_WORDS
 
 MAX_SHARE = 0.08
-_WORD = re.compile(r"[a-z][a-z0-9]+(?:['’-][a-z0-9]+)*")
+_WORD = re.compile(r"[a-z][a-z0-9]+(?:['-][a-z0-9]+)*")
 
 
 def words(text: str) -> list[str]:
     """Lower-case words of 3+ characters that are not stop words, in text order."""
-    found = (w.replace("’", "'") for w in _WORD.findall((text or "").lower()))
+    found = _WORD.findall((text or "").lower().replace("’", "'"))
     return [w for w in found if len(w) >= 3 and w not in STOP_WORDS and not w.endswith("'s")]
 
 

@@ -26,6 +26,11 @@ def vector_from_bytes(data: bytes | memoryview | bytearray) -> np.ndarray:
 
 def stack_vectors(rows: Sequence) -> np.ndarray:
     """A (n, d) float32 matrix from vectors or stored bytes (an empty input gives a (0, 0) matrix)."""
+    if rows and all(isinstance(r, bytes) for r in rows) and len({len(r) for r in rows}) == 1:
+        if len(rows[0]) % _DTYPE.itemsize:
+            raise ValueError(f"{len(rows[0])} bytes is not a whole number of float32 values")
+        flat = np.frombuffer(b"".join(rows), dtype=_DTYPE).astype(np.float32)
+        return flat.reshape(len(rows), -1)
     vectors = [vector_from_bytes(r) if isinstance(r, bytes | bytearray | memoryview) else r for r in rows]
     if not vectors:
         return np.zeros((0, 0), dtype=np.float32)
