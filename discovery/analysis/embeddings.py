@@ -13,7 +13,8 @@
 Settings (environment, read on first use):
 - ``PMHUB_EMBEDDING_MODEL``: path of another ``model.onnx`` of the same model, or ``off`` to turn
   embeddings off.
-- ``PMHUB_EMBEDDING_THREADS``: onnxruntime's intra-op threads (default: onnxruntime's choice).
+- ``PMHUB_EMBEDDING_THREADS``: onnxruntime's threads for one batch (default 1: Celery already runs one
+  worker process per core; raise it where one process has the machine to itself).
 """
 
 import hashlib
@@ -100,9 +101,11 @@ def _load() -> _Model:
     path = _model_file()
     options = ort.SessionOptions()
     threads = os.environ.get("PMHUB_EMBEDDING_THREADS", "").strip()
-    if threads.isdigit():
-        options.intra_op_num_threads = int(threads)
+    options.intra_op_num_threads = int(threads) if threads.isdigit() and int(threads) > 0 else 1
     options.inter_op_num_threads = 1
+    # Threads that wait by sleeping, not spinning: on a 2-core machine shared with web and worker
+    # processes, spinning burnt 1.7x the CPU for a slower result (bench/bench_discovery_analysis.py).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
         tokenizer = tokenizers.Tokenizer.from_file(str(TOKENIZER_PATH))
