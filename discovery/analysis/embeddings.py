@@ -120,19 +120,19 @@ def _load() -> _Model:
 
 
 def _get_model() -> _Model:
-    state = _state
-    if "model" in state:
-        return state["model"]
-    if "reason" not in state:
-        with _lock:
-            if not _state:
-                try:
-                    _state["model"] = _load()
-                except EmbeddingsUnavailable as exc:
-                    _state["reason"] = exc.reason
-        if "model" in _state:
-            return _state["model"]
-    raise EmbeddingsUnavailable(_state["reason"])
+    model = _state.get("model")
+    if model is not None:
+        return model
+    with _lock:
+        if not _state:
+            try:
+                _state["model"] = _load()
+            except EmbeddingsUnavailable as exc:
+                _state["reason"] = exc.reason
+        model, reason = _state.get("model"), _state.get("reason")
+    if model is None:
+        raise EmbeddingsUnavailable(reason)
+    return model
 
 
 def embeddings_status() -> tuple[bool, str]:

@@ -1,5 +1,8 @@
 """The analysis library's contract with the discovery app: shapes, fallbacks, round trips."""
 
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -9,6 +12,7 @@ from discovery.analysis import (
     EmbeddingsUnavailable,
     cluster_texts,
     embed_texts,
+    embeddings,
     embeddings_status,
     note_sentiment,
     reset_embeddings,
@@ -127,3 +131,31 @@ def test_the_package_exports_its_interface():
     for name in ["note_sentiment", "embeddings_status", "embed_texts", "EmbeddingsUnavailable", "EMBEDDING_DIM"]:
         assert hasattr(analysis, name)
     assert EMBEDDING_DIM == 384
+
+
+def test_the_model_loads_once_for_threads_that_ask_together(monkeypatch):
+    loads = []
+    real_load = embeddings._load
+
+    def counting_load():
+        loads.append(1)
+        return real_load()
+
+    monkeypatch.setattr(embeddings, "_load", counting_load)
+    reset_embeddings()
+    texts = ["Threads share one model", "and one tokenizer"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: embed_texts(texts), range(8)))
+    assert len(loads) == 1
+    assert all(np.allclose(r, results[0], atol=1e-6) for r in results)
+
+
+def test_loading_needs_no_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network used at run time")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    reset_embeddings()
+    assert embeddings_status()[0]
+    assert embed_texts(["offline"]).shape == (1, EMBEDDING_DIM)
