@@ -9,7 +9,7 @@ Deterministic: a fixed seed, k-means++ seeding, ties broken by position. When ``
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,8 +142,12 @@ def choose_k(x: np.ndarray, max_k: int, *, seed: int = SEED) -> tuple[int, np.nd
     return max(1, min(max_k, n, round(math.sqrt(n / 2)))), None
 
 
-def cluster_texts(vectors, texts: Sequence[str], *, k: int | None = None, max_k: int = 12) -> list[Cluster]:
+def cluster_texts(
+    vectors, texts: Sequence[str], *, k: int | None = None, max_k: int = 12, stop_words: Iterable[str] = ()
+) -> list[Cluster]:
     """Themes of ``texts`` (with their embeddings ``vectors``, or None to use TF-IDF of the words).
+
+    ``stop_words``: more words that must not label a theme (the product's and the company's names).
 
     Returns clusters biggest first (ties: the one with the earliest member); every input index is in
     exactly one cluster. Same input, same output.
@@ -169,5 +173,5 @@ def cluster_texts(vectors, texts: Sequence[str], *, k: int | None = None, max_k:
             labels, _ = kmeans(x, k, init=init)
     groups = [sorted(np.flatnonzero(labels == c).tolist()) for c in range(k)]
     groups = sorted((g for g in groups if g), key=lambda g: (-len(g), g[0]))
-    labels_terms = class_terms(document_terms(texts), groups, top=TERMS_PER_THEME)
+    labels_terms = class_terms(document_terms(texts, stop_words), groups, top=TERMS_PER_THEME)
     return [Cluster(members=g, terms=t) for g, t in zip(groups, labels_terms, strict=True)]
