@@ -18,6 +18,7 @@ from .terms import tfidf_vectors
 from .themes import Cluster, cluster_texts
 from .vectors import (
     DUPLICATE_SIMILARITY,
+    NOTE_MATCH_SIMILARITY,
     likely_duplicates,
     stack_vectors,
     top_k,
@@ -29,6 +30,7 @@ __all__ = [
     "DUPLICATE_SIMILARITY",
     "EMBEDDING_DIM",
     "MODEL_ID",
+    "NOTE_MATCH_SIMILARITY",
     "SENTIMENT_LABELS",
     "Cluster",
     "EmbeddingsUnavailable",

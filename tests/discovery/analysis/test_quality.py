@@ -14,6 +14,7 @@ import pytest
 
 from discovery.analysis import (
     DUPLICATE_SIMILARITY,
+    NOTE_MATCH_SIMILARITY,
     cluster_texts,
     embed_texts,
     likely_duplicates,
@@ -123,3 +124,16 @@ def test_items_filed_twice_are_flagged_and_distinct_items_are_not(embedded):
         f"\nduplicates: {min(originals):.2f}..{max(originals):.2f} against their originals, distinct items at most "
         f"{others.max():.2f}; flag at {DUPLICATE_SIMILARITY}"
     )
+
+
+def test_a_strong_match_between_a_note_and_an_item_is_the_right_item(embedded):
+    item_vectors, note_vectors = embedded
+    ids = [key for key, *_ in ITEMS]
+    flagged = right = 0
+    for (key, _, _), vector in zip(NOTES, note_vectors, strict=True):
+        for item_id, _ in likely_duplicates(vector, item_vectors, ids, threshold=NOTE_MATCH_SIMILARITY):
+            flagged += 1
+            right += item_id == key
+    print(f"\nnote matches at {NOTE_MATCH_SIMILARITY}: {flagged} flagged, {right} right, on {len(NOTES)} notes")
+    assert right == flagged  # never a wrong item on this set
+    assert flagged >= 0.3 * len(NOTES)
