@@ -54,7 +54,7 @@ def _seed_centroids(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarr
     chosen = [int(rng.integers(n))]
     nearest = 1.0 - x @ x[chosen[0]]
     for _ in range(1, k):
-        weights = np.clip(nearest, 0, None)
+        weights = np.clip(nearest.astype(np.float64), 0, None)  # float64: the probabilities must sum to 1
         total = weights.sum()
         pick = int(rng.choice(n, p=weights / total)) if total > 0 else int(rng.integers(n))
         chosen.append(pick)
@@ -131,15 +131,15 @@ def choose_k(x: np.ndarray, max_k: int, *, seed: int = SEED) -> tuple[int, np.nd
     sample = np.sort(rng.choice(n, SAMPLE, replace=False)) if n > SAMPLE else np.arange(n)
     xs = x[sample]
     distances = np.clip(1.0 - (xs @ xs.T).astype(np.float64), 0, 2)
-    best_k, best_score, best_centroids = 0, STRUCTURE, None
+    best_k, best_score, centroids_of = 0, STRUCTURE, {}
     for k in range(2, min(max_k, len(sample) - 1) + 1):
-        labels, centroids = kmeans(xs, k, seed=seed)
+        labels, centroids_of[k] = kmeans(xs, k, seed=seed)
         score = silhouette(distances, labels, k)
         if score >= best_score + 1e-9:
-            best_k, best_score, best_centroids = k, score, centroids
-    if best_k:
-        return best_k, best_centroids
-    return max(1, min(max_k, n, round(math.sqrt(n / 2)))), None
+            best_k, best_score = k, score
+    if not best_k:
+        best_k = max(1, min(max_k, n, round(math.sqrt(n / 2))))
+    return best_k, centroids_of.get(best_k)  # the sample's centroids start the run on all notes
 
 
 def cluster_texts(
