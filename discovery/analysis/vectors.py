@@ -26,12 +26,14 @@ def vector_from_bytes(data: bytes | memoryview | bytearray) -> np.ndarray:
 
 def stack_vectors(rows: Sequence) -> np.ndarray:
     """A (n, d) float32 matrix from vectors or stored bytes (an empty input gives a (0, 0) matrix)."""
-    if rows and all(isinstance(r, bytes) for r in rows) and len({len(r) for r in rows}) == 1:
-        if len(rows[0]) % _DTYPE.itemsize:
-            raise ValueError(f"{len(rows[0])} bytes is not a whole number of float32 values")
+    stored = (bytes, bytearray, memoryview)
+    if rows and all(isinstance(r, stored) for r in rows) and len({memoryview(r).nbytes for r in rows}) == 1:
+        size = memoryview(rows[0]).nbytes  # one pass over equal-sized stored rows (what the database gives)
+        if size % _DTYPE.itemsize:
+            raise ValueError(f"{size} bytes is not a whole number of float32 values")
         flat = np.frombuffer(b"".join(rows), dtype=_DTYPE).astype(np.float32)
         return flat.reshape(len(rows), -1)
-    vectors = [vector_from_bytes(r) if isinstance(r, bytes | bytearray | memoryview) else r for r in rows]
+    vectors = [vector_from_bytes(r) if isinstance(r, stored) else r for r in rows]
     if not vectors:
         return np.zeros((0, 0), dtype=np.float32)
     return np.vstack([np.asarray(v, dtype=np.float32).reshape(1, -1) for v in vectors])

@@ -51,6 +51,8 @@ def test_vectors_survive_bytes(values):
     assert np.array_equal(vector_from_bytes(data), vector)
     if values:
         assert np.array_equal(stack_vectors([data, vector])[1], vector)
+        stacked = stack_vectors([data, memoryview(data), bytearray(data)])
+        assert stacked.shape == (3, len(values)) and all(np.array_equal(row, vector) for row in stacked)
 
 
 @given(st.floats(-1, 1))
