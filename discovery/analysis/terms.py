@@ -10,7 +10,7 @@ import numpy as np
 from .stopwords import STOP_WORDS
 
 MAX_SHARE = 0.08
-_WORD = re.compile(r"[a-z][a-z0-9]+(?:['-][a-z0-9]+)*")
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['-][^\W_]+)*")  # letters of any language, then letters or digits
 
 
 def words(text: str, stop_words: frozenset[str] = frozenset()) -> list[str]:

@@ -136,3 +136,15 @@ def test_likely_duplicates_are_the_nearest_above_the_threshold(data, k, threshol
     matrix = np.array(rows, dtype=np.float32).reshape(len(rows), len(query))
     twin = [(i, s) for i, s in top_k_twin(query, rows, ids, len(rows)) if s >= threshold and i != exclude][:k]
     assert likely_duplicates(query, matrix, ids, threshold=threshold, k=k, exclude=exclude) == twin
+
+
+def test_words_keep_letters_of_any_language_and_drop_stop_words():
+    assert words("Die Rechnung für Zürich: prénom, co-editing, 2FA, it's the export's bug") == [
+        "die",
+        "rechnung",
+        "für",
+        "zürich",
+        "prénom",
+        "co-editing",
+        "bug",
+    ]
