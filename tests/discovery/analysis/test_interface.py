@@ -164,3 +164,18 @@ def test_loading_needs_no_network(monkeypatch):
     reset_embeddings()
     assert embeddings_status()[0]
     assert embed_texts(["offline"]).shape == (1, EMBEDDING_DIM)
+
+
+def test_the_end_of_a_long_note_counts():
+    """A note longer than the model's 256 word pieces is read whole (in windows), not cut after its start."""
+    preamble = (
+        "Hello team, thanks for the call last Tuesday. As a reminder, we are a logistics company with three "
+        "warehouses and about 140 people using Planwise daily across our sites in Spain and Portugal. "
+    ) * 8
+    note = preamble + "Our one request: let our bank pay the subscription by SEPA direct debit instead of by card."
+    items = embed_texts(["Dark mode for the web app", "Pay by SEPA direct debit from a bank account", "Gantt timeline"])
+    note_vector, preamble_vector = embed_texts([note, preamble])
+    assert top_k(note_vector, items, [0, 1, 2], k=1)[0][0] == 1
+    assert float(note_vector @ items[1]) > float(preamble_vector @ items[1]) + 0.05  # the last sentence moved it
+    short = embed_texts(["Pay by SEPA direct debit"])
+    assert np.allclose(short, embed_texts(["Pay by SEPA direct debit", preamble])[:1], atol=1e-5)
