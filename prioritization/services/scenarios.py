@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backlog.models import BacklogItem
-from backlog.services.items import item_update
+from backlog.services.items import item_update, items_lock, products_lock
 from core.services import instance_create, instance_update
 from jobs.models import Job
 from products.models import Product
@@ -135,7 +135,10 @@ def scenario_apply(*, scenario, actor) -> Job:
     inputs = _clean_item_inputs(product, scenario.item_inputs)
     for criterion in ScorecardCriterion.objects.filter(product=product, pk__in=[int(k) for k in weights]):
         instance_update(instance=criterion, data={"weight": Decimal(weights[str(criterion.pk)])})
-    for item in BacklogItem.objects.filter(product=product, pk__in=[int(k) for k in inputs]):
+    # The backlog's lock order: the product row, then its items in ascending id (backlog.services.items).
+    products_lock([product.pk])
+    locked = items_lock([int(k) for k in inputs], product_id=product.pk)
+    for item in (locked[item_id] for item_id in sorted(locked)):
         data = {}
         for name, value in inputs[str(item.pk)].items():
             data[name] = None if value is None else BacklogItem._meta.get_field(name).to_python(value)
