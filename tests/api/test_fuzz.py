@@ -74,6 +74,19 @@ class Seeded:
             "id": item.pk,  # inside bulk entries: the item to change
         }
 
+    def id_for(self, name: str):
+        """The seeded id for a related-object field: named in `fields`, or after a resource (customer → customers)."""
+        if name in self.fields:
+            return self.fields[name]
+        singular = name.removesuffix("_id")
+        for url in (f"{singular}s".replace("_", "-"), f"{singular}es".replace("_", "-"), singular.replace("_", "-")):
+            if url in self.by_resource:
+                return self.by_resource[url].pk
+        plural = name.replace("_", "-")
+        if plural.endswith("s") and plural in self.by_resource:
+            return [self.by_resource[plural].pk]
+        return None
+
     def object_for(self, path: str):
         return self.by_resource.get(path.split("/")[3])
 
@@ -91,15 +104,19 @@ class Seeded:
         for name, value in list(values.items()):
             if name == "acceptance_criteria":
                 continue
-            if isinstance(value, dict | list) and name not in self.fields:
+            ids = isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            if isinstance(value, dict) or (isinstance(value, list) and not ids):
                 self.fix(value, path)
-            elif value is None:
+            elif value is None or isinstance(value, bool):
                 continue
             elif name == "parent":
                 values[name] = self.epic.pk if "/items" in path else self.fields["objective"]
-            elif name in self.fields:
-                wanted = self.fields[name]
-                values[name] = (wanted if value else []) if isinstance(value, list) else wanted
+            elif (ids or isinstance(value, int)) and self.id_for(name) is not None:
+                wanted = self.id_for(name)
+                if isinstance(value, list):
+                    values[name] = (wanted if isinstance(wanted, list) else [wanted]) if value else []
+                else:
+                    values[name] = wanted[0] if isinstance(wanted, list) else wanted
             if name == "version" and "/bulk" in path:
                 values.pop(name)
 
