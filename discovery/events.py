@@ -9,7 +9,6 @@ FEEDBACK_CREATED = define("feedback.created", "A feedback note was recorded (pag
 FEEDBACK_UPDATED = define("feedback.updated", "A feedback note's fields changed; `changed` lists them.")
 FEEDBACK_PROCESSED = define("feedback.processed", "A feedback note was marked processed or archived.")
 FEEDBACK_DELETED = define("feedback.deleted", "A feedback note was deleted.")
-FEEDBACK_ANALYSED = define("feedback.analysed", "A feedback note's sentiment was computed.", webhook=False)
 INSIGHT_LINKED = define("insight.linked", "A passage of a note was linked to an item, initiative or idea.")
 INSIGHT_UPDATED = define("insight.updated", "An insight's importance or passage changed.")
 INSIGHT_UNLINKED = define("insight.unlinked", "An insight was removed.")

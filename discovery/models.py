@@ -103,6 +103,9 @@ class FeedbackNote(BaseModel):
     received_on = models.DateField(null=True, blank=True, help_text="When the customer said it.")
     tags = models.JSONField(default=list, blank=True, help_text=f"At most {TAGS_MAX} short words.")
     link = models.URLField(max_length=500, blank=True, help_text="The original (ticket, recording, review).")
+    external_id = models.CharField(
+        max_length=250, blank=True, help_text="The sender's id (ticket number, Message-ID): the same one is taken once."
+    )
     state = models.CharField(max_length=10, choices=NoteState.choices, default=NoteState.NEW, db_index=True)
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -119,6 +122,13 @@ class FeedbackNote(BaseModel):
         indexes = [
             models.Index(fields=["product", "state", "-created_at"]),
             models.Index(fields=["product", "source"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="note_external_id_once_per_product",
+            )
         ]
 
     def __str__(self) -> str:
@@ -239,6 +249,9 @@ class IdeaVote(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["idea", "voter_key"], name="idea_vote_once_per_voter")]
 
+    def __str__(self) -> str:
+        return f"Vote on {self.idea_id}"
+
     @staticmethod
     def key_for(identity: str) -> str:
         return hashlib.sha256(identity.strip().lower().encode()).hexdigest()
@@ -297,6 +310,30 @@ class IdeasPortal(BaseModel):
 
     def __str__(self) -> str:
         return f"Ideas portal of {self.product}"
+
+
+class EmbeddingKind(models.TextChoices):
+    ITEM = "item", "Backlog item"
+    IDEA = "idea", "Idea"
+
+
+class WorkEmbedding(models.Model):
+    """The embedding of an item's or idea's text, cached for suggestions; stale when the text's hash changes."""
+
+    product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=EmbeddingKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    text_hash = models.CharField(max_length=64)
+    vector = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="work_embedding_one_per_object"),
+        ]
+        indexes = [models.Index(fields=["product", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
 
 
 class FeedbackTheme(models.Model):

@@ -331,6 +331,8 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "backlog.models.ItemStatus",
         "MoscowEnum": "backlog.models.MoSCoW",
         "ScenarioStatusEnum": "prioritization.models.ScenarioStatus",
+        "CustomerKindEnum": "discovery.models.CustomerKind",
+        "NoteStateEnum": "discovery.models.NoteState",
     },
 }
 
