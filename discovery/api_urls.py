@@ -10,6 +10,6 @@ router.register("feedback", apis.FeedbackNoteViewSet, basename="feedback")
 router.register("insights", apis.InsightViewSet, basename="insight")
 router.register("ideas", apis.IdeaViewSet, basename="idea")
 urlpatterns = [
-    path("inbound/feedback/<int:workspace_id>/", InboundFeedbackApi.as_view(), name="inbound_feedback"),
+    path("inbound/feedback/<int:workspace_id>/", InboundFeedbackApi.as_view(), name="discovery_inbound_feedback"),
     *router.urls,
 ]

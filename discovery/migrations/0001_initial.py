@@ -9,236 +9,602 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('backlog', '0006_item_customer_impact'),
-        ('products', '0003_bounded_inputs'),
-        ('roadmap', '0004_initiative_customer_impact'),
-        ('workspaces', '0002_invitation'),
+        ("backlog", "0006_item_customer_impact"),
+        ("products", "0003_bounded_inputs"),
+        ("roadmap", "0004_initiative_customer_impact"),
+        ("workspaces", "0002_invitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Customer',
+            name="Customer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('person', 'Person')], default='company', max_length=10)),
-                ('name', models.CharField(max_length=200)),
-                ('email_domain', models.CharField(blank=True, help_text='Mail from this domain is matched to this customer, e.g. acme.com.', max_length=120)),
-                ('email', models.EmailField(blank=True, help_text='For a person.', max_length=254)),
-                ('segment', models.CharField(blank=True, help_text='e.g. enterprise, SMB.', max_length=60)),
-                ('plan', models.CharField(blank=True, max_length=60)),
-                ('revenue', models.DecimalField(blank=True, decimal_places=2, help_text='Annual revenue from this customer.', max_digits=14, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('seats', models.PositiveIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10000000)])),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='customers', to='workspaces.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("company", "Company"), ("person", "Person")], default="company", max_length=10
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "email_domain",
+                    models.CharField(
+                        blank=True,
+                        help_text="Mail from this domain is matched to this customer, e.g. acme.com.",
+                        max_length=120,
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, help_text="For a person.", max_length=254)),
+                ("segment", models.CharField(blank=True, help_text="e.g. enterprise, SMB.", max_length=60)),
+                ("plan", models.CharField(blank=True, max_length=60)),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        help_text="Annual revenue from this customer.",
+                        max_digits=14,
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "seats",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, validators=[django.core.validators.MaxValueValidator(10000000)]
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="customers", to="workspaces.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DiscoverySettings',
+            name="DiscoverySettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('weight_basis', models.CharField(choices=[('flat', 'Every customer weighs 1'), ('seats', 'Seats'), ('revenue', 'Revenue (per 1,000)')], default='flat', max_length=10)),
-                ('nice_weight', models.DecimalField(decimal_places=2, default=Decimal('1'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('important_weight', models.DecimalField(decimal_places=2, default=Decimal('2'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('critical_weight', models.DecimalField(decimal_places=2, default=Decimal('3'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('vote_weight', models.DecimalField(decimal_places=2, default=Decimal('0.5'), help_text='What one portal vote counts, like an importance.', max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('inbound_secret_salt', models.CharField(blank=True, editable=False, max_length=64)),
-                ('inbound_secret_hint', models.CharField(blank=True, editable=False, max_length=12)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='discovery_settings', to='workspaces.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "weight_basis",
+                    models.CharField(
+                        choices=[
+                            ("flat", "Every customer weighs 1"),
+                            ("seats", "Seats"),
+                            ("revenue", "Revenue (per 1,000)"),
+                        ],
+                        default="flat",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "nice_weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("1"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "important_weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("2"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "critical_weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("3"),
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                (
+                    "vote_weight",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.5"),
+                        help_text="What one portal vote counts, like an importance.",
+                        max_digits=5,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0"))],
+                    ),
+                ),
+                ("inbound_secret_salt", models.CharField(blank=True, editable=False, max_length=64)),
+                ("inbound_secret_hint", models.CharField(blank=True, editable=False, max_length=12)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discovery_settings",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'discovery settings',
+                "verbose_name_plural": "discovery settings",
             },
         ),
         migrations.CreateModel(
-            name='FeedbackNote',
+            name="FeedbackNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('title', models.CharField(blank=True, max_length=250)),
-                ('text', core.bounds.BoundedTextField(max_length=20000)),
-                ('source', models.CharField(choices=[('support', 'Support ticket'), ('sales', 'Sales call'), ('interview', 'Interview'), ('survey', 'Survey / NPS'), ('review', 'App review'), ('email', 'Email'), ('internal', 'Internal'), ('portal', 'Ideas portal')], default='internal', max_length=10)),
-                ('received_on', models.DateField(blank=True, help_text='When the customer said it.', null=True)),
-                ('tags', models.JSONField(blank=True, default=list, help_text='At most 20 short words.')),
-                ('link', models.URLField(blank=True, help_text='The original (ticket, recording, review).', max_length=500)),
-                ('external_id', models.CharField(blank=True, help_text="The sender's id (ticket number, Message-ID): the same one is taken once.", max_length=250)),
-                ('state', models.CharField(choices=[('new', 'New'), ('processed', 'Processed'), ('archived', 'Archived')], db_index=True, default='new', max_length=10)),
-                ('processed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('sentiment_score', models.FloatField(blank=True, editable=False, null=True)),
-                ('sentiment_label', models.CharField(blank=True, choices=[('negative', 'Negative'), ('neutral', 'Neutral'), ('positive', 'Positive')], editable=False, max_length=10)),
-                ('embedding', models.BinaryField(blank=True, null=True)),
-                ('analysed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('captured_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='notes', to='discovery.customer')),
-                ('processed_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_notes', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("title", models.CharField(blank=True, max_length=250)),
+                ("text", core.bounds.BoundedTextField(max_length=20000)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("support", "Support ticket"),
+                            ("sales", "Sales call"),
+                            ("interview", "Interview"),
+                            ("survey", "Survey / NPS"),
+                            ("review", "App review"),
+                            ("email", "Email"),
+                            ("internal", "Internal"),
+                            ("portal", "Ideas portal"),
+                        ],
+                        default="internal",
+                        max_length=10,
+                    ),
+                ),
+                ("received_on", models.DateField(blank=True, help_text="When the customer said it.", null=True)),
+                ("tags", models.JSONField(blank=True, default=list, help_text="At most 20 short words.")),
+                (
+                    "link",
+                    models.URLField(blank=True, help_text="The original (ticket, recording, review).", max_length=500),
+                ),
+                (
+                    "external_id",
+                    models.CharField(
+                        blank=True,
+                        help_text="The sender's id (ticket number, Message-ID): the same one is taken once.",
+                        max_length=250,
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("new", "New"), ("processed", "Processed"), ("archived", "Archived")],
+                        db_index=True,
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                ("processed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("sentiment_score", models.FloatField(blank=True, editable=False, null=True)),
+                (
+                    "sentiment_label",
+                    models.CharField(
+                        blank=True,
+                        choices=[("negative", "Negative"), ("neutral", "Neutral"), ("positive", "Positive")],
+                        editable=False,
+                        max_length=10,
+                    ),
+                ),
+                ("embedding", models.BinaryField(blank=True, null=True)),
+                ("analysed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "captured_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="notes",
+                        to="discovery.customer",
+                    ),
+                ),
+                (
+                    "processed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback_notes",
+                        to="products.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FeedbackTheme',
+            name="FeedbackTheme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField()),
-                ('label', models.CharField(max_length=200)),
-                ('size', models.PositiveIntegerField()),
-                ('sentiment', models.FloatField(blank=True, null=True)),
-                ('trend', models.FloatField(default=0, help_text='Share of the notes in the second half of the period, minus ½.')),
-                ('computed_at', models.DateTimeField(auto_now_add=True)),
-                ('notes', models.ManyToManyField(related_name='themes', to='discovery.feedbacknote')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback_themes', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField()),
+                ("label", models.CharField(max_length=200)),
+                ("size", models.PositiveIntegerField()),
+                ("sentiment", models.FloatField(blank=True, null=True)),
+                (
+                    "trend",
+                    models.FloatField(
+                        default=0, help_text="Share of the notes in the second half of the period, minus ½."
+                    ),
+                ),
+                ("computed_at", models.DateTimeField(auto_now_add=True)),
+                ("notes", models.ManyToManyField(related_name="themes", to="discovery.feedbacknote")),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="feedback_themes",
+                        to="products.product",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-size', 'id'],
+                "ordering": ["-size", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Idea',
+            name="Idea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('title', models.CharField(max_length=200)),
-                ('problem', core.bounds.BoundedTextField(blank=True, help_text='The problem it solves, in their words.', max_length=20000)),
-                ('proposer_email', models.EmailField(blank=True, editable=False, max_length=254)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting moderation'), ('open', 'Open'), ('promoted', 'Promoted'), ('declined', 'Declined'), ('spam', 'Spam')], db_index=True, default='open', max_length=10)),
-                ('vote_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('embedding', models.BinaryField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas', to='products.product')),
-                ('promoted_initiative', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='roadmap.initiative')),
-                ('promoted_item', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='backlog.backlogitem')),
-                ('proposer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ideas', to='discovery.customer')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "problem",
+                    core.bounds.BoundedTextField(
+                        blank=True, help_text="The problem it solves, in their words.", max_length=20000
+                    ),
+                ),
+                ("proposer_email", models.EmailField(blank=True, editable=False, max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting moderation"),
+                            ("open", "Open"),
+                            ("promoted", "Promoted"),
+                            ("declined", "Declined"),
+                            ("spam", "Spam"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("vote_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("embedding", models.BinaryField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ideas", to="products.product"
+                    ),
+                ),
+                (
+                    "promoted_initiative",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="roadmap.initiative",
+                    ),
+                ),
+                (
+                    "promoted_item",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="backlog.backlogitem",
+                    ),
+                ),
+                (
+                    "proposer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ideas",
+                        to="discovery.customer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-vote_count', '-created_at', '-id'],
+                "ordering": ["-vote_count", "-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IdeasPortal',
+            name="IdeasPortal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('slug', models.CharField(editable=False, max_length=40, unique=True)),
-                ('is_open', models.BooleanField(default=True)),
-                ('requires_sign_in', models.BooleanField(default=False, help_text='Only members of the workspace may submit and vote.')),
-                ('intro', core.bounds.BoundedTextField(blank=True, max_length=2000)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='ideas_portal', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("slug", models.CharField(editable=False, max_length=40, unique=True)),
+                ("is_open", models.BooleanField(default=True)),
+                (
+                    "requires_sign_in",
+                    models.BooleanField(default=False, help_text="Only members of the workspace may submit and vote."),
+                ),
+                ("intro", core.bounds.BoundedTextField(blank=True, max_length=2000)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ideas_portal", to="products.product"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='IdeaVote',
+            name="IdeaVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voter_key', models.CharField(help_text="sha256 of the voter's email or user id.", max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='votes', to='discovery.customer')),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='discovery.idea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("voter_key", models.CharField(help_text="sha256 of the voter's email or user id.", max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="votes",
+                        to="discovery.customer",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="discovery.idea"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Insight',
+            name="Insight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('passage', core.bounds.BoundedTextField(help_text='The words that matter, quoted from the note.', max_length=2000)),
-                ('importance', models.CharField(choices=[('nice', 'Nice to have'), ('important', 'Important'), ('critical', 'Critical')], default='important', max_length=10)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('idea', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='insights', to='discovery.idea')),
-                ('initiative', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='insights', to='roadmap.initiative')),
-                ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='insights', to='backlog.backlogitem')),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='insights', to='discovery.feedbacknote')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "passage",
+                    core.bounds.BoundedTextField(
+                        help_text="The words that matter, quoted from the note.", max_length=2000
+                    ),
+                ),
+                (
+                    "importance",
+                    models.CharField(
+                        choices=[("nice", "Nice to have"), ("important", "Important"), ("critical", "Critical")],
+                        default="important",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="insights",
+                        to="discovery.idea",
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="insights",
+                        to="roadmap.initiative",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="insights",
+                        to="backlog.backlogitem",
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="insights",
+                        to="discovery.feedbacknote",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkEmbedding',
+            name="WorkEmbedding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('item', 'Backlog item'), ('idea', 'Idea')], max_length=4)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('text_hash', models.CharField(max_length=64)),
-                ('vector', models.BinaryField()),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kind", models.CharField(choices=[("item", "Backlog item"), ("idea", "Idea")], max_length=4)),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("text_hash", models.CharField(max_length=64)),
+                ("vector", models.BinaryField()),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="products.product"
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='customer',
-            index=models.Index(fields=['workspace', 'email_domain'], name='discovery_c_workspa_c07567_idx'),
+            model_name="customer",
+            index=models.Index(fields=["workspace", "email_domain"], name="discovery_c_workspa_c07567_idx"),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.UniqueConstraint(fields=('workspace', 'name'), name='customer_unique_name_per_workspace'),
+            model_name="customer",
+            constraint=models.UniqueConstraint(fields=("workspace", "name"), name="customer_unique_name_per_workspace"),
         ),
         migrations.AddConstraint(
-            model_name='customer',
-            constraint=models.CheckConstraint(condition=models.Q(('revenue__isnull', True), ('revenue__gte', 0), _connector='OR'), name='customer_revenue_positive'),
+            model_name="customer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("revenue__isnull", True), ("revenue__gte", 0), _connector="OR"),
+                name="customer_revenue_positive",
+            ),
         ),
         migrations.AddIndex(
-            model_name='feedbacknote',
-            index=models.Index(fields=['product', 'state', '-created_at'], name='discovery_f_product_0fb308_idx'),
+            model_name="feedbacknote",
+            index=models.Index(fields=["product", "state", "-created_at"], name="discovery_f_product_0fb308_idx"),
         ),
         migrations.AddIndex(
-            model_name='feedbacknote',
-            index=models.Index(fields=['product', 'source'], name='discovery_f_product_366d24_idx'),
+            model_name="feedbacknote",
+            index=models.Index(fields=["product", "source"], name="discovery_f_product_366d24_idx"),
         ),
         migrations.AddConstraint(
-            model_name='feedbacknote',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('product', 'external_id'), name='note_external_id_once_per_product'),
+            model_name="feedbacknote",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("product", "external_id"),
+                name="note_external_id_once_per_product",
+            ),
         ),
         migrations.AddIndex(
-            model_name='feedbacktheme',
-            index=models.Index(fields=['product', 'period_start', 'period_end'], name='discovery_f_product_a2bd15_idx'),
+            model_name="feedbacktheme",
+            index=models.Index(fields=["product", "period_start", "period_end"], name="discovery_f_product_a2bd15_idx"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['product', 'status', '-vote_count'], name='discovery_i_product_42baaa_idx'),
+            model_name="idea",
+            index=models.Index(fields=["product", "status", "-vote_count"], name="discovery_i_product_42baaa_idx"),
         ),
         migrations.AddConstraint(
-            model_name='ideavote',
-            constraint=models.UniqueConstraint(fields=('idea', 'voter_key'), name='idea_vote_once_per_voter'),
+            model_name="ideavote",
+            constraint=models.UniqueConstraint(fields=("idea", "voter_key"), name="idea_vote_once_per_voter"),
         ),
         migrations.AddConstraint(
-            model_name='insight',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('idea__isnull', True), ('initiative__isnull', True), ('item__isnull', False)), models.Q(('idea__isnull', True), ('initiative__isnull', False), ('item__isnull', True)), models.Q(('idea__isnull', False), ('initiative__isnull', True), ('item__isnull', True)), _connector='OR'), name='insight_links_exactly_one_target'),
+            model_name="insight",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("idea__isnull", True), ("initiative__isnull", True), ("item__isnull", False)),
+                    models.Q(("idea__isnull", True), ("initiative__isnull", False), ("item__isnull", True)),
+                    models.Q(("idea__isnull", False), ("initiative__isnull", True), ("item__isnull", True)),
+                    _connector="OR",
+                ),
+                name="insight_links_exactly_one_target",
+            ),
         ),
         migrations.AddIndex(
-            model_name='workembedding',
-            index=models.Index(fields=['product', 'kind'], name='discovery_w_product_c6a9b7_idx'),
+            model_name="workembedding",
+            index=models.Index(fields=["product", "kind"], name="discovery_w_product_c6a9b7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='workembedding',
-            constraint=models.UniqueConstraint(fields=('kind', 'object_id'), name='work_embedding_one_per_object'),
+            model_name="workembedding",
+            constraint=models.UniqueConstraint(fields=("kind", "object_id"), name="work_embedding_one_per_object"),
         ),
     ]

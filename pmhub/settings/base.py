@@ -332,6 +332,7 @@ SPECTACULAR_SETTINGS = {
         "MoscowEnum": "backlog.models.MoSCoW",
         "ScenarioStatusEnum": "prioritization.models.ScenarioStatus",
         "CustomerKindEnum": "discovery.models.CustomerKind",
+        "ItemKindEnum": "backlog.models.ItemKind",
         "NoteStateEnum": "discovery.models.NoteState",
     },
 }
