@@ -13,6 +13,7 @@ from core.db import retry_on_conflict
 from core.pagination import KeysetPagination
 from core.schema import resource_docs
 from core.serializers import validated
+from products.models import Product
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
@@ -187,7 +188,7 @@ class FeedbackNoteViewSet(ResourceViewSet):
 
 @resource_docs(
     "insights (passages of notes linked to items, initiatives or ideas)",
-    "Filter with ?note=, ?item=, ?initiative=, ?idea=, ?importance=, ?workspace=.",
+    "Filter with ?note=, ?product=, ?item=, ?initiative=, ?idea=, ?importance=, ?workspace=.",
 )
 class InsightViewSet(ResourceViewSet):
     model = Insight
@@ -197,7 +198,10 @@ class InsightViewSet(ResourceViewSet):
     parent_field = "note"
     select_related = ("note__product",)
     filterset_class = make_filterset(
-        Insight, ["note", "item", "initiative", "idea", "importance"], "note__product__workspace"
+        Insight,
+        ["note", "item", "initiative", "idea", "importance"],
+        "note__product__workspace",
+        product=django_filters.ModelChoiceFilter(field_name="note__product", queryset=Product.objects.all()),
     )
     ordering_fields = ["created_at", "updated_at"]
     ordering = ["-created_at", "-id"]
