@@ -181,9 +181,7 @@ RESOURCES = [
     ),
     Resource(
         "insights",
-        lambda p, w: f.InsightFactory(
-            note=f.FeedbackNoteFactory(product=p), item=f.BacklogItemFactory(product=p)
-        ),
+        lambda p, w: f.InsightFactory(note=f.FeedbackNoteFactory(product=p), item=f.BacklogItemFactory(product=p)),
         lambda p, w: {
             "note": f.FeedbackNoteFactory(product=p).pk,
             "item": f.BacklogItemFactory(product=p).pk,
