@@ -29,6 +29,9 @@ class InboundFeedbackApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes: list = []
 
+    def get_authenticate_header(self, request) -> str:
+        return 'HMAC-SHA256 realm="pmhub-inbound"'  # makes a bad signature a 401, not a 403
+
     @extend_schema(
         request=InboundNoteSerializer,
         responses={
