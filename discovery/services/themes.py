@@ -8,7 +8,7 @@ from django.db import transaction
 from core import outbox
 
 from ..models import FeedbackNote, FeedbackTheme
-from .analysis import EmbeddingsUnavailable, analysis_status, cluster_texts, embed_texts, vector_from_bytes
+from .analysis import ANALYSIS_MISSING, EmbeddingsUnavailable, cluster_texts, embed_texts, vector_from_bytes
 
 THEMES_TASK = "discovery.tasks.themes_compute"
 THEME_NOTES_MAX = 20_000
@@ -25,9 +25,8 @@ def default_period(today: date) -> tuple[date, date]:
 @transaction.atomic
 def themes_compute(*, product_id: int, start: date, end: date) -> tuple[bool, str]:
     """Replace the product's themes of [start, end] with fresh clusters; (done, reason when not)."""
-    available, reason = analysis_status()
-    if not available:
-        return False, reason
+    if ANALYSIS_MISSING:
+        return False, ANALYSIS_MISSING
     notes = list(
         FeedbackNote.objects.filter(product_id=product_id, created_at__date__gte=start, created_at__date__lte=end)
         .exclude(state="archived")
@@ -39,14 +38,15 @@ def themes_compute(*, product_id: int, start: date, end: date) -> tuple[bool, st
         return True, ""
     texts = [f"{n.title}\n{n.text}".strip() for n in notes]
     missing = [i for i, n in enumerate(notes) if not n.embedding]
+    matrix, reason = None, ""  # without embeddings, clusters come from the notes' words (TF-IDF)
     try:
         vectors = {i: vector_from_bytes(bytes(n.embedding)) for i, n in enumerate(notes) if n.embedding}
         if missing:
             for i, vector in zip(missing, embed_texts([texts[i] for i in missing]), strict=True):
                 vectors[i] = vector
+        matrix = stack_vectors_from(vectors, len(notes))
     except EmbeddingsUnavailable as error:
-        return False, str(error) or "The embedding model is unavailable."
-    matrix = stack_vectors_from(vectors, len(notes))
+        reason = f"Themes from words only: {error}"
     middle = start + (end - start) / 2
     for cluster in cluster_texts(matrix, texts):
         members = [notes[i] for i in cluster.members]
@@ -64,7 +64,7 @@ def themes_compute(*, product_id: int, start: date, end: date) -> tuple[bool, st
             trend=round(late / len(members) - 0.5, 3),
         )
         theme.notes.set(members)
-    return True, ""
+    return True, reason
 
 
 def stack_vectors_from(vectors: dict, n: int) -> np.ndarray:

@@ -15,7 +15,7 @@ from workspaces.models import Capability
 
 from ..selectors.evidence import evidence_of
 from ..selectors.themes import themes_of
-from ..services.analysis import analysis_status
+from ..services.analysis import ANALYSIS_MISSING, analysis_status
 from ..services.themes import default_period, themes_enqueue
 
 
@@ -61,7 +61,7 @@ def _period(request) -> tuple[date, date]:
 def themes(request, product_id: int):
     access = product_access(user=request.user, product_id=product_id)
     start, end = _period(request)
-    available, reason = analysis_status()
+    embeddings, reason = analysis_status()
     return render(
         request,
         "discovery/themes.html",
@@ -74,7 +74,8 @@ def themes(request, product_id: int):
             "start": start,
             "end": end,
             "themes": themes_of(product=access.product, start=start, end=end),
-            "analysis_available": available,
+            "analysis_available": not ANALYSIS_MISSING,
+            "embeddings": embeddings,
             "analysis_reason": reason,
         },
     )
