@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import evidence, intake, portal, records, triage
+from .views import evidence, intake, panel, portal, records, triage
 from .views.records import customer_crud, idea_crud, note_crud
 
 app_name = "discovery"
@@ -21,6 +21,8 @@ urlpatterns = [
     path(f"{P}/ideas/<int:pk>/moderate/", records.idea_moderate, name="idea_moderate"),
     path(f"{P}/evidence/items/<int:pk>/", evidence.item_evidence, name="item_evidence"),
     path(f"{P}/evidence/initiatives/<int:pk>/", evidence.initiative_evidence, name="initiative_evidence"),
+    path(f"{P}/feedback-panel/", panel.product_feedback_panel, name="product_feedback_panel"),
+    path(f"{W}/feedback-panel/", panel.workspace_feedback_panel, name="workspace_feedback_panel"),
     path(f"{W}/customers/import/", intake.customers_import_page, name="customers_import"),
     path(f"{W}/feedback-settings/", intake.feedback_settings, name="settings"),
     path(f"{W}/feedback-settings/inbound-secret/", intake.inbound_secret_new, name="inbound_secret_new"),

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncWeek
+from django.db.models.functions import Coalesce, TruncWeek
 
 from ..models import FeedbackNote, FeedbackTheme
 
@@ -57,20 +57,23 @@ def feedback_over_time(*, product_ids, weeks: int = 12, today: date) -> list[dic
     ]
 
 
-def evidence_backed_share(*, initiatives: QuerySet, items: QuerySet) -> dict:
-    """The share of roadmap effort backed by evidence: initiatives weighed by their items' story points
-    (1 when unsized), and of the items' own points."""
-    figures = items.aggregate(
-        points=Sum("story_points", default=0),
-        backed=Sum("story_points", filter=Q(evidence_count__gt=0), default=0),
-    )
+def evidence_backed_share(*, items: QuerySet, initiatives: QuerySet) -> dict:
+    """The share of roadmap effort backed by customer evidence.
+
+    Roadmap effort: the story points of open items that serve an initiative (1 for an unsized item).
+    Backed: the item, or its initiative, has at least one piece of evidence.
+    """
+    planned = items.filter(initiative__isnull=False).exclude(status__in=["done", "accepted", "rejected"])
+    points = Coalesce("story_points", 1)
+    backed = Q(evidence_count__gt=0) | Q(initiative__evidence_count__gt=0)
+    figures = planned.aggregate(total=Sum(points, default=0), backed=Sum(points, filter=backed, default=0))
     total_initiatives = initiatives.count()
     backed_initiatives = initiatives.filter(evidence_count__gt=0).count()
     return {
         "initiatives": total_initiatives,
         "initiatives_backed": backed_initiatives,
-        "initiative_share": backed_initiatives / total_initiatives if total_initiatives else None,
-        "points": figures["points"],
+        "initiative_percent": round(100 * backed_initiatives / total_initiatives) if total_initiatives else None,
+        "points": figures["total"],
         "points_backed": figures["backed"],
-        "points_share": figures["backed"] / figures["points"] if figures["points"] else None,
+        "points_percent": round(100 * figures["backed"] / figures["total"]) if figures["total"] else None,
     }
