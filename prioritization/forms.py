@@ -24,7 +24,7 @@ class SettingsForm(ScopedModelForm):
 class CriterionForm(ScopedModelForm):
     class Meta:
         model = ScorecardCriterion
-        fields = ["name", "weight", "order"]
+        fields = ["name", "weight", "order", "source"]
 
 
 class MoscowQueryForm(forms.Form):

@@ -7,6 +7,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.events import publish
+from products.models import Product
+
+from ..events import ITEM_SAVED
 from ..models import BacklogItem
 
 
@@ -19,7 +23,9 @@ def item_customer_impact_set(*, figures: dict[int, tuple[Decimal, int]]) -> int:
     if not figures:
         return 0
     items = list(
-        BacklogItem.objects.filter(pk__in=list(figures)).only("id", "customer_impact", "evidence_count").order_by("pk")
+        BacklogItem.objects.filter(pk__in=list(figures))
+        .only("id", "product_id", "customer_impact", "evidence_count")
+        .order_by("pk")
     )
     changed = []
     for item in items:
@@ -29,4 +35,9 @@ def item_customer_impact_set(*, figures: dict[int, tuple[Decimal, int]]) -> int:
             item.customer_impact, item.evidence_count = impact, count
             changed.append(item)
     BacklogItem.objects.bulk_update(changed, ["customer_impact", "evidence_count"], batch_size=500)
+    if changed:
+        workspace_id = Product.objects.filter(pk=changed[0].product_id).values_list("workspace_id", flat=True).get()
+        for item in changed:  # prioritisation re-scores what reads the customer impact (a scorecard criterion)
+            data = {"id": item.pk, "product": item.product_id, "changed": ["customer_impact"]}
+            publish(event=ITEM_SAVED, workspace_id=workspace_id, data=data)
     return len(changed)

@@ -161,3 +161,20 @@ def test_the_sql_impact_matches_its_plain_python_twin(customers, links, basis):
     assert impact == expected.quantize(Decimal("0.01"))
     assert BacklogItem.objects.filter(pk=item.pk).exists()
     assert Idea.objects.count() == 0
+
+
+def test_customer_impact_is_a_custom_scorecard_criterion(world, django_capture_on_commit_callbacks):
+    from prioritization.models import CriterionValue, CustomScore, ScorecardCriterion
+    from prioritization.services.scorecard import criterion_create
+
+    item = f.BacklogItemFactory(product=world.product, effort=Decimal("2"))
+    with django_capture_on_commit_callbacks(execute=True):
+        criterion = criterion_create(
+            instance=ScorecardCriterion(product=world.product, name="Customers", weight=2, source="customer_impact"),
+            actor=world.users["product_manager"],
+        )
+    assert CriterionValue.objects.get(criterion=criterion, item=item).value == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        _link(f.FeedbackNoteFactory(product=world.product), "critical", item=item)
+    assert CriterionValue.objects.get(criterion=criterion, item=item).value == 3
+    assert CustomScore.objects.get(item=item).score == Decimal("3.00")  # 2 × 3 ÷ effort 2
