@@ -1,6 +1,7 @@
 """The inbound feedback endpoint: support desks and forms post notes, signed with the workspace's secret."""
 
 import orjson
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +17,7 @@ from products.models import Product
 from .serializers import InboundNoteSerializer, InboundResultSerializer
 from .services.intake import inbound_note_create, inbound_signature_valid
 
-INBOUND_PER_MINUTE = 120  # per workspace
+INBOUND_PER_MINUTE = settings.INBOUND_FEEDBACK_PER_MINUTE  # per workspace
 BODY_MAX = 64 * 1024
 
 

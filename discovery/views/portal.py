@@ -22,8 +22,8 @@ from ..forms import PortalForm, PortalIdeaForm, PortalVoteForm
 from ..models import Idea, IdeasPortal, IdeaStatus
 from ..services.portal import portal_idea_submit, portal_save, portal_vote
 
-SUBMITS_PER_HOUR = getattr(django_settings, "IDEAS_PORTAL_SUBMITS_PER_HOUR", 5)
-VOTES_PER_HOUR = getattr(django_settings, "IDEAS_PORTAL_VOTES_PER_HOUR", 30)
+SUBMITS_PER_HOUR = django_settings.IDEAS_PORTAL_SUBMITS_PER_HOUR
+VOTES_PER_HOUR = django_settings.IDEAS_PORTAL_VOTES_PER_HOUR
 PORTAL_SUBMITS_PER_HOUR = 200  # for one portal, from everyone
 PORTAL_IDEAS_SHOWN = 100
 
