@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prioritization', '0001_initial_prioritisation'),
+        ("prioritization", "0001_initial_prioritisation"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scorecardcriterion',
-            name='source',
-            field=models.CharField(choices=[('manual', 'Entered per item'), ('customer_impact', "Customer impact (from discovery's evidence)")], default='manual', max_length=20),
+            model_name="scorecardcriterion",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("manual", "Entered per item"),
+                    ("customer_impact", "Customer impact (from discovery's evidence)"),
+                ],
+                default="manual",
+                max_length=20,
+            ),
         ),
     ]
