@@ -178,3 +178,15 @@ def test_customer_impact_is_a_custom_scorecard_criterion(world, django_capture_o
         _link(f.FeedbackNoteFactory(product=world.product), "critical", item=item)
     assert CriterionValue.objects.get(criterion=criterion, item=item).value == 3
     assert CustomScore.objects.get(item=item).score == Decimal("3.00")  # 2 × 3 ÷ effort 2
+
+
+def test_ranked_view_shows_impact_and_filters_no_evidence(world):
+    backed = f.BacklogItemFactory(product=world.product, title="Backed", rice_score=Decimal("10"))
+    f.BacklogItemFactory(product=world.product, title="Bare", rice_score=Decimal("20"))
+    _link(f.FeedbackNoteFactory(product=world.product), "critical", item=backed)
+    url = reverse("prioritization:ranking", kwargs={"product_id": world.product.pk})
+    client = world.client("viewer")
+    page = client.get(url, {"framework": "rice"}).content.decode()
+    assert "Backed" in page and "Bare" in page and "Impact" in page
+    bare = client.get(url, {"framework": "rice", "evidence": "none"}).content.decode()
+    assert "Bare" in bare and "Backed" not in bare
