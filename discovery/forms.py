@@ -63,7 +63,10 @@ class IdeaForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != "promoted"]
+        if self.instance.status == "promoted":
+            del self.fields["status"]  # a promoted idea stays promoted
+        else:
+            self.fields["status"].choices = [c for c in self.fields["status"].choices if c[0] != "promoted"]
 
 
 class InsightForm(forms.Form):
