@@ -15,6 +15,8 @@ Each figure next to a baseline measured in the same run:
 No database, no broker. Run: `python -m bench discovery_analysis` (or `make bench`).
 """
 
+import os
+import resource
 import statistics
 import time
 
@@ -69,6 +71,11 @@ def _embedding_figures(texts: list[str]) -> np.ndarray:
         f"embedding throughput: {len(texts) / embed_s:,.0f} notes/s "
         f"(baseline, tokenising only: {len(texts) / tokenise_s:,.0f} notes/s)"
     )
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    embed_texts(texts)
+    cpu_s = resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu.ru_utime
+    threads = os.environ.get("PMHUB_EMBEDDING_THREADS", "1")
+    print(f"  CPU time of it: {cpu_s:.1f} s, {len(texts) / cpu_s:,.0f} notes per CPU-second ({threads} thread)")
     print(f"one note alone: {one_ms:.0f} ms")
     return vectors
 
@@ -111,22 +118,24 @@ def _theme_figures(texts: list[str], vectors: np.ndarray | None) -> None:
     noisy = base[pick] + rng.normal(scale=0.02, size=(NOTES_FOR_THEMES, base.shape[1])).astype(np.float32)
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
     theme_texts = [texts[i] for i in pick]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_utime
     themes = cluster_texts(noisy, theme_texts)
     ours = time.perf_counter() - started
+    ours_cpu = resource.getrusage(resource.RUSAGE_SELF).ru_utime - cpu
     with threadpool_limits(limits=1, user_api="blas"):  # as cluster_texts runs it
         started = time.perf_counter()
         kmeans(noisy, len(themes), n_init=1)
         baseline = time.perf_counter() - started
     print(
         f"themes of {NOTES_FOR_THEMES:,} notes: {ours:.2f} s for {len(themes)} themes "
-        f"(baseline, one k-means run at k={len(themes)}: {baseline:.2f} s)"
+        f"(baseline, one k-means run at k={len(themes)}: {baseline:.2f} s); CPU time {ours_cpu:.2f} s"
     )
     for theme in themes[:3]:
         print(f"  {theme.size:5d} notes: {', '.join(theme.terms)}")
 
 
 def main() -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times grow with it)")
     texts = _real_texts()
     vectors = _embedding_figures(texts)
     _suggestion_figures()

@@ -16,17 +16,28 @@ from .sentiment import LABELS as SENTIMENT_LABELS
 from .sentiment import note_sentiment, sentiment_label
 from .terms import tfidf_vectors
 from .themes import Cluster, cluster_texts
-from .vectors import stack_vectors, top_k, vector_from_bytes, vector_to_bytes
+from .vectors import (
+    DUPLICATE_SIMILARITY,
+    NOTE_MATCH_SIMILARITY,
+    likely_duplicates,
+    stack_vectors,
+    top_k,
+    vector_from_bytes,
+    vector_to_bytes,
+)
 
 __all__ = [
+    "DUPLICATE_SIMILARITY",
     "EMBEDDING_DIM",
     "MODEL_ID",
+    "NOTE_MATCH_SIMILARITY",
     "SENTIMENT_LABELS",
     "Cluster",
     "EmbeddingsUnavailable",
     "cluster_texts",
     "embed_texts",
     "embeddings_status",
+    "likely_duplicates",
     "normalize_rows",
     "note_sentiment",
     "reset_embeddings",

@@ -19,6 +19,7 @@ why will with within without won't would wouldn't yes yet you you'd you'll you'r
 yourself yourselves able actually already anymore bit currently day days especially etc hey hi hello
 thanks thank ok okay great good bad lot guys team today tomorrow yesterday week weeks month months year
 years time times every new still kind sort stuff end ago two three first second also again pretty
+whole full add planned
 """
 
 STOP_WORDS = frozenset(_WORDS.split())

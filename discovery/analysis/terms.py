@@ -3,20 +3,20 @@
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from .stopwords import STOP_WORDS
 
 MAX_SHARE = 0.08
-_WORD = re.compile(r"[a-z][a-z0-9]+(?:['-][a-z0-9]+)*")
+_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['-][^\W_]+)*")  # letters of any language, then letters or digits
 
 
-def words(text: str) -> list[str]:
-    """Lower-case words of 3+ characters that are not stop words, in text order."""
+def words(text: str, stop_words: frozenset[str] = frozenset()) -> list[str]:
+    """Lower-case words of 3+ characters that are not stop words (nor in ``stop_words``), in text order."""
     found = _WORD.findall((text or "").lower().replace("’", "'"))
-    return [w for w in found if len(w) >= 3 and w not in STOP_WORDS and not w.endswith("'s")]
+    return [w for w in found if len(w) >= 3 and w not in STOP_WORDS and w not in stop_words and not w.endswith("'s")]
 
 
 def _singular_map(vocabulary: Counter) -> dict[str, str]:
@@ -30,9 +30,10 @@ def _singular_map(vocabulary: Counter) -> dict[str, str]:
     return mapping
 
 
-def document_terms(texts: Sequence[str]) -> list[set[str]]:
-    """The set of (singularised) terms of each text."""
-    tokenised = [words(t) for t in texts]
+def document_terms(texts: Sequence[str], stop_words: Iterable[str] = ()) -> list[set[str]]:
+    """The set of (singularised) terms of each text; ``stop_words`` adds words to leave out (lower case)."""
+    extra = frozenset(w.lower() for w in stop_words)
+    tokenised = [words(t, extra) for t in texts]
     vocabulary = Counter(w for ws in tokenised for w in ws)
     mapping = _singular_map(vocabulary)
     return [{mapping.get(w, w) for w in ws} for ws in tokenised]

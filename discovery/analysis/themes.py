@@ -9,7 +9,7 @@ Deterministic: a fixed seed, k-means++ seeding, ties broken by position. When ``
 """
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +54,7 @@ def _seed_centroids(x: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarr
     chosen = [int(rng.integers(n))]
     nearest = 1.0 - x @ x[chosen[0]]
     for _ in range(1, k):
-        weights = np.clip(nearest, 0, None)
+        weights = np.clip(nearest.astype(np.float64), 0, None)  # float64: the probabilities must sum to 1
         total = weights.sum()
         pick = int(rng.choice(n, p=weights / total)) if total > 0 else int(rng.integers(n))
         chosen.append(pick)
@@ -131,19 +131,23 @@ def choose_k(x: np.ndarray, max_k: int, *, seed: int = SEED) -> tuple[int, np.nd
     sample = np.sort(rng.choice(n, SAMPLE, replace=False)) if n > SAMPLE else np.arange(n)
     xs = x[sample]
     distances = np.clip(1.0 - (xs @ xs.T).astype(np.float64), 0, 2)
-    best_k, best_score, best_centroids = 0, STRUCTURE, None
+    best_k, best_score, centroids_of = 0, STRUCTURE, {}
     for k in range(2, min(max_k, len(sample) - 1) + 1):
-        labels, centroids = kmeans(xs, k, seed=seed)
+        labels, centroids_of[k] = kmeans(xs, k, seed=seed)
         score = silhouette(distances, labels, k)
         if score >= best_score + 1e-9:
-            best_k, best_score, best_centroids = k, score, centroids
-    if best_k:
-        return best_k, best_centroids
-    return max(1, min(max_k, n, round(math.sqrt(n / 2)))), None
+            best_k, best_score = k, score
+    if not best_k:
+        best_k = max(1, min(max_k, n, round(math.sqrt(n / 2))))
+    return best_k, centroids_of.get(best_k)  # the sample's centroids start the run on all notes
 
 
-def cluster_texts(vectors, texts: Sequence[str], *, k: int | None = None, max_k: int = 12) -> list[Cluster]:
+def cluster_texts(
+    vectors, texts: Sequence[str], *, k: int | None = None, max_k: int = 12, stop_words: Iterable[str] = ()
+) -> list[Cluster]:
     """Themes of ``texts`` (with their embeddings ``vectors``, or None to use TF-IDF of the words).
+
+    ``stop_words``: more words that must not label a theme (the product's and the company's names).
 
     Returns clusters biggest first (ties: the one with the earliest member); every input index is in
     exactly one cluster. Same input, same output.
@@ -169,5 +173,5 @@ def cluster_texts(vectors, texts: Sequence[str], *, k: int | None = None, max_k:
             labels, _ = kmeans(x, k, init=init)
     groups = [sorted(np.flatnonzero(labels == c).tolist()) for c in range(k)]
     groups = sorted((g for g in groups if g), key=lambda g: (-len(g), g[0]))
-    labels_terms = class_terms(document_terms(texts), groups, top=TERMS_PER_THEME)
+    labels_terms = class_terms(document_terms(texts, stop_words), groups, top=TERMS_PER_THEME)
     return [Cluster(members=g, terms=t) for g, t in zip(groups, labels_terms, strict=True)]

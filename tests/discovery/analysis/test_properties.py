@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from discovery.analysis import (
     cluster_texts,
+    likely_duplicates,
     note_sentiment,
     sentiment_label,
     stack_vectors,
@@ -32,7 +33,7 @@ def top_k_twin(query, rows, ids, k):
     return [(ids[i], float(scores[i])) for i in order[: max(k, 0)]]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(small_vectors, st.integers(-1, 45))
 def test_top_k_matches_a_plain_sort_ties_in_input_order(data, k):
     query, rows = data
@@ -50,6 +51,8 @@ def test_vectors_survive_bytes(values):
     assert np.array_equal(vector_from_bytes(data), vector)
     if values:
         assert np.array_equal(stack_vectors([data, vector])[1], vector)
+        stacked = stack_vectors([data, memoryview(data), bytearray(data)])
+        assert stacked.shape == (3, len(values)) and all(np.array_equal(row, vector) for row in stacked)
 
 
 @given(st.floats(-1, 1))
@@ -86,7 +89,7 @@ def test_themes_partition_the_notes_and_repeat_exactly(texts, seed, k):
         assert not {"the", "and"} & set(theme.terms)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(texts_strategy)
 def test_themes_without_vectors_use_the_words(texts):
     themes = cluster_texts(None, texts)
@@ -123,3 +126,25 @@ def test_theme_terms_are_class_tf_idf(texts, data):
     groups = [[i for i, label in enumerate(labels) if label == g] for g in sorted(set(labels))]
     doc_terms = document_terms(texts)
     assert class_terms(doc_terms, groups, top=4) == class_terms_twin(doc_terms, groups, 4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_vectors, st.integers(0, 6), st.integers(-10, 10), st.one_of(st.none(), st.integers(0, 40)))
+def test_likely_duplicates_are_the_nearest_above_the_threshold(data, k, threshold, exclude):
+    query, rows = data
+    ids = list(range(len(rows)))
+    matrix = np.array(rows, dtype=np.float32).reshape(len(rows), len(query))
+    twin = [(i, s) for i, s in top_k_twin(query, rows, ids, len(rows)) if s >= threshold and i != exclude][:k]
+    assert likely_duplicates(query, matrix, ids, threshold=threshold, k=k, exclude=exclude) == twin
+
+
+def test_words_keep_letters_of_any_language_and_drop_stop_words():
+    assert words("Die Rechnung für Zürich: prénom, co-editing, 2FA, it's the export's bug") == [
+        "die",
+        "rechnung",
+        "für",
+        "zürich",
+        "prénom",
+        "co-editing",
+        "bug",
+    ]

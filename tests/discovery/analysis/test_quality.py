@@ -12,8 +12,18 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from discovery.analysis import cluster_texts, embed_texts, note_sentiment, tfidf_vectors, top_k
+from discovery.analysis import (
+    DUPLICATE_SIMILARITY,
+    NOTE_MATCH_SIMILARITY,
+    cluster_texts,
+    embed_texts,
+    likely_duplicates,
+    note_sentiment,
+    tfidf_vectors,
+    top_k,
+)
 
+from .data.duplicates import DUPLICATES
 from .data.items import ITEMS
 from .data.notes import NOTES
 
@@ -57,7 +67,7 @@ def test_suggestions_find_the_item_a_note_is_about(embedded):
 def test_themes_keep_notes_about_the_same_item_together(embedded):
     _, note_vectors = embedded
     texts = [text for _, _, text in NOTES]
-    themes = cluster_texts(note_vectors, texts)
+    themes = cluster_texts(note_vectors, texts, stop_words=["Planwise"])
     theme_of = {i: t for t, theme in enumerate(themes) for i in theme.members}
     same_item = [(a, b) for a in range(len(NOTES)) for b in range(a + 1, len(NOTES)) if NOTES[a][0] == NOTES[b][0]]
     together = sum(theme_of[a] == theme_of[b] for a, b in same_item) / len(same_item)
@@ -68,6 +78,7 @@ def test_themes_keep_notes_about_the_same_item_together(embedded):
     assert 4 <= len(themes) <= 12
     assert together >= 0.4 and together >= 2.5 * chance
     assert all(theme.terms for theme in themes)
+    assert not any("planwise" in theme.terms for theme in themes)
     billing = Counter(theme_of[i] for i, (key, _, _) in enumerate(NOTES) if key.startswith("B")).most_common(1)[0]
     assert billing[1] >= 10  # most billing notes share one theme…
     assert {"pay", "paying", "bank", "invoice", "billing"} & set(themes[billing[0]].terms)  # …named after money
@@ -97,3 +108,32 @@ def test_suggestions_beat_words_alone(embedded):
     )
     print(f"\ntop-1: embeddings {model_top1:.3f}, TF-IDF words {words_top1:.3f}")
     assert model_top1 > words_top1 + 0.15
+
+
+def test_items_filed_twice_are_flagged_and_distinct_items_are_not(embedded):
+    item_vectors, _ = embedded
+    ids = [key for key, *_ in ITEMS]
+    again = embed_texts([f"{title}. {description}" for _, title, description in DUPLICATES])
+    flagged = [[i for i, _ in likely_duplicates(v, item_vectors, ids)] for v in again]
+    assert flagged == [[key] for key, _, _ in DUPLICATES]
+    for key, vector in zip(ids, item_vectors, strict=True):
+        assert likely_duplicates(vector, item_vectors, ids, exclude=key) == []
+    originals = [float(v @ item_vectors[ids.index(key)]) for (key, _, _), v in zip(DUPLICATES, again, strict=True)]
+    others = item_vectors @ item_vectors.T - 2 * np.eye(len(ids))
+    print(
+        f"\nduplicates: {min(originals):.2f}..{max(originals):.2f} against their originals, distinct items at most "
+        f"{others.max():.2f}; flag at {DUPLICATE_SIMILARITY}"
+    )
+
+
+def test_a_strong_match_between_a_note_and_an_item_is_the_right_item(embedded):
+    item_vectors, note_vectors = embedded
+    ids = [key for key, *_ in ITEMS]
+    flagged = right = 0
+    for (key, _, _), vector in zip(NOTES, note_vectors, strict=True):
+        for item_id, _ in likely_duplicates(vector, item_vectors, ids, threshold=NOTE_MATCH_SIMILARITY):
+            flagged += 1
+            right += item_id == key
+    print(f"\nnote matches at {NOTE_MATCH_SIMILARITY}: {flagged} flagged, {right} right, on {len(NOTES)} notes")
+    assert right == flagged  # never a wrong item on this set
+    assert flagged >= 0.3 * len(NOTES)
