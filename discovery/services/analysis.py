@@ -17,6 +17,7 @@ from ..models import EmbeddingKind, FeedbackNote, Idea, IdeaStatus, WorkEmbeddin
 
 try:
     from ..analysis import (
+        NOTE_MATCH_SIMILARITY,
         EmbeddingsUnavailable,
         cluster_texts,
         embed_texts,
@@ -35,13 +36,16 @@ except ImportError as error:  # an installation without the analysis package: an
         pass
 
     cluster_texts = embed_texts = note_sentiment = top_k = vector_from_bytes = vector_to_bytes = None
+    NOTE_MATCH_SIMILARITY = 1.0
 
     def embeddings_status() -> tuple[bool, str]:
         return False, ANALYSIS_MISSING
 
 
 SUGGESTIONS = 3
-DUPLICATE_SCORE = 0.8  # cosine similarity above which a note most likely asks for an existing item
+# Cosine from which a note most likely asks for an existing item (calibrated by the analysis library on its
+# labelled set): the item is flagged as a likely duplicate of the request.
+DUPLICATE_SCORE = NOTE_MATCH_SIMILARITY
 EMBED_BATCH = 64
 
 
