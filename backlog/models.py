@@ -186,6 +186,12 @@ class BacklogItem(BaseModel):
     # Kept by the criteria services (criteria_flag_refresh): lets a page of items skip the criteria
     # lookup for the many items that have none.
     has_criteria = models.BooleanField(default=False, db_default=False, editable=False)
+    # Kept by discovery (item_customer_impact_set) from the insights linked to the item: the sum of
+    # importance × customer weight, and how many pieces of evidence there are. Backlog only stores them.
+    customer_impact = models.DecimalField(
+        max_digits=16, decimal_places=2, default=0, db_default=0, editable=False, help_text="Customer impact score."
+    )
+    evidence_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["rank"]
@@ -211,6 +217,7 @@ class BacklogItem(BaseModel):
         indexes = [
             models.Index(fields=["product", "status"]),
             models.Index(fields=["product", "-rice_score"]),
+            models.Index(fields=["product", "-customer_impact"]),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path(f"{P}/items/<int:pk>/row/", grooming.item_row, name="item_row"),
     path(f"{P}/items/<int:pk>/inline/", grooming.item_inline, name="item_inline"),
     path(f"{P}/items/<int:pk>/story/", items.item_story, name="item_story"),
+    path(f"{P}/items/<int:pk>/reach-from-impact/", items.item_reach_from_impact, name="item_reach_from_impact"),
     path(f"{P}/items/<int:pk>/accept/", sprints.item_accept, name="item_accept"),
     path(f"{P}/items/<int:pk>/reject/", sprints.item_reject, name="item_reject"),
     path(f"{P}/items/bulk/", grooming.item_bulk, name="item_bulk"),

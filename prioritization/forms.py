@@ -4,7 +4,7 @@ from django import forms
 
 from workspaces.forms import ScopedModelForm
 
-from .models import Framework, PrioritySettings, ScorecardCriterion
+from .models import CriterionSource, Framework, PrioritySettings, ScorecardCriterion
 from .selectors import SCENARIO_INPUTS
 
 
@@ -22,9 +22,20 @@ class SettingsForm(ScopedModelForm):
 
 
 class CriterionForm(ScopedModelForm):
+    source = forms.ChoiceField(
+        choices=CriterionSource.choices,
+        required=False,
+        initial=CriterionSource.MANUAL,
+        label="Values",
+        help_text="Customer impact: each item's value is its customer impact score, kept by discovery.",
+    )
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or CriterionSource.MANUAL
+
     class Meta:
         model = ScorecardCriterion
-        fields = ["name", "weight", "order"]
+        fields = ["name", "weight", "order", "source"]
 
 
 class MoscowQueryForm(forms.Form):

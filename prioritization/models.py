@@ -66,8 +66,17 @@ class PrioritySettings(BaseModel):
         return f"Prioritisation settings of {self.product}"
 
 
+class CriterionSource(models.TextChoices):
+    MANUAL = "manual", "Entered per item"
+    CUSTOMER_IMPACT = "customer_impact", "Customer impact (from discovery's evidence)"
+
+
 class ScorecardCriterion(BaseModel):
-    """A criterion of a product's custom scorecard, e.g. strategic fit with weight 2."""
+    """A criterion of a product's custom scorecard, e.g. strategic fit with weight 2.
+
+    A criterion whose source is the customer impact takes each item's value from the item's stored
+    customer impact score (kept by discovery): its values are written by the scorecard services, not by hand.
+    """
 
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="scorecard_criteria")
     name = models.CharField(max_length=80)
@@ -75,6 +84,7 @@ class ScorecardCriterion(BaseModel):
         max_digits=6, decimal_places=2, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.01"))]
     )
     order = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=20, choices=CriterionSource.choices, default=CriterionSource.MANUAL)
 
     class Meta:
         ordering = ["order", "name"]

@@ -29,7 +29,7 @@ from .forms import (
     ScenarioWeightsForm,
     SettingsForm,
 )
-from .models import Framework, ScenarioStatus, ScorecardCriterion
+from .models import CriterionSource, Framework, ScenarioStatus, ScorecardCriterion
 
 RUN = Capability.EDIT_STRATEGY  # product managers and admins re-prioritise, change settings, apply scenarios
 APPLY_MOSCOW = Capability.RANK_ITEMS  # product owners and admins apply a MoSCoW proposal
@@ -192,8 +192,13 @@ class CriterionCrud(Crud):
     )
     capability = RUN
     list_template = "prioritization/criterion_list.html"
-    columns = [Column("Criterion", "name", link=True), Column("Weight", "weight", css="num"), Column("Order", "order")]
-    detail_fields = ["name", "weight", "order"]
+    columns = [
+        Column("Criterion", "name", link=True),
+        Column("Weight", "weight", css="num"),
+        Column("Order", "order"),
+        Column("Values", "source"),
+    ]
+    detail_fields = ["name", "weight", "order", "source"]
     empty_hint = "Define criteria with weights (strategic fit ×2, revenue ×3…): score = Σ weight × value ÷ effort."
 
     def perform_create(self, *, access, instance, data, m2m, actor):
@@ -216,7 +221,8 @@ criterion_crud = CriterionCrud()
 def item_values(request, product_id: int, pk: int):
     access = product_access(user=request.user, product_id=product_id)
     item = get_object_or_404(BacklogItem.objects.filter(product=access.product).select_related("product"), pk=pk)
-    criteria = list(selectors.criteria_list(product=access.product))
+    # A customer impact criterion takes its values from the evidence; only the others are typed in.
+    criteria = list(selectors.criteria_list(product=access.product).filter(source=CriterionSource.MANUAL))
     current = dict(item.criterion_values.values_list("criterion_id", "value"))
     if request.method == "POST":
         access.require(Capability.EDIT_ITEMS)

@@ -108,6 +108,11 @@ class Initiative(BaseModel):
         help_text="Initiatives that must be done before this one.",
     )
     rank = models.BigIntegerField(default=0, help_text="Order within its now/next/later column.")
+    # Kept by discovery (initiative_customer_impact_set) from the insights linked to the initiative.
+    customer_impact = models.DecimalField(
+        max_digits=16, decimal_places=2, default=0, db_default=0, editable=False, help_text="Customer impact score."
+    )
+    evidence_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["rank", "id"]

@@ -77,6 +77,7 @@ class InitiativeCrud(Crud):
         Column("End", "end_date"),
         Column("Release", "release"),
         Column("Outcome", lambda i: "linked" if i.has_outcome else "none", css="outcome"),
+        Column("Impact", lambda i: i.customer_impact if i.evidence_count else "—", css="num"),
     ]
     detail_template = "roadmap/initiative_detail.html"
     empty_hint = "Initiatives are roadmap items. Tie each one to a key result or KPI it should move."

@@ -5,6 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from discovery.models import Customer, FeedbackNote, Idea, Insight
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from products.models import BusinessCase, Persona, Product, Vision
 from roadmap.models import Initiative, Release, Theme
@@ -179,3 +180,40 @@ class MeasurementFactory(factory.django.DjangoModelFactory):
 
     kpi = factory.SubFactory(KPIFactory)
     value = Decimal("42")
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    workspace = factory.SubFactory(WorkspaceFactory)
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    segment = "enterprise"
+
+
+class FeedbackNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackNote
+
+    product = factory.SubFactory(ProductFactory)
+    title = factory.Sequence(lambda n: f"Note {n}")
+    text = "Exporting invoices to CSV takes forever and the totals are wrong."
+    source = "support"
+
+
+class IdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    product = factory.SubFactory(ProductFactory)
+    title = factory.Sequence(lambda n: f"Idea {n}")
+    problem = "Finance teams reconcile by hand."
+
+
+class InsightFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Insight
+
+    note = factory.SubFactory(FeedbackNoteFactory)
+    passage = "takes forever"
+    importance = "important"

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from discovery.models import Customer, FeedbackNote, Idea
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from products.models import BusinessCase, Persona, Product, Vision
 from roadmap.models import Initiative, Release, Theme
@@ -188,6 +189,38 @@ PAGES = [
         STRATEGY,
         lambda w, p: f.KeyResultFactory(objective=f.ObjectiveFactory(workspace=p.workspace)),
         _kr_data,
+        "title",
+    ),
+]
+PAGES += [
+    Page(
+        "customer",
+        "discovery",
+        Customer,
+        "workspace",
+        ITEMS,
+        lambda w, p: f.CustomerFactory(workspace=p.workspace),
+        lambda w: {"name": "Initech", "kind": "company", "segment": "smb"},
+        "name",
+    ),
+    Page(
+        "note",
+        "discovery",
+        FeedbackNote,
+        "product",
+        ITEMS,
+        lambda w, p: f.FeedbackNoteFactory(product=p),
+        lambda w: {"title": "Refund call", "text": "Refunds take a week.", "source": "sales", "tags": "refunds, speed"},
+        "title",
+    ),
+    Page(
+        "idea",
+        "discovery",
+        Idea,
+        "product",
+        ITEMS,
+        lambda w, p: f.IdeaFactory(product=p),
+        lambda w: {"title": "Bulk refunds", "problem": "Slow.", "status": "open"},
         "title",
     ),
 ]

@@ -51,7 +51,19 @@ def _many(factory, **kw):
     return make
 
 
+def _notes(world, n):
+    customer = f.CustomerFactory(workspace=world.workspace)
+    item = f.BacklogItemFactory(product=world.product)
+    for _ in range(n):
+        note = f.FeedbackNoteFactory(product=world.product, customer=customer, captured_by=world.users["contributor"])
+        f.InsightFactory(note=note, item=item)
+
+
 LISTS = [
+    ("discovery:note_list", "product", _notes),
+    ("discovery:triage", "product", _notes),
+    ("discovery:idea_list", "product", _many(f.IdeaFactory, product=lambda w: w.product)),
+    ("discovery:customer_list", "workspace", _many(f.CustomerFactory, workspace=lambda w: w.workspace)),
     ("backlog:item_list", "product", _items),
     ("backlog:sprint_list", "product", _many(f.SprintFactory, product=lambda w: w.product)),
     ("roadmap:initiative_list", "product", _initiatives),

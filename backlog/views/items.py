@@ -196,6 +196,24 @@ def story_context(access, item, story_form=None) -> dict:
 
 @login_required
 @require_POST
+def item_reach_from_impact(request, product_id: int, pk: int):
+    """RICE reach from the customer evidence: the item's customer impact score, rounded (discovery keeps it)."""
+    access, item = item_for(request, product_id, pk, Capability.EDIT_ITEMS)
+    try:
+        item_services.item_update(
+            item=item, data={"reach": int(item.customer_impact.to_integral_value())}, actor=request.user
+        )
+    except (ValidationError, ApplicationError) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request, f"Reach set to {int(item.customer_impact.to_integral_value())} from the customer evidence."
+        )
+    return redirect("backlog:item_detail", product_id=product_id, pk=pk)
+
+
+@login_required
+@require_POST
 def item_story(request, product_id: int, pk: int):
     access, item = item_for(request, product_id, pk, Capability.EDIT_ITEMS)
     item = item_crud.get_object(access, item.pk)

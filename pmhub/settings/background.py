@@ -69,3 +69,8 @@ STARTUP_NOTE = (
         else "Celery broker configured: tasks are sent to workers."
     )
 )
+
+# Discovery: abuse limits of the public ideas portal (per client address) and of the inbound feedback endpoint.
+IDEAS_PORTAL_SUBMITS_PER_HOUR = env.int("IDEAS_PORTAL_SUBMITS_PER_HOUR", default=5)
+IDEAS_PORTAL_VOTES_PER_HOUR = env.int("IDEAS_PORTAL_VOTES_PER_HOUR", default=30)
+INBOUND_FEEDBACK_PER_MINUTE = env.int("INBOUND_FEEDBACK_PER_MINUTE", default=120)

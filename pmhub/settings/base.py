@@ -342,6 +342,9 @@ SPECTACULAR_SETTINGS = {
         "KeyResultDirectionEnum": "okrs.choices.KeyResultDirection",
         "ImpactEnum": "backlog.models.IMPACT_INPUTS",
         "ImpactValueEnum": "backlog.models.IMPACT_OUTPUTS",
+        "CustomerKindEnum": "discovery.models.CustomerKind",
+        "ItemKindEnum": "backlog.models.ItemKind",
+        "NoteStateEnum": "discovery.models.NoteState",
     },
 }
 

@@ -7,6 +7,7 @@ import django_filters
 from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from backlog.filters import EVIDENCE_CHOICES, with_evidence
 from backlog.models import BacklogItem, ItemKind, ItemStatus
 from roadmap.models import Theme
 from workspaces.filters import ScopedFilterSet
@@ -38,6 +39,8 @@ RANKING_FIELDS = (
     "job_size",
     "rice_score",
     "wsjf_score",
+    "customer_impact",
+    "evidence_count",
 )
 
 
@@ -45,10 +48,11 @@ class RankingFilter(ScopedFilterSet):
     theme = django_filters.ModelChoiceFilter(field_name="initiative__theme", queryset=Theme.objects.all())
     kind = django_filters.ChoiceFilter(choices=ItemKind.choices)
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices)
+    evidence = django_filters.ChoiceFilter(choices=EVIDENCE_CHOICES, method=with_evidence, label="Evidence")
 
     class Meta:
         model = BacklogItem
-        fields = ["theme", "initiative", "release", "kind", "status"]
+        fields = ["theme", "initiative", "release", "kind", "status", "evidence"]
 
 
 def items_for_ranking(*, product) -> QuerySet[BacklogItem]:

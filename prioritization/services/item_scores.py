@@ -12,10 +12,11 @@ from core import outbox
 
 from .. import scoring
 from ..models import CriterionValue, CustomScore
-from .scorecard import criteria_for
+from .scorecard import criteria_for, derived_values_sync
 
-# The item's own fields the custom score reads (besides its values on the scorecard's criteria).
-CUSTOM_SCORE_INPUTS = frozenset({"effort"})
+# The item's own fields the custom score reads (besides its values on the scorecard's criteria): the
+# customer impact is a criterion's value when the scorecard has a customer impact criterion.
+CUSTOM_SCORE_INPUTS = frozenset({"effort", "customer_impact"})
 
 
 def item_custom_score_recompute(*, item_id: int) -> Decimal | None:
@@ -23,6 +24,7 @@ def item_custom_score_recompute(*, item_id: int) -> Decimal | None:
     item = BacklogItem.objects.filter(pk=item_id).values("id", "product_id", "effort").first()
     if item is None:
         return None
+    derived_values_sync(product_id=item["product_id"], item_ids=[item_id])
     criteria = criteria_for(product_id=item["product_id"])
     values = dict(CriterionValue.objects.filter(item_id=item_id).values_list("criterion_id", "value"))
     score = scoring.scorecard(criteria=criteria, values=values, effort=item["effort"]).value

@@ -10,7 +10,7 @@ from core import outbox
 from core.services import instance_create, instance_update
 
 from .. import scoring
-from ..models import CriterionValue, ScorecardCriterion
+from ..models import CriterionSource, CriterionValue, ScorecardCriterion
 from .runs import product_reprioritise_start
 
 
@@ -24,10 +24,13 @@ def criteria_for(*, product_id: int) -> list[scoring.Criterion]:
 @transaction.atomic
 def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None], actor) -> None:
     """Set an item's values on its product's criteria (None clears one); re-scores the item after commit."""
-    criteria = set(ScorecardCriterion.objects.filter(product_id=item.product_id).values_list("id", flat=True))
+    criteria = dict(ScorecardCriterion.objects.filter(product_id=item.product_id).values_list("id", "source"))
     unknown = [cid for cid in values if cid not in criteria]
     if unknown:
         raise ValidationError({"criterion": "Pick criteria of this product's scorecard."})
+    derived = [cid for cid in values if criteria[cid] != CriterionSource.MANUAL]
+    if derived:
+        raise ValidationError({"criterion": "The customer impact criterion takes its values from the evidence."})
     for criterion_id, value in values.items():
         if value is None:
             CriterionValue.objects.filter(item=item, criterion_id=criterion_id).delete()
@@ -38,9 +41,29 @@ def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None]
     outbox.enqueue("prioritization.tasks.item_custom_score_recompute", item_id=item.pk)
 
 
+def derived_values_sync(*, product_id: int, item_ids=None) -> None:
+    """Write the values of the product's customer impact criteria from the items' stored customer impact."""
+    derived = list(
+        ScorecardCriterion.objects.filter(product_id=product_id, source=CriterionSource.CUSTOMER_IMPACT).values_list(
+            "id", flat=True
+        )
+    )
+    if not derived:
+        return
+    items = BacklogItem.objects.filter(product_id=product_id)
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
+    impacts = list(items.values_list("id", "customer_impact"))
+    rows = [CriterionValue(criterion_id=c, item_id=i, value=v) for c in derived for i, v in impacts]
+    CriterionValue.objects.bulk_create(
+        rows, batch_size=1000, update_conflicts=True, unique_fields=["criterion", "item"], update_fields=["value"]
+    )
+
+
 @transaction.atomic
 def criterion_create(*, instance: ScorecardCriterion, actor) -> ScorecardCriterion:
     criterion = instance_create(instance=instance, actor=actor)
+    derived_values_sync(product_id=criterion.product_id)
     product_reprioritise_start(product=criterion.product, actor=actor)
     return criterion
 
@@ -48,6 +71,8 @@ def criterion_create(*, instance: ScorecardCriterion, actor) -> ScorecardCriteri
 @transaction.atomic
 def criterion_update(*, criterion: ScorecardCriterion, data: dict, actor) -> ScorecardCriterion:
     criterion, changed = instance_update(instance=criterion, data=data)
+    if "source" in changed:
+        derived_values_sync(product_id=criterion.product_id)
     if changed:
         product_reprioritise_start(product=criterion.product, actor=actor)
     return criterion

@@ -166,6 +166,38 @@ RESOURCES = [
         ADMIN_ONLY,
     ),
     Resource(
+        "customers",
+        lambda p, w: f.CustomerFactory(workspace=w),
+        lambda p, w: {"workspace": w.pk, "name": f"Initech {n()}", "segment": "smb", "seats": 40},
+        {"plan": "pro"},
+        ITEMS,
+    ),
+    Resource(
+        "feedback",
+        lambda p, w: f.FeedbackNoteFactory(product=p),
+        lambda p, w: {"product": p.pk, "text": "Refunds take a week.", "source": "support", "tags": ["refunds"]},
+        {"title": "Changed"},
+        ITEMS,
+    ),
+    Resource(
+        "insights",
+        lambda p, w: f.InsightFactory(note=f.FeedbackNoteFactory(product=p), item=f.BacklogItemFactory(product=p)),
+        lambda p, w: {
+            "note": f.FeedbackNoteFactory(product=p).pk,
+            "item": f.BacklogItemFactory(product=p).pk,
+            "passage": "takes forever",
+        },
+        {"importance": "critical"},
+        ITEMS,
+    ),
+    Resource(
+        "ideas",
+        lambda p, w: f.IdeaFactory(product=p),
+        lambda p, w: {"product": p.pk, "title": "Bulk refunds", "problem": "One by one is slow."},
+        {"title": "Changed"},
+        ITEMS,
+    ),
+    Resource(
         "jobs",
         lambda p, w: Job.objects.create(workspace=w, product=p, kind="reprioritise"),
         None,
