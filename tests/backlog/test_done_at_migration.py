@@ -8,7 +8,7 @@ from django.utils import timezone
 from backlog.models import BacklogItem, ItemStatus
 from tests import factories as f
 
-migration = import_module("backlog.migrations.0006_done_at_for_items_done_before")
+migration = import_module("backlog.migrations.0007_done_at_for_items_done_before")
 
 
 def test_done_items_without_done_at_get_their_last_update(world):

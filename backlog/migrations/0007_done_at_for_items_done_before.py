@@ -13,6 +13,6 @@ def fill_done_at(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("backlog", "0005_bounded_inputs")]
+    dependencies = [("backlog", "0006_item_customer_impact")]
 
     operations = [migrations.RunPython(fill_done_at, migrations.RunPython.noop)]
