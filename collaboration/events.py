@@ -16,11 +16,14 @@ comment.created / comment.updated / comment.deleted, data:
 trash.trashed / trash.restored, data:
     {"id": <trash entry id>, "target": {"type": "<app_label.model>", "id": <object id>, "title": "<str>"},
      "actor": <user id or null>}
+"""
 
 from core.events import define
 
 COMMENT_CREATED = define("comment.created", "A comment was posted on an object; `mentions` lists mentioned users.")
-COMMENT_UPDATED = define("comment.updated", "A comment was edited by its author; `mentions` lists newly mentioned users.")
+COMMENT_UPDATED = define(
+    "comment.updated", "A comment was edited by its author; `mentions` lists newly mentioned users."
+)
 COMMENT_DELETED = define("comment.deleted", "A comment was deleted by its author.")
 TRASH_TRASHED = define("trash.trashed", "An object was deleted and kept in the trash for 30 days.")
 TRASH_RESTORED = define("trash.restored", "An object was restored from the trash.")
