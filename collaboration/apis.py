@@ -17,7 +17,7 @@ from core.pagination import KeysetPagination
 from core.schema import resource_docs
 from workspaces.models import Workspace
 from workspaces.selectors import workspace_access, workspace_ids_for_user
-from workspaces.viewsets import ApiFilterSet, ResourceViewSet
+from workspaces.viewsets import ApiFilterSet, ResourceViewSet, make_filterset
 
 from .history import TRACKED
 from .models import Comment, TrashEntry
@@ -209,7 +209,7 @@ class ActivityViewSet(viewsets.ViewSet):
 class TrashViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TrashEntrySerializer
     filter_backends = [DjangoFilterBackend]
-    filterset_fields = ["workspace"]
+    filterset_class = make_filterset(TrashEntry, ["workspace"])
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

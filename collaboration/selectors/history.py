@@ -83,8 +83,8 @@ def _events(
 ):
     tracked = TRACKED[label]
     index = LABELS.index(label)
-    qs = tracked.event_model.objects.annotate(ws=_workspace_expr(tracked), kind=Value(index)).filter(
-        ws__in=workspace_ids
+    qs = tracked.event_model.objects.annotate(pgh_ws=_workspace_expr(tracked), pgh_kind=Value(index)).filter(
+        pgh_ws__in=workspace_ids
     )
     if objects is not None:
         qs = qs.filter(objects)
@@ -102,7 +102,7 @@ def _events(
             qs = qs.filter(Q(pgh_created_at__lt=at) | Q(pgh_created_at=at, pgh_id__lt=pgh_id))
         else:
             qs = qs.filter(pgh_created_at__lt=at)
-    return qs.order_by("-pgh_created_at", "-pgh_id").values_list("pgh_created_at", "kind", "pgh_id")[:limit]
+    return qs.order_by("-pgh_created_at", "-pgh_id").values_list("pgh_created_at", "pgh_kind", "pgh_id")[:limit]
 
 
 def _timeline_filters(label: str, object_id: int) -> dict[str, Q]:
@@ -151,8 +151,11 @@ def activity_page(
         )
         for label in labels
     ]
-    union = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    keys = list(union.order_by("-pgh_created_at", "-kind", "-pgh_id")[: limit + 1])
+    if len(parts) == 1:
+        keys = list(parts[0])  # already in page order, limit + 1 of them
+    else:
+        union = parts[0].union(*parts[1:], all=True)
+        keys = list(union.order_by("-pgh_created_at", "-pgh_kind", "-pgh_id")[: limit + 1])
     more = len(keys) > limit
     keys = keys[:limit]
     rows = _hydrate(keys)
