@@ -9,11 +9,12 @@ initiative, a sprint's items), and removes the comments, which no foreign key ca
 
 import json
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -28,6 +29,15 @@ from ..registry import kind_of_model, kinds
 
 # The trash entries a request made, so that its page can offer to undo them (collaboration.middleware).
 trashed_now: ContextVar[list[int] | None] = ContextVar("trashed_now", default=None)
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but moments keep their microseconds (it rounds them to milliseconds)."""
+
+    def default(self, o):
+        if isinstance(o, datetime | time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def _collect(objs) -> NestedObjects:
@@ -51,7 +61,13 @@ def _rows(collector: NestedObjects) -> list[dict]:
     rows = []
     for model, instances in reversed(list(collector.data.items())):
         fields = [f.name for f in model._meta.local_fields if not f.primary_key]
-        rows.extend(json.loads(serializers.serialize("json", sorted(instances, key=lambda o: o.pk), fields=fields)))
+        rows.extend(
+            json.loads(
+                serializers.serialize(
+                    "json", sorted(instances, key=lambda o: o.pk), fields=fields, cls=ExactJSONEncoder
+                )
+            )
+        )
     return rows
 
 
