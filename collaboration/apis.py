@@ -81,9 +81,9 @@ class CommentViewSet(ResourceViewSet):
         kind, target, access = self._target(data["target_type"], data["target_id"])
         require_comment(access)
         parent = None
-        if data.get("parent") is not None:
+        if data.get("parent_id") is not None:
             parent = Comment.objects.filter(
-                pk=data["parent"], target_type=ContentType.objects.get_for_model(kind.model), target_id=target.pk
+                pk=data["parent_id"], target_type=ContentType.objects.get_for_model(kind.model), target_id=target.pk
             ).first()
             if parent is None:
                 raise exceptions.ValidationError({"parent": ["No such comment on this object."]})

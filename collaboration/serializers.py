@@ -22,7 +22,12 @@ class CommentSerializer(StrictModelSerializer):
     )
     target_id = StrictIntegerField(min_value=1, max_value=ID_MAX, help_text="The id of the object commented on.")
     parent = StrictIntegerField(
-        min_value=1, max_value=ID_MAX, required=False, allow_null=True, help_text="The comment this one answers."
+        source="parent_id",
+        min_value=1,
+        max_value=ID_MAX,
+        required=False,
+        allow_null=True,
+        help_text="The comment this one answers.",
     )
     body = StrictCharField(max_length=COMMENT_MAX, help_text="Markdown; @username mentions a workspace member.")
     author = serializers.IntegerField(source="author_id", read_only=True, allow_null=True)
@@ -52,7 +57,6 @@ class CommentSerializer(StrictModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["target_type"] = f"{instance.target_type.app_label}.{instance.target_type.model}"
-        data["parent"] = instance.parent_id
         return data
 
     def get_mentions(self, obj) -> list[int]:

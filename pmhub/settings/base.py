@@ -353,4 +353,5 @@ SILENCED_SYSTEM_CHECKS = ["models.W038"]  # SQLite lacks deferrable unique const
 # installed after every `migrate` (not through migrations of the tracked apps); on SQLite there are none.
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # reads write nothing worth a context
 HISTORY_RECORDED = DATABASES["default"]["ENGINE"].endswith("postgresql")
