@@ -7,7 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -205,7 +211,13 @@ class ActivityViewSet(viewsets.ViewSet):
         return Response({"next": next_link, "results": ActivitySerializer(rows, many=True).data})
 
 
-@resource_docs("trash entries", "Newest first. Entries are purged 30 days after the deletion.")
+@extend_schema_view(
+    list=extend_schema(
+        description="The deleted objects of your workspaces that can still be restored, newest first; each is "
+        "purged for good 30 days after its deletion. Filter with ?workspace=."
+    ),
+    retrieve=extend_schema(description="One entry of the trash."),
+)
 class TrashViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TrashEntrySerializer
     filter_backends = [DjangoFilterBackend]
