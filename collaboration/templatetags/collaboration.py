@@ -4,6 +4,9 @@ import re
 
 from django import template
 
+from ..models import TRASH_DAYS
+from ..registry import kind_of_model
+
 register = template.Library()
 
 UNDO_TAG = re.compile(r"\btrash-(\d+)\b")
@@ -18,3 +21,12 @@ def undo_button(context, message):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.simple_tag
+def deletion_note(obj) -> str:
+    """What deleting `obj` means: kept in the trash (restorable) or gone for good."""
+    kind = kind_of_model(type(obj)) if obj is not None else None
+    if kind is not None and kind.trashable:
+        return f"It stays in the trash for {TRASH_DAYS} days, with what belongs to it, and can be restored from there."
+    return "This cannot be undone."
