@@ -203,7 +203,8 @@ def test_the_api_lets_the_author_edit_with_if_match(world, api):
     assert stale.status_code == 412
     assert fresh.status_code == 200 and fresh.json()["body_html"] == "<p>Two <strong>bold</strong></p>\n"
     assert fresh.json()["edited_at"] is not None
-    assert api("product_owner").patch(url, {"target_id": 1}, format="json").status_code == 400
+    moved = {"target_id": item.pk + 1000}  # a comment stays on its object
+    assert api("product_owner").patch(url, moved, format="json").status_code == 400
 
 
 def test_the_object_pages_include_the_comments_and_history_panels(world):
