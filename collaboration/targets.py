@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
-from backlog.models import BacklogItem
-from okrs.models import KeyResult, Measurement, Objective
-from products.models import BusinessCase
-from roadmap.models import Initiative
+from backlog.models import BacklogItem, Sprint
+from okrs.models import KPI, KeyResult, Measurement, Objective
+from products.models import BusinessCase, Persona, Product
+from roadmap.models import Initiative, Release, Theme
 from workspaces.models import Capability
 
 from .registry import product_page, register, workspace_page
@@ -61,4 +61,26 @@ register(
     commentable=False,
     trashable=True,
     select_related=("key_result__objective", "kpi__product"),
+)
+
+# Kinds with a history timeline on their page, but no comments or trash (yet).
+for model, url_name in (
+    (Sprint, "backlog:sprint_detail"),
+    (KPI, "okrs:kpi_detail"),
+    (Theme, "roadmap:theme_detail"),
+    (Release, "roadmap:release_detail"),
+    (Persona, "products:persona_detail"),
+):
+    register(
+        model,
+        workspace_path="product__workspace",
+        url=product_page(url_name),
+        commentable=False,
+        select_related=("product",),
+    )
+register(
+    Product,
+    workspace_path="workspace",
+    url=workspace_page("products:product_detail", lambda o: o.workspace_id),
+    commentable=False,
 )

@@ -23,6 +23,16 @@ def commentable_kind(label: str) -> Kind:
     return kind
 
 
+def object_for_user(*, user, label: str, target_id: int) -> tuple[Kind, object, Access]:
+    """An object of a registered kind, and the user's access to its workspace: 404 outside their workspaces."""
+    kind = kind_named(label)
+    if kind is None:
+        raise Http404("No such kind of object.")
+    queryset = kind.model.objects.select_related(*kind.select_related)
+    target = get_object_or_404(kind.scoped(queryset, workspace_ids_for_user(user=user)), pk=target_id)
+    return kind, target, workspace_access(user=user, workspace_id=kind.workspace_id_of(target))
+
+
 def comment_target_for_user(*, user, label: str, target_id: int) -> tuple[Kind, object, Access]:
     """The object a thread belongs to, and the user's access to its workspace: 404 outside their workspaces."""
     kind = commentable_kind(label)

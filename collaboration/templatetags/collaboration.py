@@ -4,6 +4,7 @@ import re
 
 from django import template
 
+from ..history import TRACKED
 from ..models import TRASH_DAYS
 from ..registry import kind_of_model
 
@@ -21,6 +22,15 @@ def undo_button(context, message):
         "csrf_token": context.get("csrf_token"),
         "next": request.get_full_path() if request is not None else "",
     }
+
+
+@register.inclusion_tag("collaboration/_panels.html")
+def collaboration_panels(obj):
+    """The comments and history panels of an object's page, for the kinds that have them."""
+    kind = kind_of_model(type(obj)) if obj is not None else None
+    if kind is None:
+        return {"label": None}
+    return {"label": kind.label, "pk": obj.pk, "commentable": kind.commentable, "tracked": kind.label in TRACKED}
 
 
 @register.simple_tag

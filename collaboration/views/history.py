@@ -14,7 +14,7 @@ from workspaces.selectors import users_of_workspace, workspace_access, workspace
 
 from ..history import TRACKED
 from ..registry import kind_named
-from ..selectors.comments import comment_target_for_user
+from ..selectors.comments import object_for_user
 from ..selectors.history import activity_page
 
 TIMELINE_PAGE = 20
@@ -88,10 +88,9 @@ def activity(request, workspace_id: int):
 @require_GET
 def timeline(request, label: str, target_id: int):
     """The changes of one object (and of the rows that belong to it), newest first; ?cursor= for more."""
-    kind = kind_named(label)
-    if kind is None or label not in TRACKED:
+    if label not in TRACKED:
         raise Http404("No history for this kind of object.")
-    kind, target, access = comment_target_for_user(user=request.user, label=label, target_id=target_id)
+    kind, target, access = object_for_user(user=request.user, label=label, target_id=target_id)
     try:
         rows, next_cursor = activity_page(
             workspace_ids=[access.workspace.pk],

@@ -137,3 +137,20 @@ def test_a_celery_task_records_its_changes_with_the_task_name(world):
 
     rows, _ = activity_page(workspace_ids=[world.workspace.pk], target=("backlog.backlogitem", item.pk))
     assert (rows[0].via, rows[0].user) == ("tests.some_task", "admin_user")
+
+
+def test_pages_of_other_kinds_show_their_timeline_too(world):
+    theme = f.ThemeFactory(product=world.product, name="Payments")
+    client = world.client("product_manager")
+    client.post(
+        reverse("roadmap:theme_edit", kwargs={"product_id": world.product.pk, "pk": theme.pk}),
+        {"name": "Checkout", "description": "", "color": "#4f46e5", "order": 0},
+    )
+    timeline = reverse("collaboration:timeline", kwargs={"label": "roadmap.theme", "target_id": theme.pk})
+
+    page = client.get(reverse("roadmap:theme_detail", kwargs={"product_id": world.product.pk, "pk": theme.pk}))
+    html = client.get(timeline).content.decode()
+
+    assert timeline in page.content.decode() and "collaboration:comments" not in page.content.decode()
+    assert "product_manager_user" in html and "<del>Payments</del> → <ins>Checkout</ins>" in html
+    assert world.client("outsider").get(timeline).status_code == 404
