@@ -18,6 +18,7 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from backlog.apis import IdFilter
 from core.exceptions import ApplicationError
 from core.pagination import KeysetPagination
 from core.schema import resource_docs
@@ -40,10 +41,10 @@ class CommentFilter(ApiFilterSet):
     target_type = django_filters.ChoiceFilter(
         method="by_target_type", choices=[(label, label) for label in commentable_labels()]
     )
-    target_id = django_filters.NumberFilter(field_name="target_id", min_value=1, max_value=2**63 - 1)
+    target_id = IdFilter(field_name="target_id", help_text="The id of the object commented on.")
     workspace = django_filters.ModelChoiceFilter(queryset=Workspace.objects.all())
-    author = django_filters.NumberFilter(field_name="author_id", min_value=1, max_value=2**63 - 1)
-    parent = django_filters.NumberFilter(field_name="parent_id", min_value=1, max_value=2**63 - 1)
+    author = IdFilter(field_name="author_id", help_text="A user id.")
+    parent = IdFilter(field_name="parent_id", help_text="The comment answered.")
 
     class Meta:
         model = Comment
