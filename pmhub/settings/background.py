@@ -41,6 +41,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=15)},
     # Re-run or fail the jobs whose worker died, and the ones no worker picked up.
     "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
+    # Delete for good what has been in the trash for more than 30 days.
+    "trash-purge": {"task": "collaboration.tasks.trash_purge_old", "schedule": crontab(minute=40)},
 }
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message a worker took but never acknowledged (it died) is handed out again after this.

@@ -39,10 +39,11 @@ def test_item_events_from_the_api(world, api, heard, django_capture_on_commit_ca
         ("item.created", world.workspace.pk),
         ("item.updated", world.workspace.pk),
         ("item.moved", world.workspace.pk),
+        ("trash.trashed", world.workspace.pk),  # deleting keeps the item in the trash first
         ("item.deleted", world.workspace.pk),
     ]
     assert heard[2][2]["changed"] == ["status"]
-    assert heard[4][2]["id"] == a["id"]
+    assert heard[5][2]["id"] == a["id"]
 
 
 def test_nothing_is_announced_when_the_write_fails(world, api, heard, django_capture_on_commit_callbacks):
@@ -85,10 +86,12 @@ def test_initiative_objective_and_check_in_events_from_the_api(world, api, heard
     assert [e for e, _, _ in heard] == [
         "initiative.created",
         "initiative.updated",
+        "trash.trashed",
         "initiative.deleted",
         "objective.created",
         "objective.updated",
         "key_result.checked_in",
+        "trash.trashed",
         "objective.deleted",
     ]
 
