@@ -16,11 +16,21 @@ import pghistory
 from django.db import models
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from discovery.models import FeedbackNote, Idea
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from products.models import BusinessCase, Persona, Product, Vision
 from roadmap.models import Initiative, Release, Theme
 
-UNTRACKED_FIELDS = ("updated_at",)  # changes with every save; the event's own time says when
+# `updated_at` changes with every save (the event's own time says when); the others are derived by
+# discovery's analysis and evidence tasks from rows that have a history of their own.
+UNTRACKED_FIELDS = (
+    "updated_at",
+    "embedding",
+    "sentiment_score",
+    "sentiment_label",
+    "customer_impact",
+    "evidence_count",
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,8 @@ InitiativeKeyResultEvent = _track(
 )
 SprintEvent = _track(Sprint, "product__workspace")
 BacklogItemEvent = _track(BacklogItem, "product__workspace", noun="item")
+FeedbackNoteEvent = _track(FeedbackNote, "product__workspace", noun="feedback note")
+IdeaEvent = _track(Idea, "product__workspace")
 AcceptanceCriterionEvent = _track(
     AcceptanceCriterion, "item__product__workspace", noun="acceptance criterion", parents=("item",)
 )

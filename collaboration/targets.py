@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from backlog.models import BacklogItem, Sprint
+from discovery.models import FeedbackNote, Idea
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from products.models import BusinessCase, Persona, Product
 from roadmap.models import Initiative, Release, Theme
@@ -52,6 +53,18 @@ register(
     BusinessCase,
     workspace_path="product__workspace",
     url=product_page("products:business_case_detail"),
+    select_related=("product",),
+)
+register(
+    FeedbackNote,
+    workspace_path="product__workspace",
+    url=product_page("discovery:note_detail"),
+    select_related=("product",),
+)
+register(
+    Idea,
+    workspace_path="product__workspace",
+    url=product_page("discovery:idea_detail"),
     select_related=("product",),
 )
 register(
