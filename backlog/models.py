@@ -201,6 +201,14 @@ class BacklogItem(BaseModel):
         indexes = [
             models.Index(fields=["product", "status"]),
             models.Index(fields=["product", "-rice_score"]),
+            # Keyset pages by score (nulls last, id to break ties) and the parent picker.
+            models.Index(
+                models.F("product"), models.F("rice_score").desc(nulls_last=True), "id", name="item_rice_keyset"
+            ),
+            models.Index(
+                models.F("product"), models.F("wsjf_score").desc(nulls_last=True), "id", name="item_wsjf_keyset"
+            ),
+            models.Index(fields=["product", "kind", "rank"], name="item_product_kind_rank"),
         ]
 
     def __str__(self) -> str:

@@ -49,6 +49,12 @@ def _context(access: Access, **extra) -> dict:
     }
 
 
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _ranking_url(access: Access) -> str:
     return reverse("prioritization:ranking", kwargs={"product_id": access.product.pk})
 
@@ -151,6 +157,7 @@ def moscow(request, product_id: int):
         capacity=data.get("capacity"),
         release=data.get("release"),
         sprint=data.get("sprint"),
+        page=request.GET.get("page"),
     )
     if request.method == "POST":
         access.require(APPLY_MOSCOW)
@@ -178,6 +185,8 @@ def moscow(request, product_id: int):
             view=view,
             framework_label=Framework(framework).label,
             categories=MoSCoW.choices,
+            page=view.page,
+            query=_query_without_page(request),
         ),
     )
 
