@@ -10,7 +10,7 @@
 
 Run: `DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://…/10 python -m bench pages`.
 BENCH_SIZES=150,10000 for a quicker run; BENCH_LOAD=0 skips the load run.
-Tasks are enqueued on a queue of its own ("bench-<pid>") and only that queue is ever purged.
+Tasks go to queues of their own (CELERY_QUEUE_PREFIX, set by bench/__main__.py), only those are purged.
 """
 
 import os
@@ -158,11 +158,6 @@ def main() -> None:
     if connection.vendor != "postgresql":
         print("skipped: needs PostgreSQL (set DATABASE_URL=postgres://…)")
         return
-    from pmhub.celery import app
-
-    queue = f"bench-{os.getpid()}"  # a queue of its own: nothing of anyone else's is taken or purged
-    app.conf.task_default_queue = queue
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
     setup_test_environment()
@@ -186,11 +181,6 @@ def main() -> None:
             print(f"  measured {size:,}", flush=True)
         _print_table(results, healthz)
         if os.environ.get("BENCH_LOAD", "1") != "0":
-            loadmix.run(db_name=db_name, user=user, product=products[KEYS[SIZES[-1]]], queue=queue)
+            loadmix.run(db_name=db_name, user=user, product=products[KEYS[SIZES[-1]]])
     finally:
-        try:
-            with app.connection_for_write() as conn:
-                conn.default_channel.queue_purge(queue)
-        except Exception as error:  # the broker may be away; nothing of ours to purge then
-            print(f"(queue {queue} not purged: {type(error).__name__})")
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -124,7 +124,7 @@ def line(name: str, r: dict) -> str:
     )
 
 
-def run(*, db_name: str, user, product, queue: str) -> None:
+def run(*, db_name: str, user, product) -> None:
     from django.conf import settings
 
     from backlog.models import BacklogItem
@@ -141,7 +141,6 @@ def run(*, db_name: str, user, product, queue: str) -> None:
         "DEBUG": "False",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
         "API_RATE_LIMIT": "1000000/min",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(

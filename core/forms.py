@@ -34,7 +34,7 @@ class SearchSelect(forms.Widget):
     (static/js/search-select.js). Renders no option list, so a form costs one query for the chosen
     value's label whatever the number of choices. Without JavaScript the id can be typed in."""
 
-    template_name = "partials/search_select.html"
+    template_name = "core/search_select.html"
 
     class Media:
         js = ["js/search-select.js"]

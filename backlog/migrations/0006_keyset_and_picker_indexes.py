@@ -5,25 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('backlog', '0005_bounded_inputs'),
-        ('products', '0003_bounded_inputs'),
-        ('roadmap', '0003_bounded_inputs'),
+        ("backlog", "0005_bounded_inputs"),
+        ("products", "0003_bounded_inputs"),
+        ("roadmap", "0003_bounded_inputs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='backlogitem',
-            index=models.Index(models.F('product'), models.OrderBy(models.F('rice_score'), descending=True, nulls_last=True), models.F('id'), name='item_rice_keyset'),
+            model_name="backlogitem",
+            index=models.Index(
+                models.F("product"),
+                models.OrderBy(models.F("rice_score"), descending=True, nulls_last=True),
+                models.F("id"),
+                name="item_rice_keyset",
+            ),
         ),
         migrations.AddIndex(
-            model_name='backlogitem',
-            index=models.Index(models.F('product'), models.OrderBy(models.F('wsjf_score'), descending=True, nulls_last=True), models.F('id'), name='item_wsjf_keyset'),
+            model_name="backlogitem",
+            index=models.Index(
+                models.F("product"),
+                models.OrderBy(models.F("wsjf_score"), descending=True, nulls_last=True),
+                models.F("id"),
+                name="item_wsjf_keyset",
+            ),
         ),
         migrations.AddIndex(
-            model_name='backlogitem',
-            index=models.Index(fields=['product', 'kind', 'rank'], name='item_product_kind_rank'),
+            model_name="backlogitem",
+            index=models.Index(fields=["product", "kind", "rank"], name="item_product_kind_rank"),
         ),
     ]

@@ -128,7 +128,9 @@ def test_the_parent_picker_searches_epics_and_features_of_the_product(world, rol
 
 def test_the_item_form_lists_no_parents_and_saves_the_picked_one(world):
     parents = _items(world.product, 300, kind="feature")
-    item = f.BacklogItemFactory(product=world.product, title="Pay by link", parent=parents[5])
+    item = f.BacklogItemFactory(
+        product=world.product, title="Pay by link", parent=parents[5], number=90001, rank=90001 * RANK_GAP
+    )
     client = world.client("contributor")
     edit = reverse("backlog:item_edit", kwargs={"product_id": world.product.pk, "pk": item.pk})
     page = client.get(edit).content.decode()
