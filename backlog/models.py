@@ -202,13 +202,9 @@ class BacklogItem(BaseModel):
         indexes = [
             models.Index(fields=["product", "status"]),
             models.Index(fields=["product", "-rice_score"]),
-            # Keyset pages by score (nulls last, id to break ties) and the parent picker.
-            models.Index(
-                models.F("product"), models.F("rice_score").desc(nulls_last=True), "id", name="item_rice_keyset"
-            ),
-            models.Index(
-                models.F("product"), models.F("wsjf_score").desc(nulls_last=True), "id", name="item_wsjf_keyset"
-            ),
+            # The parent picker (epics and features in rank order). Keyset pages by score use
+            # item_rice_keyset / item_wsjf_keyset ((product, score DESC NULLS LAST, id)), made on
+            # PostgreSQL only by migration 0006 (SQLite cannot index NULLS LAST).
             models.Index(fields=["product", "kind", "rank"], name="item_product_kind_rank"),
         ]
 

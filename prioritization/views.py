@@ -74,7 +74,9 @@ def ranking(request, product_id: int):
         ranked = ranked.order_by(Abs(F("manual_position") - F("score_position")).desc(), "score_position")
         page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
-        page = selectors.ranked_page(items=items, framework=framework, page=request.GET.get("page"), size=PAGE_SIZE)
+        page = selectors.ranked_page(
+            product=product, items=items, framework=framework, page=request.GET.get("page"), size=PAGE_SIZE
+        )
     snapshots = selectors.snapshot_choices(product=product, framework=framework)
     since = request.GET.get("since", "")
     snapshot = next((s for s in snapshots if str(s.pk) == since), snapshots[0] if snapshots else None)

@@ -215,6 +215,9 @@ else:
 # The cache holds the API's rate-limit counters. The default counts per process; with several
 # processes (gunicorn workers, hosts) set CACHE_URL=redis://…/1 so that they count together.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whole-product figures (board, timeline, dashboards, matrix, ranked positions) are cached by a
+# version every write bumps (core/figures.py); this bounds a figure's life all the same (seconds).
+FIGURES_TTL = env.int("FIGURES_TTL", default=300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

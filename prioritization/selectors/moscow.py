@@ -7,6 +7,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F, Min, Q, QuerySet, Sum
 
 from backlog.models import BacklogItem, ItemStatus
+from core.figures import cached_figure
 
 from .. import scoring
 from ..models import Framework
@@ -87,7 +88,14 @@ def moscow(
     if sprint is not None:
         items = items.filter(sprint=sprint)
     items = items.annotate(score=F(score)).order_by(F(score).desc(nulls_last=True), "rank")
-    shown = Paginator(items, PAGE_SIZE).get_page(page)
+    paginator = Paginator(items, PAGE_SIZE)
+    paginator.count = cached_figure(  # counting every open item: once per version of the figures
+        workspace_id=product.workspace_id,
+        name="prioritization.moscow_count",
+        parts=(str(scope.query),),
+        compute=scope.count,
+    )
+    shown = paginator.get_page(page)
     criteria = criteria_for(product_id=product.pk) if framework == Framework.CUSTOM else []
     rows = []
     for item in shown.object_list:
@@ -97,15 +105,30 @@ def moscow(
         rows.append(MoscowRow(item, item.score, None, missing))
     if capacity is None:
         return MoscowView(framework, None, settings.must_share_limit, rows, None, None, shown)
-    candidate = Q(**{f"{score}__isnull": False, "effort__isnull": False})
-    sums = {category: Sum("effort", filter=Q(moscow=category)) for category in (MUST, SHOULD, COULD, WONT)}
-    figures = scope.aggregate(**sums, candidates=Sum("effort", filter=candidate), least=Min("effort", filter=candidate))
-    candidates = scope.filter(candidate).order_by(F(score).desc(), "effort", "id").values_list("id", "effort", score)
-    proposal, efforts = _proposal(
-        candidates=candidates,
-        capacity=capacity,
-        must_share_limit=settings.must_share_limit,
-        min_effort=figures["least"],
+
+    def compute() -> tuple[dict, dict, dict]:
+        candidate = Q(**{f"{score}__isnull": False, "effort__isnull": False})
+        sums = {category: Sum("effort", filter=Q(moscow=category)) for category in (MUST, SHOULD, COULD, WONT)}
+        figures = scope.aggregate(
+            **sums, candidates=Sum("effort", filter=candidate), least=Min("effort", filter=candidate)
+        )
+        candidates = (
+            scope.filter(candidate).order_by(F(score).desc(), "effort", "id").values_list("id", "effort", score)
+        )
+        proposal, efforts = _proposal(
+            candidates=candidates,
+            capacity=capacity,
+            must_share_limit=settings.must_share_limit,
+            min_effort=figures["least"],
+        )
+        return figures, proposal, efforts
+
+    # Sums and the proposal read the whole scope: once per version of the workspace's figures.
+    figures, proposal, efforts = cached_figure(
+        workspace_id=product.workspace_id,
+        name="prioritization.moscow",
+        parts=(str(scope.query), framework, capacity, settings.must_share_limit),
+        compute=compute,
     )
     for row in rows:
         if row.score is not None and row.item.effort is not None:

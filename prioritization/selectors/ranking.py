@@ -10,6 +10,7 @@ from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from backlog.models import BacklogItem, ItemKind, ItemStatus
+from core.figures import cached_figure
 from roadmap.models import Theme
 from workspaces.filters import ScopedFilterSet
 
@@ -83,18 +84,31 @@ def ranked(*, items: QuerySet[BacklogItem], framework: str) -> QuerySet[BacklogI
     )
 
 
-def ranked_page(*, items: QuerySet[BacklogItem], framework: str, page, size: int) -> Page:
+def ranked_page(*, product, items: QuerySet[BacklogItem], framework: str, page, size: int) -> Page:
     """One page of `ranked` without numbering every scored item per request: the rows come from an
     index range scan ((product, score desc nulls last, id)); the score position is the row's place in
     the page; the manual position is counted for the shown rows only, over narrow (id, rank) rows."""
     score = SCORE_FIELDS[framework]
     scored = items.filter(**{f"{score}__isnull": False})
     ordered = scored.annotate(score=F(score)).order_by(F(score).desc(), "rank", "id")
-    shown = Paginator(ordered, size).get_page(page)
+    paginator = Paginator(ordered, size)
+    paginator.count = cached_figure(  # counting every scored item: once per version of the figures
+        workspace_id=product.workspace_id,
+        name="prioritization.scored_count",
+        parts=(str(scored.query),),
+        compute=scored.count,
+    )
+    shown = paginator.get_page(page)
     objects = list(shown.object_list)
     for position, item in enumerate(objects, start=shown.start_index()):
         item.score_position = position
-    manual = manual_positions(items=scored, item_ids=[item.pk for item in objects])
+    ids = [item.pk for item in objects]
+    manual = cached_figure(  # numbering the whole manual order: once per version of the figures
+        workspace_id=product.workspace_id,
+        name="prioritization.manual_positions",
+        parts=(str(scored.query), tuple(ids)),
+        compute=lambda: manual_positions(items=scored, item_ids=ids),
+    )
     for item in objects:
         item.manual_position = manual.get(item.pk)
     shown.object_list = objects

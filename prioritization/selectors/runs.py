@@ -4,6 +4,7 @@ each framework's stored score is read from."""
 from django.db import connection
 from django.db.models import QuerySet
 
+from core.figures import cached_figure
 from jobs.models import Job
 
 from ..models import Framework, Snapshot
@@ -42,14 +43,23 @@ def snapshot_positions(*, snapshot: Snapshot | None, item_ids: list[int] | None 
     if item_ids is not None and connection.vendor == "postgresql":
         if not item_ids:
             return {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT (e.value->>0)::bigint, e.position FROM {Snapshot._meta.db_table} s "
-                "CROSS JOIN LATERAL jsonb_array_elements(s.ranking) WITH ORDINALITY AS e(value, position) "
-                "WHERE s.id = %s AND (e.value->>0)::bigint = ANY(%s)",
-                [snapshot.pk, list(item_ids)],
-            )
-            return dict(cursor.fetchall())
+        return cached_figure(  # a snapshot never changes: no write needs to bump these (scope 0)
+            workspace_id=0,
+            name="prioritization.snapshot_positions",
+            parts=(snapshot.pk, tuple(item_ids)),
+            compute=lambda: _snapshot_positions_of(snapshot, item_ids),
+        )
     ranking = Snapshot.objects.filter(pk=snapshot.pk).values_list("ranking", flat=True).get()
     positions = {item_id: position for position, (item_id, _score) in enumerate(ranking, start=1)}
     return positions if item_ids is None else {pk: positions[pk] for pk in item_ids if pk in positions}
+
+
+def _snapshot_positions_of(snapshot: Snapshot, item_ids: list[int]) -> dict[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (e.value->>0)::bigint, e.position FROM {Snapshot._meta.db_table} s "
+            "CROSS JOIN LATERAL jsonb_array_elements(s.ranking) WITH ORDINALITY AS e(value, position) "
+            "WHERE s.id = %s AND (e.value->>0)::bigint = ANY(%s)",
+            [snapshot.pk, list(item_ids)],
+        )
+        return dict(cursor.fetchall())
