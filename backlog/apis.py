@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 
 from core.csv import csv_text
 from core.db import retry_on_conflict
+from core.db_router import use_replica
 from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs
@@ -302,6 +304,7 @@ class ItemViewSet(ResourceViewSet):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, one item a row.")},
     )
     @action(detail=False, methods=["get"], renderer_classes=[CSVRenderer, ORJSONRenderer], pagination_class=None)
+    @method_decorator(use_replica)
     def export(self, request):
         qs = self.filter_queryset(self.scope(BacklogItem.objects.all())).order_by("product_id", "rank")
         self.check_product_filter(request)

@@ -212,6 +212,19 @@ else:
     if DEVELOPMENT_SERVER:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Through PgBouncer in transaction mode a connection is shared between transactions, so nothing
+    # may outlive one: no server-side cursors (Django's .iterator() declares WITH HOLD cursors).
+    # PMHub keeps no other session state (no SET, no advisory session locks, no LISTEN).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+    # An optional streaming replica for dashboards, exports and heavy reads (core/db_router.py).
+    if env("DATABASE_REPLICA_URL", default=""):
+        DATABASES["replica"] = {
+            **env.db("DATABASE_REPLICA_URL"),
+            **{k: DATABASES["default"][k] for k in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS")},
+            "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"],
+            "TEST": {"MIRROR": "default"},
+        }
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 # The cache holds the API's rate-limit counters. The default counts per process; with several
 # processes (gunicorn workers, hosts) set CACHE_URL=redis://…/1 so that they count together.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
