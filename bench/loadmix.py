@@ -71,8 +71,9 @@ def mix_requests(product_id: int, item_ids: list[int]):
     return draw
 
 
-def hammer(base: str, headers: dict, draw, seconds: float, clients: int = CLIENTS) -> dict:
-    """`clients` threads sending requests drawn by `draw` for `seconds`; latencies and error statuses."""
+def hammer(base: str, headers: dict, draw, seconds: float, clients: int = CLIENTS, headers_for=None) -> dict:
+    """`clients` threads sending requests drawn by `draw` for `seconds`; latencies and error statuses.
+    `headers_for(rng)`, when given, picks each request's headers (a token among several)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -85,7 +86,8 @@ def hammer(base: str, headers: dict, draw, seconds: float, clients: int = CLIENT
             method, path, body = draw(rng)
             started = time.perf_counter()
             try:
-                status, content = request(base, method, path, headers, body)
+                sent = headers_for(rng) if headers_for else headers
+                status, content = request(base, method, path, sent, body)
             except OSError as error:
                 status, content = 0, str(error).encode()
             mine.append(time.perf_counter() - started)

@@ -35,7 +35,9 @@ def test_web_is_probed_on_healthz_and_autoscaled():
         assert web[probe]["httpGet"]["path"].startswith("/healthz")
     hpas = {doc["spec"]["scaleTargetRef"]["name"] for doc in _by_kind("HorizontalPodAutoscaler").values()}
     assert {"pmhub-web", "pmhub-worker-interactive", "pmhub-worker-bulk"} <= hpas
-    assert "pmhub-web" in {s["spec"]["selector"]["app.kubernetes.io/component"] and n for n, s in _by_kind("Service").items()}
+    assert "pmhub-web" in {
+        s["spec"]["selector"]["app.kubernetes.io/component"] and n for n, s in _by_kind("Service").items()
+    }
 
 
 def test_every_celery_queue_has_its_own_workers_and_beat_is_a_singleton():
@@ -48,6 +50,8 @@ def test_every_celery_queue_has_its_own_workers_and_beat_is_a_singleton():
     assert consumed == {settings.QUEUE_INTERACTIVE, settings.QUEUE_BULK}
     beat = deployments["pmhub-beat"]["spec"]
     assert beat["replicas"] == 1 and beat["strategy"]["type"] == "Recreate"
-    assert "pmhub-beat" not in {doc["spec"]["scaleTargetRef"]["name"] for doc in _by_kind("HorizontalPodAutoscaler").values()}
+    assert "pmhub-beat" not in {
+        doc["spec"]["scaleTargetRef"]["name"] for doc in _by_kind("HorizontalPodAutoscaler").values()
+    }
     job = _by_kind("Job")["pmhub-migrate"]["spec"]["template"]["spec"]["containers"][0]
     assert "migrate" in " ".join(job["command"])
