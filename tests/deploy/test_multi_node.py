@@ -61,8 +61,9 @@ def bouncer_dir():
 
 @pytest.fixture
 def cluster(transactional_db, tmp_path, bouncer_dir):
-    for tool in ("haproxy", "pgbouncer"):
-        if shutil.which(tool) is None and not Path(f"/usr/sbin/{tool}").exists():
+    tools = {tool: shutil.which(tool) or f"/usr/sbin/{tool}" for tool in ("haproxy", "pgbouncer")}
+    for tool, path in tools.items():
+        if not Path(path).exists():
             skip_or_fail(f"needs {tool} (apt-get install -y haproxy pgbouncer)")
     if not settings.CELERY_BROKER_URL.startswith("redis://"):
         skip_or_fail("needs a Redis broker: set CELERY_BROKER_URL=redis://…")
@@ -105,7 +106,7 @@ def cluster(transactional_db, tmp_path, bouncer_dir):
     processes = []
     try:
         processes.append(
-            _start(["pgbouncer", "-u", "nobody", str(bouncer_dir / "pgbouncer.ini")], env, tmp_path / "b.out")
+            _start([tools["pgbouncer"], "-u", "nobody", str(bouncer_dir / "pgbouncer.ini")], env, tmp_path / "b.out")
         )
         wait_for_port(bouncer_port)
         for n, port in enumerate(webs):
@@ -114,7 +115,7 @@ def cluster(transactional_db, tmp_path, bouncer_dir):
         for queue in ("interactive", "bulk"):
             worker = [sys.executable, "-m", "celery", "-A", "pmhub", "worker", "-Q", prefix + queue, "--pool", "solo"]
             processes.append(_start([*worker, "--hostname", f"{prefix}{queue}@%h"], env, tmp_path / f"{queue}.log"))
-        processes.append(_start(["haproxy", "-db", "-f", str(tmp_path / "haproxy.cfg")], env, tmp_path / "lb.log"))
+        processes.append(_start([tools["haproxy"], "-db", "-f", str(tmp_path / "haproxy.cfg")], env, tmp_path / "lb.log"))
         for port in [*webs, lb_port]:
             wait_for_port(port)
         base = f"http://127.0.0.1:{lb_port}"
