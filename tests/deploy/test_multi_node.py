@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection, transaction
 
 from bench.loadmix import free_port, hammer, mix_requests, request, wait_for_port
@@ -115,7 +115,8 @@ def cluster(transactional_db, tmp_path, bouncer_dir):
         for queue in ("interactive", "bulk"):
             worker = [sys.executable, "-m", "celery", "-A", "pmhub", "worker", "-Q", prefix + queue, "--pool", "solo"]
             processes.append(_start([*worker, "--hostname", f"{prefix}{queue}@%h"], env, tmp_path / f"{queue}.log"))
-        processes.append(_start([tools["haproxy"], "-db", "-f", str(tmp_path / "haproxy.cfg")], env, tmp_path / "lb.log"))
+        balancer = [tools["haproxy"], "-db", "-f", str(tmp_path / "haproxy.cfg")]
+        processes.append(_start(balancer, env, tmp_path / "lb.log"))
         for port in [*webs, lb_port]:
             wait_for_port(port)
         base = f"http://127.0.0.1:{lb_port}"
