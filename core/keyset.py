@@ -106,12 +106,10 @@ def keyset_page(qs: QuerySet, *, ordering: str, size: int, params) -> KeysetPage
         after = decode_cursor(params["after"], model_field)
     elif params.get("before"):
         before = decode_cursor(params["before"], model_field)
-    elif str(params.get("from", "")).isdigit():
+    elif str(params.get("from", "")).isdigit() and len(params["from"]) < 19:
         row = qs.filter(pk=int(params["from"])).values_list(name, "pk").first()
-        if row is not None:
+        if row is not None:  # start at the row itself: just after (its value, its id - 1)
             after = (row[0], row[1] - 1)
-            if row[0] is not None:  # start at the row itself: everything after the run of equal values before it
-                after = (row[0], row[1] - 1)
     if before is not None or (after is None and params.get("page") == "last"):
         if before is not None:
             parts = _before(name, desc, *before)
