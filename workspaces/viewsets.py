@@ -109,8 +109,9 @@ class ResourceViewSet(viewsets.ModelViewSet):
             qs = self.scope(qs.select_related(*self.select_related) if self.select_related else qs)
         else:
             qs = self.scope(self.base_queryset())
-        if self.detail:
-            # One query for the object (and its row lock) and the caller's membership of its workspace.
+        if self.detail and type(self).scope is ResourceViewSet.scope:
+            # One query for the object (and its row lock) and the caller's membership of its workspace
+            # (a viewset with a scope of its own, reaching its workspace by several paths, looks it up).
             mine = Membership.objects.filter(workspace_id=OuterRef(self.workspace_path), user=self.request.user)
             qs = qs.annotate(
                 access_role=Subquery(mine.values("role")[:1]), access_membership_id=Subquery(mine.values("pk")[:1])
