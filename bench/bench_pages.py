@@ -153,14 +153,14 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     if connection.vendor != "postgresql":
         print("skipped: needs PostgreSQL (set DATABASE_URL=postgres://…)")
         return
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
-    setup_test_environment()
+    # Not setup_test_environment(): its instrumented template rendering copies every context and
+    # would be measured as server time.
     from bench import loadmix, seed
 
     old_name = connection.settings_dict["NAME"]
