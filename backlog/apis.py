@@ -6,20 +6,22 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from core.csv import csv_text
 from core.db import retry_on_conflict
+from core.db_router import use_replica
 from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs
-from core.serializers import IF_MATCH, PreconditionFailed, if_match_version
+from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
 from products.selectors import products_for_user
 from roadmap.models import Theme
 from workspaces.models import Capability
@@ -196,6 +198,15 @@ class ItemViewSet(ResourceViewSet):
             )
 
     # ---- writes ----------------------------------------------------------------------------------
+    def respond(self, obj, status_code=status.HTTP_200_OK) -> Response:
+        """The written item as the list shows it: one plain-row query (one more if it has criteria)."""
+        if connection.vendor != "postgresql":
+            return super().respond(obj, status_code)
+        rows = _fetch_rows(self.scope(BacklogItem.objects.filter(pk=obj.pk)))
+        response = Response(fragment(rows[0]), status=status_code)
+        response["ETag"] = etag(obj)
+        return response
+
     def create_service(self, *, data, access, actor):
         data = dict(data)
         criteria = data.pop("acceptance_criteria", None)
@@ -231,7 +242,7 @@ class ItemViewSet(ResourceViewSet):
     @retry_on_conflict
     def move(self, request, pk=None):
         item = self.get_object()
-        access = self.access_to(item.product.workspace_id)
+        access = self.access_to(item.product.workspace_id, item)
         access.require(Capability.RANK_ITEMS)
         serializer = ItemMoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -293,6 +304,7 @@ class ItemViewSet(ResourceViewSet):
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, one item a row.")},
     )
     @action(detail=False, methods=["get"], renderer_classes=[CSVRenderer, ORJSONRenderer], pagination_class=None)
+    @method_decorator(use_replica)
     def export(self, request):
         qs = self.filter_queryset(self.scope(BacklogItem.objects.all())).order_by("product_id", "rank")
         self.check_product_filter(request)

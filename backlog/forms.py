@@ -1,13 +1,16 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 
 from core.bounds import DATE_WINDOW_ATTRS
-from core.forms import DateInput
+from core.forms import DateInput, SearchSelect
 from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
 
 from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ItemStatus, Sprint
+
+PARENT_KINDS = ("epic", "feature")
 
 
 class ItemForm(ScopedModelForm):
@@ -54,10 +57,18 @@ class ItemForm(ScopedModelForm):
             self.initial["version"] = self.instance.version
         if self.instance.impact is not None:
             self.initial["impact"] = str(Decimal(self.instance.impact).normalize())
-        parent_choices = self.fields["parent"].queryset.select_related("product").filter(kind__in=["epic", "feature"])
+        parent_choices = self.fields["parent"].queryset.select_related("product").filter(kind__in=PARENT_KINDS)
         if self.instance.pk:
             parent_choices = parent_choices.exclude(pk=self.instance.pk)
+        # Thousands of epics and features: searched as you type, never listed in the page.
+        url = reverse("backlog:item_parent_choices", kwargs={"product_id": self.instance.product_id})
+        if self.instance.pk:
+            url += f"?exclude={self.instance.pk}"
+        widget = SearchSelect(search_url=url, label=lambda item: f"{item.key} {item.title}")
+        widget.queryset = parent_choices
+        self.fields["parent"].widget = widget
         self.fields["parent"].queryset = parent_choices.order_by("rank")
+        self.fields["parent"].help_text = "An epic or a feature: type part of its title or its number."
 
 
 class CriterionForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from core.bounds import (
 )
 from core.models import BaseModel
 from core.ranks import RANK_GAP
+from core.services import changing_fields
 
 __all__ = ["RANK_GAP"]
 
@@ -218,6 +219,10 @@ class BacklogItem(BaseModel):
             models.Index(fields=["product", "status"]),
             models.Index(fields=["product", "-rice_score"]),
             models.Index(fields=["product", "-customer_impact"]),
+            # The parent picker (epics and features in rank order). Keyset pages by score use
+            # item_rice_keyset / item_wsjf_keyset ((product, score DESC NULLS LAST, id)), made on
+            # PostgreSQL only by migration 0006 (SQLite cannot index NULLS LAST).
+            models.Index(fields=["product", "kind", "rank"], name="item_product_kind_rank"),
         ]
 
     def __str__(self) -> str:
@@ -237,11 +242,16 @@ class BacklogItem(BaseModel):
             errors["effort"] = "Effort must be positive."
         if self.job_size is not None and self.job_size <= 0:
             errors["job_size"] = "Job size must be positive."
+        changing = changing_fields(self)  # on an update, only the relations that change are checked
+
+        def check(field: str) -> bool:
+            return changing is None or field in changing or "product" in changing
+
         for field in ("initiative", "release", "sprint"):
-            related = getattr(self, field) if getattr(self, f"{field}_id") else None
+            related = getattr(self, field) if getattr(self, f"{field}_id") and check(field) else None
             if related is not None and related.product_id != self.product_id:
                 errors[field] = f"The {field} belongs to another product."
-        if self.parent_id:
+        if self.parent_id and check("parent"):
             if self.parent.product_id != self.product_id:
                 errors["parent"] = "The parent item belongs to another product."
             elif self.pk and self._has_ancestor(self.pk):

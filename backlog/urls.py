@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{P}/items/<int:pk>/accept/", sprints.item_accept, name="item_accept"),
     path(f"{P}/items/<int:pk>/reject/", sprints.item_reject, name="item_reject"),
     path(f"{P}/items/bulk/", grooming.item_bulk, name="item_bulk"),
+    path(f"{P}/items/parent-choices/", items.item_parent_choices, name="item_parent_choices"),
     path(f"{P}/items/<int:pk>/criteria/", items.criterion_add, name="criterion_add"),
     path(f"{P}/criteria/<int:pk>/toggle/", items.criterion_toggle, name="criterion_toggle"),
     path(f"{P}/criteria/<int:pk>/delete/", items.criterion_delete, name="criterion_delete"),

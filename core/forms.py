@@ -26,3 +26,32 @@ class DateTimeInput(forms.DateTimeInput):
 
     def format_value(self, value):
         return value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value
+
+
+class SearchSelect(forms.Widget):
+    """A choice among thousands as search-as-you-type: a hidden input holds the id, a combobox asks
+    `search_url` (?q=…, answering {"results": [{"id", "label"}]}) as the user types
+    (static/js/search-select.js). Renders no option list, so a form costs one query for the chosen
+    value's label whatever the number of choices. Without JavaScript the id can be typed in."""
+
+    template_name = "core/search_select.html"
+
+    class Media:
+        js = ["js/search-select.js"]
+
+    def __init__(self, *, search_url: str = "", label=str, attrs=None):
+        super().__init__(attrs)
+        self.search_url, self.label, self.queryset = search_url, label, None
+
+    def id_for_label(self, id_):
+        return f"{id_}_search" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        if value not in (None, "") and self.queryset is not None and str(value).isdigit():
+            chosen = self.queryset.filter(pk=int(value)).first()
+        context["widget"].update(
+            search_url=self.search_url, chosen_label=self.label(chosen) if chosen is not None else ""
+        )
+        return context

@@ -28,12 +28,77 @@ def _run_write_checks(*, instance, fields: list[str] | None, m2m: dict) -> None:
         check(instance=instance, fields=fields, m2m=m2m)
 
 
+def changing_fields(instance) -> frozenset[str] | None:
+    """The fields an update in progress changes (None outside one, and on create: treat all as changed).
+    A model's clean() reads it to check only the relations that changed."""
+    return getattr(instance, "_pmhub_changing", None)
+
+
+def _constrained_together(instance) -> list[set[str] | None]:
+    """The field sets each uniqueness rule or check constraint reads (None: unknown, check always)."""
+    meta = instance._meta
+    groups: list[set[str] | None] = [{f.name} for f in meta.concrete_fields if f.unique and not f.primary_key]
+    groups += [set(together) for together in meta.unique_together]
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint):
+            groups.append(set(constraint.fields) if constraint.fields and not constraint.condition else None)
+        elif isinstance(constraint, models.CheckConstraint):
+            groups.append(set(constraint.condition.referenced_base_fields))
+        else:
+            groups.append(None)
+    return groups
+
+
+def _validate(*, instance, changed: set[str], changing: frozenset[str] | None) -> None:
+    """full_clean of the fields in `changed` and of every rule that reads one of them (with the other
+    fields that rule reads), plus the model's clean(); nothing else is looked up again."""
+    kept = set(changed)
+    for group in _constrained_together(instance):
+        if group is None:
+            kept = {f.name for f in instance._meta.concrete_fields}
+            break
+        if group & changed:
+            kept |= group
+    untouched = [f.name for f in instance._meta.concrete_fields if f.name not in kept]
+    if changing is not None:
+        instance._pmhub_changing = changing
+    try:
+        instance.full_clean(exclude=untouched)
+    finally:
+        instance.__dict__.pop("_pmhub_changing", None)
+
+
+def validate_changed(*, instance, fields: Iterable[str]) -> None:
+    """Validate an update by what it changes: an untouched foreign key is not looked up again, an
+    untouched unique field not re-checked; clean() may ask `changing_fields` which relations changed."""
+    changed = frozenset(fields)
+    _validate(instance=instance, changed=set(changed), changing=changed)
+
+
+def validate_new(*, instance) -> None:
+    """Validate an insert without looking up again what the caller already loaded: a foreign key whose
+    object is at hand (a serializer or form fetched it, scoped) runs no existence query, an empty
+    nullable field no check, and fields the service computes (editable=False: ranks, numbers, scores,
+    assigned under the service's lock) no uniqueness query; the database enforces those constraints."""
+    changed = set()
+    for field in instance._meta.concrete_fields:
+        value = getattr(instance, field.attname)
+        if field.primary_key or not field.editable or (value is None and field.null):
+            continue
+        if field.is_relation and field.many_to_one and value is not None:
+            related = field.get_cached_value(instance, default=None)
+            if related is not None and related.pk == value and not related._state.adding:
+                continue
+        changed.add(field.name)
+    _validate(instance=instance, changed=changed, changing=None)
+
+
 def instance_create(*, instance: M, actor, m2m: dict[str, Iterable] | None = None) -> M:
     """Validate and insert one object; set its many-to-many relations. Caller holds the transaction."""
     if hasattr(instance, "created_by_id") and actor is not None and actor.is_authenticated:
         instance.created_by = actor
     _run_write_checks(instance=instance, fields=None, m2m=m2m or {})
-    instance.full_clean()
+    validate_new(instance=instance)
     instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
@@ -59,7 +124,7 @@ def instance_update(*, instance: M, data: dict, m2m: dict[str, Iterable] | None 
     if not changed_fields and not m2m_changed:
         return instance, []
     _run_write_checks(instance=instance, fields=changed_fields, m2m={name: m2m[name] for name in m2m_changed})
-    instance.full_clean()
+    validate_changed(instance=instance, fields=changed_fields)
     update_fields = [*changed_fields, "updated_at"]
     if hasattr(instance, "version"):
         instance.version += 1

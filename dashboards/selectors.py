@@ -10,6 +10,7 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from backlog.selectors.items import item_progress_for_initiatives, planned_effort_by_initiative
+from core.figures import cached_figure
 from okrs import selectors as okr_selectors
 from okrs.models import Direction, Health
 from okrs.periods import expected_progress, period_bounds, period_of
@@ -177,8 +178,20 @@ def _roadmap_figures(*, access: Access, start: date, end: date) -> tuple[dict, l
             counts["shipped_this_period"] += 1
 
     considered = [i for i in initiatives if i.status != InitiativeStatus.DROPPED]
-    progress = item_progress_for_initiatives(initiative_ids=[i.pk for i in considered])
-    effort = planned_effort_by_initiative(product_ids=product_ids)
+    considered_ids = [i.pk for i in considered]
+    # Sums over every item of the products: once per version of the workspace's figures (core.figures).
+    progress = cached_figure(
+        workspace_id=access.workspace.pk,
+        name="dashboards.progress",
+        parts=tuple(considered_ids),
+        compute=lambda: item_progress_for_initiatives(initiative_ids=considered_ids),
+    )
+    effort = cached_figure(
+        workspace_id=access.workspace.pk,
+        name="dashboards.effort",
+        parts=tuple(product_ids),
+        compute=lambda: planned_effort_by_initiative(product_ids=product_ids),
+    )
     linked_ids = {i.pk for i in considered if i.has_outcome}
     effort_total = sum(effort.values())
     effort_linked = sum(points for initiative_id, points in effort.items() if initiative_id in linked_ids)

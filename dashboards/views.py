@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core.db_router import use_replica
 from okrs.selectors import last_recompute_job
 from okrs.services.scheduling import okr_recompute_start
 from products.selectors import product_access
@@ -51,21 +52,25 @@ def _render(request, access: Access, *, csv: bool):
 
 
 @login_required
+@use_replica
 def workspace_dashboard(request, workspace_id: int):
     return _render(request, workspace_access(user=request.user, workspace_id=workspace_id), csv=False)
 
 
 @login_required
+@use_replica
 def workspace_dashboard_csv(request, workspace_id: int):
     return _render(request, workspace_access(user=request.user, workspace_id=workspace_id), csv=True)
 
 
 @login_required
+@use_replica
 def product_dashboard(request, product_id: int):
     return _render(request, product_access(user=request.user, product_id=product_id), csv=False)
 
 
 @login_required
+@use_replica
 def product_dashboard_csv(request, product_id: int):
     return _render(request, product_access(user=request.user, product_id=product_id), csv=True)
 

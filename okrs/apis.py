@@ -87,7 +87,7 @@ class KeyResultViewSet(ResourceViewSet):
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request, pk=None):
         key_result = self.get_object()
-        access = self.access_to(key_result.objective.workspace_id)
+        access = self.access_to(key_result.objective.workspace_id, key_result)
         access.require(Capability.EDIT_STRATEGY)
         serializer = CheckInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

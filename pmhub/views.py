@@ -25,7 +25,12 @@ def home(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker state for load balancers and compose health checks (no secrets)."""
+    """Database and broker state for load balancers and compose health checks (no secrets).
+
+    `?live=1` answers only that the process serves requests (a liveness probe: a database or broker
+    outage must not restart every web process)."""
+    if request.GET.get("live"):
+        return JsonResponse({"status": "ok"})
     checks = {}
     try:
         with connection.cursor() as cursor:

@@ -91,7 +91,8 @@ class RankingApi(APIView):
         paginator = Pages()
         page = paginator.paginate_queryset(ranked, request, view=self)
         snapshot = selectors.snapshot_latest(product=access.product, framework=framework)
-        positions = {} if filtered else selectors.snapshot_positions(snapshot=snapshot)
+        shown_ids = [item.pk for item in page]
+        positions = {} if filtered else selectors.snapshot_positions(snapshot=snapshot, item_ids=shown_ids)
         criteria = selectors.criteria_for_framework(product=access.product, framework=framework)
         rows = selectors.rows_for(items=page, framework=framework, criteria=criteria, snapshot_positions=positions)
         snapshot_id = snapshot.pk if snapshot else None

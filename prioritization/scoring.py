@@ -229,12 +229,25 @@ def moscow_propose(*, candidates: Sequence[Candidate], capacity: Decimal, must_s
     must-haves up to `must_share_limit` % of the capacity, should-haves up to the capacity less
     the could-haves' contingency, could-haves up to the capacity; the rest is won't-have-this-time.
     """
+    ordered = sorted(candidates, key=lambda c: (-c.score, c.effort, c.id))
+    proposal = moscow_propose_sorted(candidates=ordered, capacity=capacity, must_share_limit=must_share_limit)
+    return {c.id: proposal.get(c.id, WONT) for c in ordered}
+
+
+def moscow_propose_sorted(
+    *, candidates: Iterable[Candidate], capacity: Decimal, must_share_limit: Decimal, min_effort: Decimal | None = None
+) -> dict[int, str]:
+    """`moscow_propose` over candidates already in (best score, least effort, id) order, which may be a
+    lazy stream of narrow rows: it stops reading once not even `min_effort` (the least effort of any
+    candidate) fits, so only the head of a long backlog is read. Candidates left out are won't-haves."""
     must_cap = capacity * must_share_limit / 100
     should_cap = max(must_cap, capacity * (100 - COULD_CONTINGENCY) / 100)
     order, caps = (MUST, SHOULD, COULD), (must_cap, should_cap, capacity)
     used = {MUST: Decimal(0), SHOULD: Decimal(0), COULD: Decimal(0)}
     proposal: dict[int, str] = {}
-    for candidate in sorted(candidates, key=lambda c: (-c.score, c.effort, c.id)):
+    for candidate in candidates:
+        if min_effort is not None and used[MUST] + used[SHOULD] + used[COULD] + min_effort > capacity:
+            break  # every cap includes the capacity: nothing further can fit
         proposal[candidate.id] = WONT
         for k, category in enumerate(order):
             # The caps are cumulative: a must-have also uses room the should- and could-haves share.

@@ -49,6 +49,12 @@ def _context(access: Access, **extra) -> dict:
     }
 
 
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _ranking_url(access: Access) -> str:
     return reverse("prioritization:ranking", kwargs={"product_id": access.product.pk})
 
@@ -62,15 +68,20 @@ def ranking(request, product_id: int):
     filterset = selectors.RankingFilter(request.GET, queryset=items, access=access)
     filtered = bool(filterset.form.has_changed()) if filterset.is_bound else False
     items = filterset.qs if filterset.is_valid() else items.none()
-    ranked = selectors.ranked(items=items, framework=framework)
     sort = request.GET.get("sort")
-    if sort == "gap":
+    if sort == "gap":  # the whole list numbered both ways, then ordered by the distance (on request only)
+        ranked = selectors.ranked(items=items, framework=framework)
         ranked = ranked.order_by(Abs(F("manual_position") - F("score_position")).desc(), "score_position")
-    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:
+        page = selectors.ranked_page(
+            product=product, items=items, framework=framework, page=request.GET.get("page"), size=PAGE_SIZE
+        )
     snapshots = selectors.snapshot_choices(product=product, framework=framework)
     since = request.GET.get("since", "")
     snapshot = next((s for s in snapshots if str(s.pk) == since), snapshots[0] if snapshots else None)
-    positions = {} if filtered else selectors.snapshot_positions(snapshot=snapshot)
+    shown_ids = [item.pk for item in page.object_list]
+    positions = {} if filtered else selectors.snapshot_positions(snapshot=snapshot, item_ids=shown_ids)
     criteria = selectors.criteria_for_framework(product=product, framework=framework)
     rows = selectors.rows_for(
         items=page.object_list, framework=framework, criteria=criteria, snapshot_positions=positions
@@ -151,6 +162,7 @@ def moscow(request, product_id: int):
         capacity=data.get("capacity"),
         release=data.get("release"),
         sprint=data.get("sprint"),
+        page=request.GET.get("page"),
     )
     if request.method == "POST":
         access.require(APPLY_MOSCOW)
@@ -178,6 +190,8 @@ def moscow(request, product_id: int):
             view=view,
             framework_label=Framework(framework).label,
             categories=MoSCoW.choices,
+            page=view.page,
+            query=_query_without_page(request),
         ),
     )
 

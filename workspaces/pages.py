@@ -21,6 +21,7 @@ from django.urls import path, reverse
 
 from core.exceptions import ApplicationError
 from core.forms import add_validation_error
+from core.keyset import keyset_page
 from core.services import instance_create, instance_update
 
 from .models import Capability
@@ -73,6 +74,8 @@ class Crud:
     prefetch_related: tuple[str, ...] = ()
     filterset_class = None
     paginate_by = 50
+    # Long lists page by keyset (constant time on any page): the allowed orderings, the first the default.
+    keyset_orderings: tuple[str, ...] = ()
     list_template = "crud/list.html"
     detail_template = "crud/detail.html"
     form_template = "crud/form.html"
@@ -178,13 +181,21 @@ class Crud:
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET, queryset=qs, access=access)
             qs = filterset.qs if filterset.is_valid() else qs.none()
-        page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
+        if self.keyset_orderings:
+            ordering = request.GET.get("ordering") or self.keyset_orderings[0]
+            if ordering not in self.keyset_orderings:
+                ordering = self.keyset_orderings[0]
+            page = keyset_page(qs, ordering=ordering, size=self.paginate_by, params=self.keyset_params(request, qs))
+            self.decorate(access, page.object_list)
+        else:
+            page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
         rows = [
             {"obj": obj, "url": self.url("detail", access, obj), "cells": [(c, c.value(obj)) for c in self.columns]}
             for obj in page.object_list
         ]
         query = request.GET.copy()
-        query.pop("page", None)
+        for name in ("page", "after", "before", "from", "goto"):
+            query.pop(name, None)
         return render(
             request,
             self.list_template,
@@ -192,6 +203,13 @@ class Crud:
                 access, page=page, rows=rows, columns=self.columns, filterset=filterset, query=query.urlencode()
             ),
         )
+
+    def keyset_params(self, request, qs) -> dict:
+        """The keyset parameters of a list request (a subclass may turn ?goto= into ?from=)."""
+        return request.GET
+
+    def decorate(self, access: Access, objects: list) -> None:
+        """Add what the rows shown need (counts, children) to the page's objects only."""
 
     def detail_rows(self, obj) -> list[tuple[str, object]]:
         rows = []

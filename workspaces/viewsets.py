@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import django_filters
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
@@ -104,8 +106,17 @@ class ResourceViewSet(viewsets.ModelViewSet):
             return self.model.objects.none()
         if self.action in WRITE_ACTIONS:
             qs = self.model.objects.select_for_update(of=("self",))
-            return self.scope(qs.select_related(*self.select_related) if self.select_related else qs)
-        return self.scope(self.base_queryset())
+            qs = self.scope(qs.select_related(*self.select_related) if self.select_related else qs)
+        else:
+            qs = self.scope(self.base_queryset())
+        if self.detail and type(self).scope is ResourceViewSet.scope:
+            # One query for the object (and its row lock) and the caller's membership of its workspace
+            # (a viewset with a scope of its own, reaching its workspace by several paths, looks it up).
+            mine = Membership.objects.filter(workspace_id=OuterRef(self.workspace_path), user=self.request.user)
+            qs = qs.annotate(
+                access_role=Subquery(mine.values("role")[:1]), access_membership_id=Subquery(mine.values("pk")[:1])
+            )
+        return qs
 
     # ---- access ------------------------------------------------------------------------------
     def workspace_id_of(self, obj) -> int:
@@ -116,7 +127,16 @@ class ResourceViewSet(viewsets.ModelViewSet):
             value = getattr(value, part)
         return value.pk
 
-    def access_to(self, workspace_id: int) -> Access:
+    def access_to(self, workspace_id: int, obj=None) -> Access:
+        """The caller's access to a workspace: from the membership fetched with `obj`'s row lock when
+        there is one (no query), otherwise looked up; 404 for a workspace they are not a member of."""
+        role = getattr(obj, "access_role", None)
+        if role is not None:
+            membership = Membership(
+                pk=obj.access_membership_id, workspace_id=workspace_id, user=self.request.user, role=role
+            )
+            workspace = SimpleLazyObject(lambda: Workspace.objects.get(pk=workspace_id))
+            return Access(workspace=workspace, membership=membership)
         try:
             membership = Membership.objects.select_related("workspace").get(
                 workspace_id=workspace_id, user=self.request.user
@@ -186,7 +206,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
             obj = self.get_object()
-            access = self.access_to(self.workspace_id_of(obj))
+            access = self.access_to(self.workspace_id_of(obj), obj)
             access.require(self.capability)
             # A request that is not valid is a 400 whatever the version (RFC 9110 § 13.2.1): a
             # precondition is only weighed for a request that would otherwise succeed.
@@ -206,7 +226,7 @@ class ResourceViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
             obj = self.get_object()
-            access = self.access_to(self.workspace_id_of(obj))
+            access = self.access_to(self.workspace_id_of(obj), obj)
             access.require(self.delete_capability or self.capability)
             self.check_version(request, obj)
             self.delete_service(obj=obj, access=access, actor=request.user)

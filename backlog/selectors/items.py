@@ -3,7 +3,7 @@
 import functools
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from products.models import Product
@@ -14,14 +14,53 @@ from ..serializers import CRITERION_FIELDS, ITEM_VALUE_FIELDS
 
 
 def item_list(*, product) -> QuerySet[BacklogItem]:
-    return (
-        BacklogItem.objects.filter(product=product)
-        .select_related("product", "parent", "initiative", "sprint", "release", "owner")
-        .annotate(
-            criteria_count=Count("acceptance_criteria"),
-            criteria_met=Count("acceptance_criteria", filter=Q(acceptance_criteria__met=True)),
-        )
+    """A product's items, fetched plainly: no aggregate over the product before ORDER BY … LIMIT, so a
+    page of rows costs an index range scan. What a row shows beyond its columns comes from
+    `items_decorate`, for the rows shown only."""
+    return BacklogItem.objects.filter(product=product).select_related(
+        "product", "parent", "initiative", "sprint", "release", "owner"
     )
+
+
+def items_decorate(*, items: list[BacklogItem], children: bool = False) -> list[BacklogItem]:
+    """Set `criteria_count` and `criteria_met` on some items (one query, for the flagged ones only),
+    and with `children` prefetch their child items (one more query)."""
+    flagged = [item.pk for item in items if item.has_criteria]
+    counts = {}
+    if flagged:
+        counts = {
+            row["item_id"]: row
+            for row in AcceptanceCriterion.objects.filter(item_id__in=flagged)
+            .order_by()
+            .values("item_id")
+            .annotate(total=Count("id"), met=Count("id", filter=Q(met=True)))
+        }
+    for item in items:
+        row = counts.get(item.pk)
+        item.criteria_count = row["total"] if row else 0
+        item.criteria_met = row["met"] if row else 0
+    if children:
+        prefetch_related_objects(
+            items, Prefetch("children", queryset=BacklogItem.objects.select_related("product").order_by("rank"))
+        )
+    return items
+
+
+def item_parent_search(*, product, query: str, exclude: int | None = None, limit: int = 20) -> list[dict]:
+    """Epics and features of a product matching a title fragment or a number (PAY-42, 42), in rank
+    order: what a parent picker offers as the user types (index on product, kind, rank)."""
+    items = BacklogItem.objects.filter(product=product, kind__in=("epic", "feature"))
+    if exclude is not None:
+        items = items.exclude(pk=exclude)
+    query = query.strip()[:100]
+    if query:
+        number = query.rsplit("-", 1)[-1]
+        match = Q(title__icontains=query)
+        if number.isdigit() and len(number) < 10:
+            match |= Q(number=int(number))
+        items = items.filter(match)
+    rows = items.order_by("rank").values("id", "number", "title")[:limit]
+    return [{"id": row["id"], "label": f"{product.key}-{row['number']} {row['title']}"} for row in rows]
 
 
 def item_detail_queryset(*, product) -> QuerySet[BacklogItem]:

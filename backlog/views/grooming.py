@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,8 +12,7 @@ from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..forms import BulkForm, InlineItemForm
-from ..models import BacklogItem
-from ..selectors.items import item_list
+from ..selectors.items import item_list, items_decorate
 from ..services import items as item_services
 from .items import error_text, item_crud, item_for, next_url
 
@@ -31,10 +29,8 @@ def _row_context(request, access, item, **extra) -> dict:
 
 
 def _row_item(access, pk):
-    children = BacklogItem.objects.select_related("product").order_by("rank")
-    return get_object_or_404(
-        item_list(product=access.product).prefetch_related(Prefetch("children", queryset=children)), pk=pk
-    )
+    item = get_object_or_404(item_list(product=access.product), pk=pk)
+    return items_decorate(items=[item], children=True)[0]
 
 
 @login_required

@@ -1,12 +1,11 @@
 """Item pages: the backlog list, an item's detail and form, moves, the story editor and acceptance criteria."""
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -39,6 +38,17 @@ class ItemCrud(Crud):
     list_template = "backlog/item_list.html"
     detail_template = "backlog/item_detail.html"
     paginate_by = 100
+    keyset_orderings = (
+        "rank",
+        "-rice_score",
+        "-wsjf_score",
+        "rice_score",
+        "wsjf_score",
+        "-created_at",
+        "created_at",
+        "-updated_at",
+        "updated_at",
+    )
     columns = [
         Column("Key", "key", css="key"),
         Column("Title", "title", link=True),
@@ -54,10 +64,26 @@ class ItemCrud(Crud):
     empty_hint = "The backlog is empty. Add an epic, a story or a bug; the product owner orders them."
 
     def get_queryset(self, access):
-        children = BacklogItem.objects.select_related("product").order_by("rank")
-        return item_selectors.item_list(product=access.product).prefetch_related(
-            Prefetch("children", queryset=children)
-        )
+        return item_selectors.item_list(product=access.product)
+
+    def decorate(self, access, objects):
+        item_selectors.items_decorate(items=objects, children=True)
+
+    def keyset_params(self, request, qs):
+        """?goto=PAY-42 (or 42) jumps to the page that starts at that item, within the filters."""
+        params = request.GET
+        goto = params.get("goto", "").strip()
+        if goto:
+            number = goto.rsplit("-", 1)[-1]
+            pk = (
+                qs.filter(number=int(number)).values_list("pk", flat=True).first()
+                if number.isdigit() and len(number) < 10
+                else None
+            )
+            params = params.copy()
+            params["from"] = str(pk) if pk else ""
+            request.goto_missing = pk is None  # shown next to the jump box
+        return params
 
     def get_object(self, access, pk):
         return get_object_or_404(item_selectors.item_detail_queryset(product=access.product), pk=pk)
@@ -115,6 +141,7 @@ class ItemCrud(Crud):
         can_rank = access.can(Capability.RANK_ITEMS)
         if "rows" in extra:  # the list page: bulk actions and the columns of a row
             extra["bulk_form"] = BulkForm(product=access.product)
+            extra["goto_keep"] = [(k, v) for k, v in parse_qsl(extra.get("query", "")) if k != "goto"]
             ordering = parse_qs(extra.get("query", "")).get("ordering", ["rank"])[0]
             if ordering not in ("rank", ""):
                 # Sorted by a score, the rows are not in rank order: dragging them would mislead.
@@ -145,6 +172,19 @@ def next_url(request, default: str) -> str:
     url = request.POST.get("next") or ""
     ok = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure())
     return url if ok else default
+
+
+@login_required
+def item_parent_choices(request, product_id: int):
+    """The parent picker's matches as JSON (search-as-you-type: static/js/search-select.js)."""
+    access = product_access(user=request.user, product_id=product_id)
+    exclude = request.GET.get("exclude", "")
+    results = item_selectors.item_parent_search(
+        product=access.product,
+        query=request.GET.get("q", ""),
+        exclude=int(exclude) if exclude.isdigit() and len(exclude) < 19 else None,
+    )
+    return JsonResponse({"results": results})
 
 
 class MoveForm(forms.Form):

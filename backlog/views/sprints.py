@@ -15,7 +15,7 @@ from workspaces.models import Capability
 
 from ..forms import PlanForm, RejectForm, SprintForm
 from ..models import DONE_STATUSES, BacklogItem, Sprint, SprintStatus
-from ..selectors.items import item_list
+from ..selectors.items import item_list, items_decorate
 from ..selectors.sprints import sprint_burndown, sprint_capacity, sprint_list, sprint_velocity
 from ..services import sprints as sprint_services
 from .items import error_text, item_crud, item_for, next_url, wants_json
@@ -40,7 +40,7 @@ class SprintCrud(Crud):
         return sprint_list(product=access.product)
 
     def detail_extra(self, request, access, obj):
-        items = item_list(product=access.product).filter(sprint=obj).order_by("rank")
+        items = items_decorate(items=list(item_list(product=access.product).filter(sprint=obj).order_by("rank")))
         return {
             "items": items,
             "capacity": sprint_capacity(sprint=obj),
@@ -62,6 +62,9 @@ def _sprint_for(request, product_id: int, pk: int, capability: str | None = None
     return access, sprint
 
 
+PLAN_BACKLOG_ROWS = 200  # the top of the backlog by rank: what a planning session drags from
+
+
 def _plan_context(access, sprint) -> dict:
     items = item_list(product=access.product).order_by("rank")
     return {
@@ -70,8 +73,10 @@ def _plan_context(access, sprint) -> dict:
         "product": access.product,
         "workspace": access.workspace,
         "sprint": sprint,
-        "sprint_items": items.filter(sprint=sprint),
-        "backlog_items": items.filter(sprint__isnull=True).exclude(status__in=DONE_STATUSES)[:200],
+        "sprint_items": items_decorate(items=list(items.filter(sprint=sprint))),
+        "backlog_items": items_decorate(
+            items=list(items.filter(sprint__isnull=True).exclude(status__in=DONE_STATUSES)[:PLAN_BACKLOG_ROWS])
+        ),
         "capacity": sprint_capacity(sprint=sprint),
         "velocity": sprint_velocity(product=access.product, before=sprint),
         "can_plan": access.can(Capability.MANAGE_SPRINTS) and sprint.status != SprintStatus.CLOSED,

@@ -1,6 +1,7 @@
 """Celery, background jobs and webhooks; the line PMHub logs at start about what it runs on."""
 
 from celery.schedules import crontab
+from kombu import Queue
 
 from .base import DATABASES, DEBUG, SECRET_KEY, SECRET_KEY_FILE, TIME_ZONE, env
 
@@ -18,6 +19,35 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+
+# Queues by latency. "interactive": what a user waits to see (scores, webhooks, notifications, rollups
+# after a check-in, the sweepers); "bulk": long runs (re-prioritisation, imports, clustering, nightly
+# recomputes), so that a 100,000-item re-score never delays a webhook. A task is routed by its name
+# (glob patterns allowed): a new task is routed by adding its name here; an unlisted one goes to
+# "interactive". Workers take both queues unless started with -Q (docker-compose and deploy/k8s run
+# one pool per queue). CELERY_QUEUE_PREFIX gives a benchmark or a second installation sharing a
+# broker queues of its own.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", default="")
+QUEUE_INTERACTIVE = f"{CELERY_QUEUE_PREFIX}interactive"
+QUEUE_BULK = f"{CELERY_QUEUE_PREFIX}bulk"
+TASK_QUEUES_BY_NAME = {
+    "prioritization.tasks.item_custom_score_recompute": QUEUE_INTERACTIVE,
+    "integrations.tasks.*": QUEUE_INTERACTIVE,
+    "notifications.tasks.*": QUEUE_INTERACTIVE,
+    "okrs.tasks.okr_rollup": QUEUE_INTERACTIVE,
+    "okrs.tasks.kpi_rollup": QUEUE_INTERACTIVE,
+    "core.tasks.*": QUEUE_INTERACTIVE,
+    "jobs.tasks.*": QUEUE_INTERACTIVE,
+    "prioritization.tasks.product_reprioritise": QUEUE_BULK,
+    "okrs.tasks.okr_recompute_job": QUEUE_BULK,
+    "okrs.tasks.okr_nightly_rollup": QUEUE_BULK,
+    "okrs.tasks.okr_rollup_and_snapshot": QUEUE_BULK,
+    "transfer.tasks.*": QUEUE_BULK,
+    "discovery.tasks.*": QUEUE_BULK,
+}
+CELERY_TASK_DEFAULT_QUEUE = QUEUE_INTERACTIVE
+CELERY_TASK_QUEUES = [Queue(QUEUE_INTERACTIVE), Queue(QUEUE_BULK)]
+CELERY_TASK_ROUTES = {name: {"queue": queue} for name, queue in TASK_QUEUES_BY_NAME.items()}
 
 # Background jobs. JOB_TIME_LIMIT is the time the longest job is allowed: a task gets a soft limit
 # there (it fails with a reason) and a hard one a minute later, and the broker hands a message to

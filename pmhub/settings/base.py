@@ -216,9 +216,25 @@ else:
     if DEVELOPMENT_SERVER:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Through PgBouncer in transaction mode a connection is shared between transactions, so nothing
+    # may outlive one: no server-side cursors (Django's .iterator() declares WITH HOLD cursors).
+    # PMHub keeps no other session state (no SET, no advisory session locks, no LISTEN).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False)
+    # An optional streaming replica for dashboards, exports and heavy reads (core/db_router.py).
+    if env("DATABASE_REPLICA_URL", default=""):
+        DATABASES["replica"] = {
+            **env.db("DATABASE_REPLICA_URL"),
+            **{k: DATABASES["default"][k] for k in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS")},
+            "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"],
+            "TEST": {"MIRROR": "default"},
+        }
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 # The cache holds the API's rate-limit counters. The default counts per process; with several
 # processes (gunicorn workers, hosts) set CACHE_URL=redis://…/1 so that they count together.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whole-product figures (board, timeline, dashboards, matrix, ranked positions) are cached by a
+# version every write bumps (core/figures.py); this bounds a figure's life all the same (seconds).
+FIGURES_TTL = env.int("FIGURES_TTL", default=300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

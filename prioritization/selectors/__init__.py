@@ -2,7 +2,17 @@
 
 from .matrix import Matrix, MatrixPoint, matrix, matrix_svg_points
 from .moscow import OPEN_STATUSES, MoscowRow, MoscowView, moscow
-from .ranking import RankedRow, RankingFilter, explain, items_for_ranking, ranked, rows_for, unscored
+from .ranking import (
+    RankedRow,
+    RankingFilter,
+    explain,
+    items_for_ranking,
+    manual_positions,
+    ranked,
+    ranked_page,
+    rows_for,
+    unscored,
+)
 from .runs import (
     JOB_KIND,
     SCORE_FIELDS,
@@ -46,6 +56,8 @@ __all__ = [
     "matrix_svg_points",
     "moscow",
     "ranked",
+    "ranked_page",
+    "manual_positions",
     "rows_for",
     "scenario_changes",
     "scenario_item_id_by_number",

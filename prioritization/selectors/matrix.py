@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Value
 
 from backlog.models import BacklogItem
+from core.figures import cached_figure
 
 from .. import scoring
 from .settings import settings_for
@@ -49,8 +50,21 @@ class Matrix:
 
 
 def matrix(*, product, limit: int = 400) -> Matrix:
-    """Every item with a value and an effort in its quadrant; the points of the `limit` best by RICE."""
+    """Every item with a value and an effort in its quadrant; the points of the `limit` best by RICE.
+
+    Medians and quadrant counts read every item: computed once per version of the workspace's
+    figures (core.figures, bumped by every write), not on every request."""
     settings = settings_for(product=product)
+    parts = (product.pk, limit, settings.value_threshold, settings.effort_threshold)
+    return cached_figure(
+        workspace_id=product.workspace_id,
+        name="prioritization.matrix",
+        parts=parts,
+        compute=lambda: _matrix(product=product, settings=settings, limit=limit),
+    )
+
+
+def _matrix(*, product, settings, limit: int) -> Matrix:
     items = BacklogItem.objects.filter(product=product)
     placed = items.filter(reach__isnull=False, impact__isnull=False, confidence__isnull=False, effort__gt=0).annotate(
         value=VALUE_EXPR

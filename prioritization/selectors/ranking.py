@@ -4,11 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import django_filters
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from backlog.filters import EVIDENCE_CHOICES, with_evidence
 from backlog.models import BacklogItem, ItemKind, ItemStatus
+from core.figures import cached_figure
 from roadmap.models import Theme
 from workspaces.filters import ScopedFilterSet
 
@@ -83,6 +86,51 @@ def ranked(*, items: QuerySet[BacklogItem], framework: str) -> QuerySet[BacklogI
         )
         .order_by(F(score).desc(), "rank", "id")
     )
+
+
+def ranked_page(*, product, items: QuerySet[BacklogItem], framework: str, page, size: int) -> Page:
+    """One page of `ranked` without numbering every scored item per request: the rows come from an
+    index range scan ((product, score desc nulls last, id)); the score position is the row's place in
+    the page; the manual position is counted for the shown rows only, over narrow (id, rank) rows."""
+    score = SCORE_FIELDS[framework]
+    scored = items.filter(**{f"{score}__isnull": False})
+    ordered = scored.annotate(score=F(score)).order_by(F(score).desc(), "rank", "id")
+    paginator = Paginator(ordered, size)
+    paginator.count = cached_figure(  # counting every scored item: once per version of the figures
+        workspace_id=product.workspace_id,
+        name="prioritization.scored_count",
+        parts=(str(scored.query),),
+        compute=scored.count,
+    )
+    shown = paginator.get_page(page)
+    objects = list(shown.object_list)
+    for position, item in enumerate(objects, start=shown.start_index()):
+        item.score_position = position
+    ids = [item.pk for item in objects]
+    manual = cached_figure(  # numbering the whole manual order: once per version of the figures
+        workspace_id=product.workspace_id,
+        name="prioritization.manual_positions",
+        parts=(str(scored.query), tuple(ids)),
+        compute=lambda: manual_positions(items=scored, item_ids=ids),
+    )
+    for item in objects:
+        item.manual_position = manual.get(item.pk)
+    shown.object_list = objects
+    return shown
+
+
+def manual_positions(*, items: QuerySet[BacklogItem], item_ids: list[int]) -> dict[int, int]:
+    """The places of some items in the manual order of `items` (1 = top), in one narrow query."""
+    if not item_ids:
+        return {}
+    inner, params = items.order_by().values("id", "rank").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, position FROM (SELECT id, row_number() OVER (ORDER BY rank, id) AS position "
+            f"FROM ({inner}) AS scoped) AS numbered WHERE id = ANY(%s)",
+            [*params, list(item_ids)],
+        )
+        return dict(cursor.fetchall())
 
 
 def unscored(*, items: QuerySet[BacklogItem], framework: str) -> QuerySet[BacklogItem]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.bounds import DATE_MAX, DATE_MIN
 
 from ..models import Horizon, Initiative, Release, Theme
-from .initiatives import initiative_list, initiative_progress, initiatives_with_progress
+from .initiatives import initiative_list, initiative_progress, progress_attach
 
 DEFAULT_SPAN_DAYS = 270
 UNSCHEDULED_BAR_DAYS = 30
@@ -34,11 +34,8 @@ def roadmap_initiatives(*, product) -> list[Initiative]:
     depends = Prefetch("depends_on", queryset=Initiative.objects.only("id", "title", "start_date", "end_date"))
     # Unranked initiatives (rank 0, made by a path that does not rank them) go to the bottom.
     unranked_last = Case(When(rank__lte=0, then=Value(1)), default=Value(0), output_field=IntegerField())
-    initiatives = list(
-        initiatives_with_progress(initiative_list(product=product))
-        .prefetch_related(depends)
-        .order_by(unranked_last, "rank", "id")
-    )
+    initiatives = list(initiative_list(product=product).prefetch_related(depends).order_by(unranked_last, "rank", "id"))
+    progress_attach(initiatives=initiatives, product=product)
     for initiative in initiatives:
         initiative.progress = initiative_progress(initiative)
         initiative.late_dependencies = late_dependencies(initiative)

@@ -31,14 +31,15 @@ def test_healthz_says_when_the_broker_is_down(db, client, settings):
     assert response.json()["broker"].startswith("error")
 
 
-def test_compose_defines_the_five_services_with_the_shared_environment():
+def test_compose_defines_the_services_with_the_shared_environment():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
+    assert {"web", "worker-interactive", "worker-bulk", "beat", "postgres", "redis"} <= set(services)
     assert "gunicorn pmhub.wsgi" in services["web"]["command"]
-    assert "celery -A pmhub worker" in services["worker"]["command"]
+    for queue in ("interactive", "bulk"):  # one worker pool per queue (CELERY_TASK_ROUTES)
+        assert f"celery -A pmhub worker -Q {queue}" in services[f"worker-{queue}"]["command"]
     assert "celery -A pmhub beat" in services["beat"]["command"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker-interactive", "worker-bulk", "beat"):
         env = services[name]["environment"]
         assert env["DATABASE_URL"].startswith("postgres://") and env["CELERY_BROKER_URL"].startswith("redis://")
     assert "/healthz" in str(services["web"]["healthcheck"]["test"])
@@ -47,7 +48,7 @@ def test_compose_defines_the_five_services_with_the_shared_environment():
 def test_compose_needs_a_secret_and_keeps_the_demo_to_its_profile():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker-interactive", "worker-bulk", "beat"):
         env = services[name]["environment"]
         # `${VAR:?message}`: compose stops with the message when SECRET_KEY is unset or empty.
         assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")

@@ -1,0 +1,65 @@
+"""Figures that aggregate a whole product or workspace, cached by a version that every write bumps.
+
+Board, timeline, dashboards, the matrix and the ranked view's positions add up every item of a
+product; at 100,000 items that costs more than the page itself. They are computed once per
+*version* of the workspace and kept in the cache (Redis when CACHE_URL is set, shared by every
+web process): every published event (core.events: each service write of items, initiatives,
+key results… publishes one) bumps the version, at once and again when the transaction commits,
+so a figure read after a write is always recomputed, and one cached by a reader that overlapped
+the write is never served after the commit. FIGURES_TTL bounds how long a figure lives when a
+write went around the services (a raw SQL fix in a shell).
+"""
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+MISSING = object()
+
+
+def _version_key(workspace_id: int) -> str:
+    return f"pmhub:figures:v:{workspace_id}"
+
+
+def figures_version(*, workspace_id: int) -> int:
+    version = cache.get(_version_key(workspace_id))
+    if version is None:
+        # After the cache was emptied, a version from the clock never repeats an older one.
+        cache.add(_version_key(workspace_id), time.time_ns() // 1000, timeout=None)
+        version = cache.get(_version_key(workspace_id), 0)
+    return version
+
+
+def figures_bump(*, workspace_id: int) -> None:
+    """A write in the workspace: its figures are recomputed from now on, and again after the commit."""
+
+    def bump() -> None:
+        try:
+            cache.incr(_version_key(workspace_id))
+        except ValueError:  # no version yet (or the cache was emptied)
+            cache.set(_version_key(workspace_id), time.time_ns() // 1000, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def bump_on_event(*, event: str, workspace_id: int, data: dict) -> None:
+    """core.events subscriber: every write announced in a workspace bumps its figures' version."""
+    figures_bump(workspace_id=workspace_id)
+
+
+def cached_figure(*, workspace_id: int, name: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it gave for the same name and parts at the workspace's current version."""
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    key = f"pmhub:figures:{workspace_id}:{figures_version(workspace_id=workspace_id)}:{name}:{digest}"
+    value = cache.get(key, MISSING)
+    if value is MISSING:
+        value = compute()
+        cache.set(key, value, timeout=settings.FIGURES_TTL)
+    return value

@@ -1,0 +1,144 @@
+"""Keyset pages for server-rendered lists: constant time on any page, first, last or in between.
+
+A page is ordered by (field, id), the field ascending or descending with nulls last, and is found
+by a cursor (the (value, id) of a row next to it) instead of an OFFSET, so page 1,000 costs what
+page 1 costs when an index matches (product, field, id). Links: `?after=<cursor>` (the next page),
+`?before=<cursor>` (the previous one), `?page=last`, `?from=<id>` (the page that starts at a row:
+the way to jump to an item). The count shown is bounded (`COUNT_CAP`): "more than 1,000" costs
+what 1,000 costs, whatever the list's length.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+
+import orjson
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+
+COUNT_CAP = 1000
+MAX_ID = 2**63 - 1
+
+
+def encode_cursor(value, pk: int) -> str:
+    value = None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
+    return base64.urlsafe_b64encode(orjson.dumps([value, pk])).decode().rstrip("=")
+
+
+def decode_cursor(raw: str, model_field) -> tuple | None:
+    """(value, id) of a cursor, or None when it is not one (a stale or edited link shows the first page)."""
+    try:
+        value, pk = orjson.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+        pk = int(pk)
+        if not 0 <= pk <= MAX_ID:
+            return None
+        if value is not None:
+            value = model_field.to_python(value)
+            model_field.run_validators(value)
+    except (ValueError, TypeError, binascii.Error, ValidationError, orjson.JSONDecodeError):
+        return None
+    return value, pk
+
+
+def _after(name: str, desc: bool, value, pk: int) -> list[Q]:
+    """Conditions of the rows after (value, pk) in (name nulls last, id) order, as separate parts that
+    each range-scan an index: the non-null rest of the current value's run, then the nulls."""
+    if value is None:
+        return [Q(**{f"{name}__isnull": True, "id__gt": pk})]
+    bound, strict = ("lte", "lt") if desc else ("gte", "gt")
+    return [
+        Q(**{f"{name}__{bound}": value}) & (Q(**{f"{name}__{strict}": value}) | Q(id__gt=pk)),
+        Q(**{f"{name}__isnull": True}),
+    ]
+
+
+def _before(name: str, desc: bool, value, pk: int) -> list[Q]:
+    """Conditions of the rows before (value, pk), nearest first: the nulls before pk, then the values."""
+    if value is None:
+        return [Q(**{f"{name}__isnull": True, "id__lt": pk}), Q(**{f"{name}__isnull": False})]
+    bound, strict = ("gte", "gt") if desc else ("lte", "lt")
+    return [Q(**{f"{name}__{bound}": value}) & (Q(**{f"{name}__{strict}": value}) | Q(id__lt=pk))]
+
+
+@dataclass
+class KeysetPage:
+    object_list: list
+    has_next: bool
+    has_previous: bool
+    next_cursor: str | None
+    previous_cursor: str | None
+    count: int
+    count_capped: bool
+    ordering: str
+    query_extra: dict = field(default_factory=dict)
+
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def count_label(self) -> str:
+        return f"more than {COUNT_CAP:,}" if self.count_capped else f"{self.count:,}"
+
+
+def _fetch(qs: QuerySet, parts: list[Q], order: list, limit: int) -> list:
+    """Up to `limit` rows matching the parts in turn (each one indexed range scan)."""
+    rows: list = []
+    for part in parts:
+        if len(rows) >= limit:
+            break
+        rows += list(qs.filter(part).order_by(*order)[: limit - len(rows)])
+    return rows
+
+
+def keyset_page(qs: QuerySet, *, ordering: str, size: int, params) -> KeysetPage:
+    """One page of `qs` in `ordering` ("rank", "-rice_score"…) from the request's parameters."""
+    desc, name = ordering.startswith("-"), ordering.lstrip("-")
+    model_field = qs.model._meta.get_field(name)
+    forward = [F(name).desc(nulls_last=True) if desc else F(name).asc(nulls_last=True), F("id").asc()]
+    backward = [F(name).asc(nulls_first=True) if desc else F(name).desc(nulls_first=True), F("id").desc()]
+    nullable = model_field.null
+
+    def key(obj) -> tuple:
+        return getattr(obj, name), obj.pk
+
+    after = before = None
+    if params.get("after"):
+        after = decode_cursor(params["after"], model_field)
+    elif params.get("before"):
+        before = decode_cursor(params["before"], model_field)
+    elif str(params.get("from", "")).isdigit() and len(params["from"]) < 19:
+        row = qs.filter(pk=int(params["from"])).values_list(name, "pk").first()
+        if row is not None:  # start at the row itself: just after (its value, its id - 1)
+            after = (row[0], row[1] - 1)
+    if before is not None or (after is None and params.get("page") == "last"):
+        if before is not None:
+            parts = _before(name, desc, *before)
+        else:
+            parts = [Q(**{f"{name}__isnull": True}), Q(**{f"{name}__isnull": False})] if nullable else [Q()]
+        rows = _fetch(qs, parts, backward, size + 1)
+        has_previous = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        has_next = before is not None and bool(rows)
+    else:
+        parts = [Q()]
+        if after is not None:
+            parts = _after(name, desc, *after)
+            if not nullable:
+                parts = parts[:1]
+        rows = _fetch(qs, parts, forward, size + 1)
+        has_next = len(rows) > size
+        rows = rows[:size]
+        has_previous = (
+            after is not None and bool(rows) and bool(_fetch(qs, _before(name, desc, *key(rows[0])), backward, 1))
+        )
+    capped = qs.order_by()[: COUNT_CAP + 1].count()
+    return KeysetPage(
+        object_list=rows,
+        has_next=has_next,
+        has_previous=has_previous,
+        next_cursor=encode_cursor(*key(rows[-1])) if rows and has_next else None,
+        previous_cursor=encode_cursor(*key(rows[0])) if rows and has_previous else None,
+        count=min(capped, COUNT_CAP),
+        count_capped=capped > COUNT_CAP,
+        ordering=ordering,
+    )
