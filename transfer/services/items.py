@@ -68,8 +68,8 @@ def _sprint(ctx: Context, ref: SprintRef) -> Sprint | None:
     if ref.name in ctx.sprints:
         return ctx.sprints[ref.name]
     action = (ctx.batch.mapping.get("sprints") or {}).get(ref.name, "create")
-    sprint = None
-    if action == "create":
+    sprint = Sprint.objects.filter(product=ctx.product, name=ref.name[:120]).first()
+    if sprint is None and action == "create":
         start = ref.start or ctx.batch.created_at.date()
         end = ref.end if ref.end and ref.end >= start else start
         if (end - start).days >= 92:
@@ -80,6 +80,8 @@ def _sprint(ctx: Context, ref: SprintRef) -> Sprint | None:
         )  # fmt: skip
         sprint = instance_create(instance=sprint, actor=ctx.actor)
         ctx.report.object(kind="sprint", object_id=sprint.pk, label=sprint.name, url="", action="created")
+    elif action != "create":
+        sprint = None
     ctx.sprints[ref.name] = sprint
     return sprint
 
