@@ -29,7 +29,10 @@ def guess_format(name: str, head: bytes) -> str:
         return "xlsx"
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff").lstrip()
     if text.startswith("{") or text.startswith("["):
-        return "trello" if '"idBoard"' in text or '"lists"' in text or "trello" in lower else "jira_json"
+        if '"issues"' in text or '"expand"' in text or '"customfield_' in text:
+            return "jira_json"
+        trello = ("trello.com/" in text, '"idBoard"' in text, '"labelNames"' in text, "trello" in lower)
+        return "trello" if any(trello) else "jira_json"
     first_line = text.split("\n", 1)[0]
     if "Issue key" in first_line or ("Summary" in first_line and "Issue id" in first_line):
         return "jira_csv"
