@@ -1,9 +1,10 @@
-"""Generic tables: CSV (any delimiter the sniffer finds, a BOM tolerated) and XLSX (openpyxl's
+"""Generic tables: CSV (comma, semicolon or tab, as the header shows; a BOM tolerated) and XLSX (openpyxl's
 read-only mode, which streams the sheet's XML instead of loading the workbook). Both yield the
 header and then (row number, cells) pairs; the column mapping chosen in the preview says which
 column feeds which field."""
 
 import csv
+import itertools
 import re
 import sys
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from decimal import Decimal
 from typing import BinaryIO, TextIO
 
 from openpyxl import load_workbook
+
+from core.csv import FORMULA_STARTS
 
 from .records import SourceError, SourceItem, SprintRef, decimal_or_none
 
@@ -36,13 +39,12 @@ def _cell(value) -> str:
 
 def csv_rows(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of a CSV document, the header first as row 0."""
-    sample = stream.read(8192)
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    stream.seek(0)
-    reader = csv.reader(stream, dialect)
+    first = stream.readline()
+    # The header names the delimiter: spreadsheets in comma-decimal locales write ";", some tools tabs.
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    dialect = csv.excel_tab if delimiter == "\t" else csv.excel
+    reader = csv.reader(itertools.chain([first], stream), dialect, delimiter=delimiter)
     try:
         for number, row in enumerate(reader):
             if number == 0 and row and row[0].startswith("\ufeff"):
@@ -138,7 +140,11 @@ def record_of(header: list[str], columns: dict[str, str], number: int, cells: li
     for index, name in enumerate(header):
         target = columns.get(name)
         if target and index < len(cells):
-            record[target] = cells[index].strip() if isinstance(cells[index], str) else _cell(cells[index])
+            value = cells[index].strip() if isinstance(cells[index], str) else _cell(cells[index])
+            # A spreadsheet export neutralises formulas with an apostrophe (core/csv.py): undo it on the way in.
+            if value[:1] == "'" and value[1:2] in FORMULA_STARTS:
+                value = value[1:]
+            record[target] = value
     return record
 
 

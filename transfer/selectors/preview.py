@@ -22,11 +22,13 @@ def detect(batch) -> dict:
             count += 1
             if len(sample) < SAMPLE:
                 sample.append(cells[: len(header)])
-        found = {"format": batch.format, "count": count, "header": header, "sample": sample}
-        if batch.target != "items":
-            return found
-    else:
-        found = {"format": batch.format}
+        return {"format": batch.format, "count": count, "header": header, "sample": sample}
+    return detect_items(batch)
+
+
+def detect_items(batch) -> dict:
+    """Counts and the source's names of statuses, types, people and sprints (tables: through the column mapping)."""
+    found = {"format": batch.format}
     statuses: dict[str, dict] = {}
     types, people, sprints = Counter(), Counter(), Counter()
     count = with_parent = with_comments = with_criteria = 0

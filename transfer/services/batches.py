@@ -14,7 +14,7 @@ from workspaces.models import Membership
 from .. import mapping as defaults
 from ..formats.records import FORMATS, SourceError
 from ..models import CHUNK_BYTES, FILES_MAX, UPLOAD_MAX_BYTES, ImportBatch, ImportChunk, ImportFile, ImportState
-from ..selectors.preview import detect
+from ..selectors.preview import detect, detect_items
 from ..targets import target_get
 
 JOB_KIND = "import"
@@ -76,11 +76,22 @@ def import_batch_create(*, product, files: list, actor, format: str = "", target
         batch.target = "items"
     try:
         batch.detected = detect(batch)
+        batch.mapping = default_mapping(batch)
+        if batch.format in ("csv", "xlsx") and batch.target == "items":
+            _detect_table_items(batch)
     except SourceError as error:
         raise ValidationError({"files": str(error)}) from None
-    batch.mapping = default_mapping(batch)
     batch.save()
     return batch
+
+
+def _detect_table_items(batch: ImportBatch) -> None:
+    """A table's items are read through its column mapping: what it holds is known once columns are mapped.
+    Names seen for the first time get their default mapping; choices made before are kept."""
+    batch.detected = {**batch.detected, **detect_items(batch), "format": batch.format}
+    fresh = default_mapping(batch)
+    for section in ("status", "kind", "people", "sprints"):
+        batch.mapping[section] = {**fresh[section], **{k: v for k, v in batch.mapping.get(section, {}).items() if k in fresh[section]}}
 
 
 def _members(workspace_id: int) -> list[dict]:
@@ -147,9 +158,14 @@ def import_mapping_set(*, batch: ImportBatch, mapping: dict, actor) -> ImportBat
     if errors:
         raise ValidationError(errors)
     batch.mapping = merged
+    if "columns" in mapping and batch.format in ("csv", "xlsx") and batch.target == "items":
+        try:
+            _detect_table_items(batch)
+        except SourceError as error:
+            raise ValidationError({"columns": str(error)}) from None
     batch.state = ImportState.UPLOADED
     batch.dry_run_report = None
-    batch.save(update_fields=["mapping", "state", "dry_run_report", "updated_at"])
+    batch.save(update_fields=["mapping", "detected", "state", "dry_run_report", "updated_at"])
     return batch
 
 
