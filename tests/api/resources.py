@@ -45,6 +45,15 @@ def _webhook(product, workspace):
     return webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=["item.*"], actor=None)[0]
 
 
+def _import(product, workspace):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from transfer.services.batches import import_batch_create
+
+    files = [SimpleUploadedFile("plan.csv", b"key,title\nA-1,Export invoices\n")]
+    return import_batch_create(product=product, files=files, actor=None)
+
+
 RESOURCES = [
     Resource(
         "products",
@@ -172,5 +181,7 @@ RESOURCES = [
         None,
         set(),
     ),
+    Resource("imports", _import, None, None, ITEMS),
 ]
+
 MODELS = {"webhooks": WebhookSubscription}
