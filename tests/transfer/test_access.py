@@ -177,3 +177,19 @@ def test_api_bad_input_is_a_400(world):
     assert broken.status_code == 400 and "Excel" in str(broken.json())
     batch.refresh_from_db()
     assert batch.mapping["status"] == {"": "new"}
+
+
+def test_dashboard_xlsx_export_neutralises_formulas(world):
+    import io
+
+    import openpyxl
+
+    from tests import factories as f
+
+    f.ObjectiveFactory(workspace=world.workspace, product=world.product, title="=cmd|' /C calc'!A0", period="2027-Q1")
+    client = world.client("viewer")
+    response = client.get(reverse("dashboards:workspace_dashboard_xlsx", kwargs={"workspace_id": world.workspace.pk}), {"period": "2027-Q1"})
+    assert response.status_code == 200
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert ["objective", "'=cmd|' /C calc'!A0"] == rows[2][:2]
+    assert client.get(reverse("dashboards:product_dashboard_xlsx", kwargs={"product_id": world.other_product.pk})).status_code == 404
