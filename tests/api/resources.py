@@ -54,6 +54,12 @@ def _import(product, workspace):
     return import_batch_create(product=product, files=files, actor=None)
 
 
+def _code_host(product, workspace):
+    from integrations.codehosts import code_host_create
+
+    return code_host_create(workspace=workspace, provider="github", name="acme/pay", actor=None)[0]
+
+
 RESOURCES = [
     Resource(
         "products",
@@ -182,6 +188,14 @@ RESOURCES = [
         set(),
     ),
     Resource("imports", _import, None, None, ITEMS),
+    Resource(
+        "code-hosts",
+        _code_host,
+        lambda p, w: {"workspace": w.pk, "provider": "github", "name": f"acme/pay {n()}"},
+        {"name": "acme/payments"},
+        ADMIN_ONLY,
+        readers_all=False,
+    ),
 ]
 
 MODELS = {"webhooks": WebhookSubscription}
