@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from core.xlsx import XLSX_CONTENT_TYPE
 from okrs.selectors import last_recompute_job
 from okrs.services.scheduling import okr_recompute_start
-from core.xlsx import XLSX_CONTENT_TYPE
 from products.selectors import product_access
 from workspaces.models import Capability
 from workspaces.selectors import Access, workspace_access

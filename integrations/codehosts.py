@@ -97,38 +97,56 @@ def _items(workspace_id: int, keys) -> dict[str, BacklogItem]:
     return found
 
 
+def _change(*, url, key: str, kind: str, title, state: str, text: list, closes: bool) -> dict:
+    return {
+        "url": url or "",
+        "key": key,
+        "kind": kind,
+        "title": str(title or ""),
+        "state": state,
+        "text": "\n".join(str(part or "") for part in text),
+        "closes": closes,
+    }
+
+
 def _changes(integration: CodeHostIntegration, event: str, payload: dict) -> list[dict]:
     """What a delivery reports, as links: [{url, key, kind, title, state, text, closes}]."""
     if not isinstance(payload, dict):
         return []
     if integration.provider == CodeHostProvider.GITHUB:
-        repo = (payload.get("repository") or {}).get("full_name", "")
+        repository = payload.get("repository") or {}
+        repo = repository.get("full_name", "")
         if event == "pull_request" and isinstance(payload.get("pull_request"), dict):
             pr = payload["pull_request"]
             merged = bool(pr.get("merged"))
-            return [{
-                "url": pr.get("html_url", ""), "key": f"{repo}#{pr.get('number')}", "kind": ExternalLinkKind.PULL_REQUEST,
-                "title": str(pr.get("title") or ""), "state": "merged" if merged else str(pr.get("state") or ""),
-                "text": "\n".join([str(pr.get("title") or ""), str(pr.get("body") or ""), str((pr.get("head") or {}).get("ref") or "")]),
-                "closes": merged and payload.get("action") == "closed",
-            }]  # fmt: skip
+            state = "merged" if merged else str(pr.get("state") or "")
+            branch = (pr.get("head") or {}).get("ref")
+            return [
+                _change(
+                    url=pr.get("html_url"), key=f"{repo}#{pr.get('number')}", kind=ExternalLinkKind.PULL_REQUEST,
+                    title=pr.get("title"), state=state, text=[pr.get("title"), pr.get("body"), branch],
+                    closes=merged and payload.get("action") == "closed",
+                )
+            ]  # fmt: skip
         if event == "push":
-            default = f"refs/heads/{(payload.get('repository') or {}).get('default_branch', '')}"
+            default = f"refs/heads/{repository.get('default_branch', '')}"
             return _commits(payload, repo, on_default=payload.get("ref") == default)
         return []
-    project = (payload.get("project") or {}).get("path_with_namespace", "")
+    project = payload.get("project") or {}
+    path = project.get("path_with_namespace", "")
     if payload.get("object_kind") == "merge_request" and isinstance(payload.get("object_attributes"), dict):
         mr = payload["object_attributes"]
         merged = mr.get("state") == "merged" or mr.get("action") == "merge"
-        return [{
-            "url": mr.get("url", ""), "key": f"{project}!{mr.get('iid')}", "kind": ExternalLinkKind.MERGE_REQUEST,
-            "title": str(mr.get("title") or ""), "state": "merged" if merged else str(mr.get("state") or ""),
-            "text": "\n".join([str(mr.get("title") or ""), str(mr.get("description") or ""), str(mr.get("source_branch") or "")]),
-            "closes": merged,
-        }]  # fmt: skip
+        return [
+            _change(
+                url=mr.get("url"), key=f"{path}!{mr.get('iid')}", kind=ExternalLinkKind.MERGE_REQUEST,
+                title=mr.get("title"), state="merged" if merged else str(mr.get("state") or ""),
+                text=[mr.get("title"), mr.get("description"), mr.get("source_branch")], closes=merged,
+            )
+        ]  # fmt: skip
     if payload.get("object_kind") == "push":
-        default = f"refs/heads/{(payload.get('project') or {}).get('default_branch', '')}"
-        return _commits(payload, project, on_default=payload.get("ref") == default)
+        default = f"refs/heads/{project.get('default_branch', '')}"
+        return _commits(payload, path, on_default=payload.get("ref") == default)
     return []
 
 
@@ -138,10 +156,13 @@ def _commits(payload: dict, repo: str, *, on_default: bool) -> list[dict]:
         if not isinstance(commit, dict):
             continue
         message = str(commit.get("message") or "")
-        found.append({
-            "url": commit.get("url", ""), "key": f"{repo}@{str(commit.get('id', ''))[:12]}", "kind": ExternalLinkKind.COMMIT,
-            "title": message.split("\n", 1)[0][:250], "state": "pushed", "text": message, "closes": on_default,
-        })  # fmt: skip
+        sha = str(commit.get("id", ""))[:12]
+        found.append(
+            _change(
+                url=commit.get("url"), key=f"{repo}@{sha}", kind=ExternalLinkKind.COMMIT,
+                title=message.split("\n", 1)[0][:250], state="pushed", text=[message], closes=on_default,
+            )
+        )  # fmt: skip
     return found
 
 
@@ -181,10 +202,16 @@ def code_host_delivery_receive(*, integration: CodeHostIntegration, event: str, 
 
 
 @transaction.atomic
-def code_host_create(*, workspace, provider: str, name: str, close_on_merge: bool = True, actor) -> tuple[CodeHostIntegration, str]:
+def code_host_create(
+    *, workspace, provider: str, name: str, close_on_merge: bool = True, actor
+) -> tuple[CodeHostIntegration, str]:
     """Create an integration; returns (integration, secret). The secret is shown once."""
     integration = CodeHostIntegration(
-        workspace=workspace, provider=provider, name=name, close_on_merge=close_on_merge, secret_salt=secrets.token_hex(16)
+        workspace=workspace,
+        provider=provider,
+        name=name,
+        close_on_merge=close_on_merge,
+        secret_salt=secrets.token_hex(16),
     )
     integration = instance_create(instance=integration, actor=actor)
     return integration, hook_secret(integration)

@@ -75,7 +75,18 @@ class CodeHostSerializer(StrictModelSerializer):
 
     class Meta:
         model = CodeHostIntegration
-        fields = ["id", "workspace", "provider", "name", "close_on_merge", "is_active", "hook_url", "created_at", "updated_at", "version"]
+        fields = [
+            "id",
+            "workspace",
+            "provider",
+            "name",
+            "close_on_merge",
+            "is_active",
+            "hook_url",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = ("hook_url", *BASE_READ_ONLY)
         create_only_fields = ("workspace", "provider")
 

@@ -21,8 +21,12 @@ from .services.batches import import_batch_create, import_mapping_set, import_st
 
 
 @extend_schema_view(
-    list=extend_schema(description="Imports of your workspaces' products, newest first. Filter with ?product=, ?workspace=, ?state=."),
-    retrieve=extend_schema(description="One import: what was detected, the mapping, the dry run's and the run's reports."),
+    list=extend_schema(
+        description="Imports of your workspaces' products, newest first. Filter with ?product=, ?workspace=, ?state=."
+    ),
+    retrieve=extend_schema(
+        description="One import: what was detected, the mapping, the dry run's and the run's reports."
+    ),
     create=extend_schema(
         description="Upload files to import (multipart: `product`, one or more `files`, optional `format` and "
         "`target`). Nothing is imported yet: the answer holds what was detected and the default mapping.",
@@ -56,7 +60,11 @@ class ImportViewSet(ResourceViewSet):
         access.require(import_capability(data["target"]))
         try:
             batch = import_batch_create(
-                product=data["product"], files=data["files"], actor=request.user, format=data["format"], target=data["target"]
+                product=data["product"],
+                files=data["files"],
+                actor=request.user,
+                format=data["format"],
+                target=data["target"],
             )
         except ValidationError as error:
             raise exceptions.ValidationError(error.message_dict) from None
@@ -87,12 +95,20 @@ class ImportViewSet(ResourceViewSet):
                 raise exceptions.ValidationError(error.message_dict) from None
         return self.respond(batch)
 
-    @extend_schema(description="Start the dry run as a job: every row validated, nothing written.", request=None, responses={202: JobSerializer})
+    @extend_schema(
+        description="Start the dry run as a job: every row validated, nothing written.",
+        request=None,
+        responses={202: JobSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="dry-run")
     def dry_run(self, request, pk=None):
         return self._start(request, dry_run=True)
 
-    @extend_schema(description="Start the import as a job (after a dry run without errors): all of it or nothing.", request=None, responses={202: JobSerializer})
+    @extend_schema(
+        description="Start the import as a job (after a dry run without errors): all of it or nothing.",
+        request=None,
+        responses={202: JobSerializer},
+    )
     @action(detail=True, methods=["post"])
     def run(self, request, pk=None):
         return self._start(request, dry_run=False)

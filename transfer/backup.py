@@ -79,7 +79,11 @@ def exported_models() -> tuple:
     candidates = [
         m
         for m in apps.get_models()
-        if m is not user and _project_app(m) and m._meta.label_lower not in EXCLUDED and not m._meta.proxy and scope_q(m._meta.label_lower)
+        if m is not user
+        and _project_app(m)
+        and m._meta.label_lower not in EXCLUDED
+        and not m._meta.proxy
+        and scope_q(m._meta.label_lower)
     ]
     chosen = set(candidates)
     changed = True
@@ -101,7 +105,11 @@ def exported_models() -> tuple:
     while len(ordered) < len(chosen):
         # Every link's target first where possible; a nullable link may wait (loaded later, then set).
         for strict in (True, False):
-            ready = [m for m in sorted(chosen - placed, key=lambda m: m._meta.label_lower) if needs(m, strict=strict) <= placed]
+            ready = [
+                m
+                for m in sorted(chosen - placed, key=lambda m: m._meta.label_lower)
+                if needs(m, strict=strict) <= placed
+            ]
             if ready:
                 break
         if not ready:
@@ -115,7 +123,5 @@ def m2m_fields(model) -> list[models.ManyToManyField]:
     """Many-to-many fields of a model whose other end is exported (through auto-created tables)."""
     exported = set(exported_models())
     return [
-        f
-        for f in model._meta.many_to_many
-        if f.remote_field.through._meta.auto_created and f.related_model in exported
+        f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created and f.related_model in exported
     ]

@@ -46,7 +46,11 @@ class MappingForm(forms.Form):
         mapping = batch.mapping
         people = [("", "Nobody")] + [(str(m.user_id), m.user.get_full_name() or m.user.username) for m in members]
         plan = [
-            ("columns", batch.detected.get("header", []) if batch.format in ("csv", "xlsx") else [], [("", "Do not import"), *fields.items()]),
+            (
+                "columns",
+                batch.detected.get("header", []) if batch.format in ("csv", "xlsx") else [],
+                [("", "Do not import"), *fields.items()],
+            ),
             ("status", [s["name"] for s in batch.detected.get("statuses", [])], ItemStatus.choices),
             ("kind", batch.detected.get("types", []), ItemKind.choices),
             ("people", batch.detected.get("people", []), people),
@@ -58,7 +62,10 @@ class MappingForm(forms.Form):
                 field_name = f"{section}__{index}"
                 current = mapping.get(section, {}).get(name)
                 self.fields[field_name] = forms.ChoiceField(
-                    label=name or "(empty)", choices=choices, required=False, initial="" if current is None else str(current)
+                    label=name or "(empty)",
+                    choices=choices,
+                    required=False,
+                    initial="" if current is None else str(current),
                 )
                 self.sections[section].append((name, field_name))
         self.fields["include_archived"].initial = bool(mapping.get("include_archived"))

@@ -66,6 +66,9 @@ class ImportChunk(models.Model):
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["file", "position"], name="import_chunk_unique_position")]
 
+    def __str__(self) -> str:
+        return f"{self.file_id}:{self.position}"
+
 
 class ImportedObject(models.Model):
     """Which PMHub object a source object became: importing the same source again updates it."""

@@ -44,7 +44,9 @@ class ImportMappingSerializer(StrictSerializer):
     columns = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=40), required=False)
     status = serializers.DictField(child=serializers.ChoiceField(choices=ItemStatus.values), required=False)
     kind = serializers.DictField(child=serializers.ChoiceField(choices=ItemKind.values), required=False)
-    people = serializers.DictField(child=serializers.IntegerField(allow_null=True, min_value=1, max_value=2**53), required=False)
+    people = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True, min_value=1, max_value=2**53), required=False
+    )
     sprints = serializers.DictField(child=serializers.ChoiceField(choices=SPRINT_ACTIONS), required=False)
     include_archived = serializers.BooleanField(required=False)
 

@@ -6,31 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('backlog', '0005_bounded_inputs'),
+        ("backlog", "0005_bounded_inputs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExternalLink',
+            name="ExternalLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('url', models.URLField(max_length=500)),
-                ('key', models.CharField(blank=True, help_text='How the other system names it: JIRA-12, repo#42.', max_length=120)),
-                ('kind', models.CharField(choices=[('issue', 'Issue'), ('pull_request', 'Pull request'), ('merge_request', 'Merge request'), ('commit', 'Commit')], default='issue', max_length=14)),
-                ('title', models.CharField(blank=True, max_length=250)),
-                ('state', models.CharField(blank=True, help_text='open, merged, closed… as the other system says.', max_length=20)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='external_links', to='backlog.backlogitem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("url", models.URLField(max_length=500)),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True, help_text="How the other system names it: JIRA-12, repo#42.", max_length=120
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("issue", "Issue"),
+                            ("pull_request", "Pull request"),
+                            ("merge_request", "Merge request"),
+                            ("commit", "Commit"),
+                        ],
+                        default="issue",
+                        max_length=14,
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=250)),
+                (
+                    "state",
+                    models.CharField(
+                        blank=True, help_text="open, merged, closed… as the other system says.", max_length=20
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="external_links",
+                        to="backlog.backlogitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('item', 'url'), name='external_link_unique_url_per_item')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("item", "url"), name="external_link_unique_url_per_item")
+                ],
             },
         ),
     ]

@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.events import publish
 from core.exceptions import ApplicationError
 from core.services import write_checks
 from products.models import Product

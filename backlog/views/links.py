@@ -23,7 +23,9 @@ def link_add(request, product_id: int, pk: int):
     form = ExternalLinkForm(request.POST)
     if form.is_valid():
         try:
-            external_link_save(item=item, url=form.cleaned_data["url"], key=form.cleaned_data["key"], actor=request.user)
+            external_link_save(
+                item=item, url=form.cleaned_data["url"], key=form.cleaned_data["key"], actor=request.user
+            )
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -36,7 +38,9 @@ def link_add(request, product_id: int, pk: int):
 @require_POST
 def link_delete(request, product_id: int, pk: int):
     access = product_access(user=request.user, product_id=product_id)
-    link = get_object_or_404(ExternalLink.objects.select_related("item__product").filter(item__product=access.product), pk=pk)
+    link = get_object_or_404(
+        ExternalLink.objects.select_related("item__product").filter(item__product=access.product), pk=pk
+    )
     access.require(Capability.EDIT_ITEMS)
     external_link_delete(link=link)
     messages.success(request, "Link removed.")

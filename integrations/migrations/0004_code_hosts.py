@@ -7,47 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0003_tables_named_after_app'),
-        ('workspaces', '0002_invitation'),
+        ("integrations", "0003_tables_named_after_app"),
+        ("workspaces", "0002_invitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodeHostIntegration',
+            name="CodeHostIntegration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('provider', models.CharField(choices=[('github', 'GitHub'), ('gitlab', 'GitLab')], max_length=10)),
-                ('name', models.CharField(help_text='Which repository or group this is, for people.', max_length=100)),
-                ('hook_id', models.UUIDField(default=uuid.uuid4, editable=False, help_text="In the webhook's URL.", unique=True)),
-                ('secret_salt', models.CharField(editable=False, max_length=64)),
-                ('close_on_merge', models.BooleanField(default=True, help_text='Merging a pull/merge request that says “fixes PAY-12” moves PAY-12 to done.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='code_hosts', to='workspaces.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("provider", models.CharField(choices=[("github", "GitHub"), ("gitlab", "GitLab")], max_length=10)),
+                ("name", models.CharField(help_text="Which repository or group this is, for people.", max_length=100)),
+                (
+                    "hook_id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, help_text="In the webhook's URL.", unique=True
+                    ),
+                ),
+                ("secret_salt", models.CharField(editable=False, max_length=64)),
+                (
+                    "close_on_merge",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Merging a pull/merge request that says “fixes PAY-12” moves PAY-12 to done.",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="code_hosts",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'id'],
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CodeHostDelivery',
+            name="CodeHostDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivery_id', models.CharField(max_length=100)),
-                ('event', models.CharField(max_length=60)),
-                ('received_at', models.DateTimeField(auto_now_add=True)),
-                ('result', models.JSONField(default=dict)),
-                ('integration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='integrations.codehostintegration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("delivery_id", models.CharField(max_length=100)),
+                ("event", models.CharField(max_length=60)),
+                ("received_at", models.DateTimeField(auto_now_add=True)),
+                ("result", models.JSONField(default=dict)),
+                (
+                    "integration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="integrations.codehostintegration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('integration', 'delivery_id'), name='code_host_delivery_unique_id')],
+                "ordering": ["-received_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("integration", "delivery_id"), name="code_host_delivery_unique_id")
+                ],
             },
         ),
     ]

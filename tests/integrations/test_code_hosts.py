@@ -27,7 +27,9 @@ def gitlab(world):
 
 @pytest.fixture
 def items(world):
-    made = {n: f.BacklogItemFactory(product=world.product, title=f"Item {n}", number=n, rank=n * 1024) for n in (12, 13, 14)}
+    made = {
+        n: f.BacklogItemFactory(product=world.product, title=f"Item {n}", number=n, rank=n * 1024) for n in (12, 13, 14)
+    }
     f.BacklogItemFactory(product=world.other_product, title="Rival 12", number=12, rank=1024)
     return made
 
@@ -48,7 +50,12 @@ def _pull_request(action="closed", merged=True, body="Fixes PAY-12, PAY-13\\n\\n
             "head": {"ref": "feature/PAY-12-save-cards", "sha": "6dcb09b5b57875f334f61aebed695e2e4193db5e"},
             "base": {"ref": "main"},
         },
-        "repository": {"id": 1296269, "full_name": "acme/pay", "default_branch": "main", "html_url": "https://github.com/acme/pay"},
+        "repository": {
+            "id": 1296269,
+            "full_name": "acme/pay",
+            "default_branch": "main",
+            "html_url": "https://github.com/acme/pay",
+        },
         "sender": {"login": "ada"},
     }
 
@@ -61,7 +68,9 @@ def _send_github(client, integration, secret, payload, *, event="pull_request", 
         "HTTP_USER_AGENT": "GitHub-Hookshot/abc123",
     }
     if signature is not False:
-        headers["HTTP_X_HUB_SIGNATURE_256"] = signature or "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        headers["HTTP_X_HUB_SIGNATURE_256"] = (
+            signature or "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        )
     url = reverse("integrations:code_host_hook", kwargs={"provider": "github", "hook_id": integration.hook_id})
     return client.post(url, body, content_type="application/json", **headers)
 
@@ -79,13 +88,24 @@ def test_a_merged_pull_request_links_and_closes_the_items_it_fixes(world, client
     response = _send_github(client, integration, secret, _pull_request())
 
     assert response.status_code == 200
-    assert response.json() == {"linked": ["PAY-12", "PAY-13", "PAY-14"], "closed": ["PAY-12", "PAY-13"], "unknown": ["RIV-12"]}
+    assert response.json() == {
+        "linked": ["PAY-12", "PAY-13", "PAY-14"],
+        "closed": ["PAY-12", "PAY-13"],
+        "unknown": ["RIV-12"],
+    }
     statuses = dict(BacklogItem.objects.filter(product=world.product).values_list("number", "status"))
     assert statuses == {12: "done", 13: "done", 14: "new"}  # PAY-14 is only mentioned
     link = ExternalLink.objects.get(item=items[12])
-    assert (link.url, link.key, link.kind, link.state) == ("https://github.com/acme/pay/pull/42", "acme/pay#42", "pull_request", "merged")
+    assert (link.url, link.key, link.kind, link.state) == (
+        "https://github.com/acme/pay/pull/42",
+        "acme/pay#42",
+        "pull_request",
+        "merged",
+    )
     assert not ExternalLink.objects.filter(item__product=world.other_product).exists()  # another workspace's RIV-12
-    page = world.client("viewer").get(reverse("backlog:item_detail", kwargs={"product_id": world.product.pk, "pk": items[12].pk}))
+    page = world.client("viewer").get(
+        reverse("backlog:item_detail", kwargs={"product_id": world.product.pk, "pk": items[12].pk})
+    )
     assert "https://github.com/acme/pay/pull/42" in page.content.decode() and "acme/pay#42" in page.content.decode()
 
 
@@ -127,12 +147,19 @@ def test_unknown_or_inactive_hooks_and_bad_bodies(world, client, github):
     integration, secret = github
     url = reverse("integrations:code_host_hook", kwargs={"provider": "github", "hook_id": uuid.uuid4()})
     assert client.post(url, b"{}", content_type="application/json").status_code == 404
-    wrong_provider = reverse("integrations:code_host_hook", kwargs={"provider": "gitlab", "hook_id": integration.hook_id})
-    assert client.post(wrong_provider, b"{}", content_type="application/json", HTTP_X_GITLAB_TOKEN=secret).status_code == 404
+    wrong_provider = reverse(
+        "integrations:code_host_hook", kwargs={"provider": "gitlab", "hook_id": integration.hook_id}
+    )
+    assert (
+        client.post(wrong_provider, b"{}", content_type="application/json", HTTP_X_GITLAB_TOKEN=secret).status_code
+        == 404
+    )
     body = b"not json"
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     hook = reverse("integrations:code_host_hook", kwargs={"provider": "github", "hook_id": integration.hook_id})
-    response = client.post(hook, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature, HTTP_X_GITHUB_EVENT="push")
+    response = client.post(
+        hook, body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature, HTTP_X_GITHUB_EVENT="push"
+    )
     assert response.status_code == 400
     ping = _send_github(client, integration, secret, {"zen": "Keep it logically awesome.", "hook_id": 1}, event="ping")
     assert ping.json() == {"pong": True}
@@ -149,8 +176,16 @@ def test_github_push_to_the_default_branch_closes_fixed_items(world, client, git
         "after": "1" * 40,
         "repository": {"full_name": "acme/pay", "default_branch": "main"},
         "commits": [
-            {"id": "a" * 40, "message": "Resolve PAY-14: handle declined cards\n\nDetails.", "url": "https://github.com/acme/pay/commit/" + "a" * 40},
-            {"id": "b" * 40, "message": "Refactor, see PAY-13", "url": "https://github.com/acme/pay/commit/" + "b" * 40},
+            {
+                "id": "a" * 40,
+                "message": "Resolve PAY-14: handle declined cards\n\nDetails.",
+                "url": "https://github.com/acme/pay/commit/" + "a" * 40,
+            },
+            {
+                "id": "b" * 40,
+                "message": "Refactor, see PAY-13",
+                "url": "https://github.com/acme/pay/commit/" + "b" * 40,
+            },
         ],
     }
     _send_github(client, integration, secret, {**push, "ref": "refs/heads/feature"}, event="push")
@@ -182,7 +217,8 @@ def test_gitlab_merge_request_hook_token_and_idempotency_key(world, client, gitl
         "project": {"id": 15, "path_with_namespace": "acme/pay", "default_branch": "main"},
         "object_attributes": {
             "iid": 7, "title": "Closes PAY-12", "description": "", "state": "merged", "action": "merge",
-            "url": "https://gitlab.example.com/acme/pay/-/merge_requests/7", "source_branch": "pay-12", "target_branch": "main",
+            "url": "https://gitlab.example.com/acme/pay/-/merge_requests/7",
+            "source_branch": "pay-12", "target_branch": "main",
         },
     }  # fmt: skip
 
@@ -198,10 +234,16 @@ def test_gitlab_merge_request_hook_token_and_idempotency_key(world, client, gitl
 
 def test_code_host_api_shows_the_secret_once_and_the_deliveries_to_admins(world, client, items):
     api = token_client(world.users["admin"])
-    created = api.post("/api/v1/code-hosts/", {"workspace": world.workspace.pk, "provider": "github", "name": "acme/pay"}, format="json")
+    created = api.post(
+        "/api/v1/code-hosts/",
+        {"workspace": world.workspace.pk, "provider": "github", "name": "acme/pay"},
+        format="json",
+    )
     assert created.status_code == 201
     body = created.json()
-    assert body["secret"].startswith("chsec_") and body["hook_url"].endswith(f"/hooks/github/{body['hook_url'].split('/')[-2]}/")
+    assert body["secret"].startswith("chsec_") and body["hook_url"].endswith(
+        f"/hooks/github/{body['hook_url'].split('/')[-2]}/"
+    )
     assert "secret" not in api.get(f"/api/v1/code-hosts/{body['id']}/").json()
     integration = world.workspace.code_hosts.get(pk=body["id"])
     _send_github(client, integration, body["secret"], _pull_request())

@@ -16,7 +16,9 @@ CSV = b"key,title\nA-1,Export invoices\nA-2,Import invoices\n"
 
 
 def _batch(product, target="items", content=CSV):
-    return import_batch_create(product=product, files=[SimpleUploadedFile("plan.csv", content)], actor=None, target=target)
+    return import_batch_create(
+        product=product, files=[SimpleUploadedFile("plan.csv", content)], actor=None, target=target
+    )
 
 
 @pytest.mark.parametrize("role", [*ROLES, "outsider"])
@@ -32,7 +34,9 @@ def test_upload_page_by_role(world, role):
     elif role in ITEM_EDITORS:
         assert read.status_code == 200 and response.status_code == 302
         batch = ImportBatch.objects.get(product=world.product)
-        assert response["Location"] == reverse("transfer:import_detail", kwargs={"product_id": world.product.pk, "pk": batch.pk})
+        assert response["Location"] == reverse(
+            "transfer:import_detail", kwargs={"product_id": world.product.pk, "pk": batch.pk}
+        )
     else:
         assert read.status_code == 200 and response.status_code == 403
         assert not ImportBatch.objects.exists()
@@ -89,14 +93,23 @@ def test_exports_by_role(world, role):
     client = world.client(role)
     for what in ("backlog", "roadmap"):
         for fmt in ("csv", "xlsx"):
-            response = client.get(reverse("transfer:export", kwargs={"product_id": world.product.pk, "what": what, "fmt": fmt}))
+            response = client.get(
+                reverse("transfer:export", kwargs={"product_id": world.product.pk, "what": what, "fmt": fmt})
+            )
             assert response.status_code == (404 if role == "outsider" else 200), (what, fmt)
-    assert client.get(reverse("transfer:export", kwargs={"product_id": world.product.pk, "what": "secrets", "fmt": "csv"})).status_code == 404
+    assert (
+        client.get(
+            reverse("transfer:export", kwargs={"product_id": world.product.pk, "what": "secrets", "fmt": "csv"})
+        ).status_code
+        == 404
+    )
 
 
 def test_export_holds_only_the_products_items(world):
     BacklogItem.objects.create(product=world.other_product, title="Rival secret", number=1, rank=1024)
-    response = world.client("admin").get(reverse("transfer:export", kwargs={"product_id": world.product.pk, "what": "backlog", "fmt": "csv"}))
+    response = world.client("admin").get(
+        reverse("transfer:export", kwargs={"product_id": world.product.pk, "what": "backlog", "fmt": "csv"})
+    )
     assert b"Rival secret" not in b"".join(response.streaming_content)
 
 
@@ -112,7 +125,9 @@ def test_backup_page_is_for_admins(world, role):
 def test_restore_from_the_page_makes_the_restorer_admin_of_the_new_workspace(world):
     client = world.client("admin")
     BacklogItem.objects.create(product=world.product, title="Kept", number=1, rank=1024)
-    export = b"".join(client.get(reverse("transfer:backup_download", kwargs={"workspace_id": world.workspace.pk})).streaming_content)
+    export = b"".join(
+        client.get(reverse("transfer:backup_download", kwargs={"workspace_id": world.workspace.pk})).streaming_content
+    )
 
     response = client.post(
         reverse("transfer:backup", kwargs={"workspace_id": world.workspace.pk}),
@@ -123,7 +138,10 @@ def test_restore_from_the_page_makes_the_restorer_admin_of_the_new_workspace(wor
     copy = world.users["admin"].memberships.get(workspace__name="Acme copy")
     assert copy.role == "admin"
     assert BacklogItem.objects.filter(product__workspace=copy.workspace, title="Kept").exists()
-    bad = client.post(reverse("transfer:backup", kwargs={"workspace_id": world.workspace.pk}), {"file": SimpleUploadedFile("x.jsonl", b"nonsense")})
+    bad = client.post(
+        reverse("transfer:backup", kwargs={"workspace_id": world.workspace.pk}),
+        {"file": SimpleUploadedFile("x.jsonl", b"nonsense")},
+    )
     assert bad.status_code == 200 and "not a PMHub workspace export" in bad.content.decode()
 
 
@@ -135,7 +153,11 @@ def test_api_upload_map_dry_run_and_run_by_role(world, role, django_capture_on_c
     user = world.outsider if role == "outsider" else world.users[role]
     api = token_client(user)
 
-    created = api.post("/api/v1/imports/", {"product": world.product.pk, "files": [SimpleUploadedFile("plan.csv", CSV)]}, format="multipart")
+    created = api.post(
+        "/api/v1/imports/",
+        {"product": world.product.pk, "files": [SimpleUploadedFile("plan.csv", CSV)]},
+        format="multipart",
+    )
 
     if role == "outsider":
         assert created.status_code == 400  # our product "does not exist" for them
@@ -158,7 +180,10 @@ def test_api_upload_map_dry_run_and_run_by_role(world, role, django_capture_on_c
         assert api.post(url + "run/").status_code == 202
     report = api.get(url).json()["report"]
     assert report["created"] == 2 and report["objects"][0]["url"].startswith(f"/products/{world.product.pk}/items/")
-    assert list(BacklogItem.objects.filter(product=world.product).values_list("status", flat=True)) == ["ready", "ready"]
+    assert list(BacklogItem.objects.filter(product=world.product).values_list("status", flat=True)) == [
+        "ready",
+        "ready",
+    ]
 
 
 def test_api_bad_input_is_a_400(world):
@@ -171,9 +196,17 @@ def test_api_bad_input_is_a_400(world):
     assert api.post(url, {"columns": {"title": "password"}}, format="json").status_code == 400
     assert api.post(url, {"nonsense": {}}, format="json").status_code == 400
     assert api.post("/api/v1/imports/", {"product": world.product.pk}, format="multipart").status_code == 400
-    empty = api.post("/api/v1/imports/", {"product": world.product.pk, "files": [SimpleUploadedFile("e.csv", b"")]}, format="multipart")
+    empty = api.post(
+        "/api/v1/imports/",
+        {"product": world.product.pk, "files": [SimpleUploadedFile("e.csv", b"")]},
+        format="multipart",
+    )
     assert empty.status_code == 400
-    broken = api.post("/api/v1/imports/", {"product": world.product.pk, "files": [SimpleUploadedFile("b.xlsx", b"PK\x03\x04broken")]}, format="multipart")
+    broken = api.post(
+        "/api/v1/imports/",
+        {"product": world.product.pk, "files": [SimpleUploadedFile("b.xlsx", b"PK\x03\x04broken")]},
+        format="multipart",
+    )
     assert broken.status_code == 400 and "Excel" in str(broken.json())
     batch.refresh_from_db()
     assert batch.mapping["status"] == {"": "new"}
@@ -188,8 +221,16 @@ def test_dashboard_xlsx_export_neutralises_formulas(world):
 
     f.ObjectiveFactory(workspace=world.workspace, product=world.product, title="=cmd|' /C calc'!A0", period="2027-Q1")
     client = world.client("viewer")
-    response = client.get(reverse("dashboards:workspace_dashboard_xlsx", kwargs={"workspace_id": world.workspace.pk}), {"period": "2027-Q1"})
+    response = client.get(
+        reverse("dashboards:workspace_dashboard_xlsx", kwargs={"workspace_id": world.workspace.pk}),
+        {"period": "2027-Q1"},
+    )
     assert response.status_code == 200
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows()]
-    assert ["objective", "'=cmd|' /C calc'!A0"] == rows[2][:2]
-    assert client.get(reverse("dashboards:product_dashboard_xlsx", kwargs={"product_id": world.other_product.pk})).status_code == 404
+    assert rows[2][:2] == ["objective", "'=cmd|' /C calc'!A0"]
+    assert (
+        client.get(
+            reverse("dashboards:product_dashboard_xlsx", kwargs={"product_id": world.other_product.pk})
+        ).status_code
+        == 404
+    )

@@ -31,11 +31,23 @@ def _rich(world):
     initiative.kpis.set([kpi])
     epic = f.BacklogItemFactory(product=product, title="Epic", kind="epic", rank=5000, initiative=initiative)
     # the child comes first in id order but points to a later parent
-    child = f.BacklogItemFactory(product=product, title="Child", rank=1000, sprint=sprint, owner=world.users["contributor"], reach=10, impact=2, confidence=80, effort=2)
+    child = f.BacklogItemFactory(
+        product=product,
+        title="Child",
+        rank=1000,
+        sprint=sprint,
+        owner=world.users["contributor"],
+        reach=10,
+        impact=2,
+        confidence=80,
+        effort=2,
+    )
     child.parent = epic
     child.save()
     f.CriterionFactory(item=child, text="It works", order=1)
-    ExternalLink.objects.create(item=child, url="https://github.com/acme/pay/pull/7", key="acme/pay#7", kind="pull_request")
+    ExternalLink.objects.create(
+        item=child, url="https://github.com/acme/pay/pull/7", key="acme/pay#7", kind="pull_request"
+    )
     return child_objective
 
 
@@ -43,18 +55,57 @@ def _snapshot(workspace):
     items = BacklogItem.objects.filter(product__workspace=workspace).order_by("rank")
     return {
         "items": [
-            (i.number, i.title, i.rank, i.kind, i.parent.title if i.parent else None, i.sprint.name if i.sprint else None,
-             i.initiative.title if i.initiative else None, i.owner.username if i.owner else None, str(i.rice_score),
-             i.created_at, i.version)
+            (
+                i.number,
+                i.title,
+                i.rank,
+                i.kind,
+                i.parent.title if i.parent else None,
+                i.sprint.name if i.sprint else None,
+                i.initiative.title if i.initiative else None,
+                i.owner.username if i.owner else None,
+                str(i.rice_score),
+                i.created_at,
+                i.version,
+            )
             for i in items.select_related("parent", "sprint", "initiative", "owner")
         ],
-        "criteria": list(AcceptanceCriterion.objects.filter(item__product__workspace=workspace).values_list("item__title", "text", "met")),
-        "links": list(ExternalLink.objects.filter(item__product__workspace=workspace).values_list("item__title", "url", "key", "kind")),
-        "sprints": list(Sprint.objects.filter(product__workspace=workspace).values_list("name", "start_date", "status")),
-        "objectives": sorted(Objective.objects.filter(workspace=workspace).values_list("title", "parent__title", "owner__username", "product__key")),
-        "krs": list(KeyResult.objects.filter(objective__workspace=workspace).values_list("title", "kpi__name", "objective__title")),
-        "initiatives": [(i.title, i.theme.name, i.release.name, [k.title for k in i.key_results.all()], [k.name for k in i.kpis.all()]) for i in Initiative.objects.filter(product__workspace=workspace)],
-        "measurements": list(Measurement.objects.filter(kpi__product__workspace=workspace).values_list("kpi__name", "value")),
+        "criteria": list(
+            AcceptanceCriterion.objects.filter(item__product__workspace=workspace).values_list(
+                "item__title", "text", "met"
+            )
+        ),
+        "links": list(
+            ExternalLink.objects.filter(item__product__workspace=workspace).values_list(
+                "item__title", "url", "key", "kind"
+            )
+        ),
+        "sprints": list(
+            Sprint.objects.filter(product__workspace=workspace).values_list("name", "start_date", "status")
+        ),
+        "objectives": sorted(
+            Objective.objects.filter(workspace=workspace).values_list(
+                "title", "parent__title", "owner__username", "product__key"
+            )
+        ),
+        "krs": list(
+            KeyResult.objects.filter(objective__workspace=workspace).values_list(
+                "title", "kpi__name", "objective__title"
+            )
+        ),
+        "initiatives": [
+            (
+                i.title,
+                i.theme.name,
+                i.release.name,
+                [k.title for k in i.key_results.all()],
+                [k.name for k in i.kpis.all()],
+            )
+            for i in Initiative.objects.filter(product__workspace=workspace)
+        ],
+        "measurements": list(
+            Measurement.objects.filter(kpi__product__workspace=workspace).values_list("kpi__name", "value")
+        ),
         "members": sorted(Membership.objects.filter(workspace=workspace).values_list("user__username", "role")),
     }
 

@@ -1,6 +1,6 @@
 """The Jira "CSV (all fields)" export, with its quirks, through the whole import machinery."""
 
-from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from backlog.models import BacklogItem, Sprint
 from jobs.models import JobState
 from transfer.models import ImportedObject, ImportState
 
@@ -18,7 +18,12 @@ def test_preview_detects_formats_counts_statuses_people_and_sprints(world, impor
     assert detected["kinds"] == {"Epic": 1, "Story": 2, "Bug": 1, "Sub-task": 1}
     assert sorted(detected["sprints"]) == ["Sprint 1", "Sprint 2"]
     assert detected["with_parent"] == 3  # two by Parent id, one by the older Epic Link
-    assert batch.mapping["status"] == {"In Progress": "in_progress", "To Do": "new", "Done": "done", "In Review": "in_progress"}
+    assert batch.mapping["status"] == {
+        "In Progress": "in_progress",
+        "To Do": "new",
+        "Done": "done",
+        "In Review": "in_progress",
+    }
     assert batch.mapping["kind"]["Sub-task"] == "chore" and batch.mapping["kind"]["Epic"] == "epic"
 
 
@@ -54,7 +59,10 @@ def test_run_keeps_order_hierarchy_points_sprints_labels_and_comments(world, imp
         "Update card expiry",
         "Checkout in one click",
     ]
-    items = {i.title: i for i in BacklogItem.objects.filter(product=world.product).select_related("parent", "sprint", "owner")}
+    items = {
+        i.title: i
+        for i in BacklogItem.objects.filter(product=world.product).select_related("parent", "sprint", "owner")
+    }
     epic, story, done = items["Checkout in one click"], items["Save a card at checkout"], items["Pay with a saved card"]
     assert story.parent == epic and done.parent == epic and items["Update card expiry"].parent == story
     assert epic.kind == "epic" and story.kind == "story" and items["Card declined message is unclear"].kind == "bug"

@@ -26,9 +26,15 @@ def test_jira_v3_pages_with_a_field_list(world, importer):
     assert story.sprint.name == "SHOP Sprint 4" and story.sprint.status == "active"
     assert str(story.sprint.start_date) == "2025-11-10" and str(story.sprint.end_date) == "2025-11-24"
     assert "## Why" in epic.description and "**save**" in epic.description and "- add\n- remove" in epic.description
-    assert "[docs](https://example.com/spec)" in story.description and "```js\nwishlist.add(id)\n```" in story.description
+    assert (
+        "[docs](https://example.com/spec)" in story.description and "```js\nwishlist.add(id)\n```" in story.description
+    )
     assert "**Grace Hopper** (2025-11-12 15:04):\n\nUse the *outline* icon." in story.description
-    assert _order(world.product) == ["Add to wishlist", "Heart icon", "Wishlist"]  # rank 0|i00007: < 0|i0000a: < 0|i0000f:
+    assert _order(world.product) == [
+        "Add to wishlist",
+        "Heart icon",
+        "Wishlist",
+    ]  # rank 0|i00007: < 0|i0000a: < 0|i0000f:
     link = ExternalLink.objects.get(item=story)
     assert (link.url, link.key) == ("https://acme.atlassian.net/browse/SHOP-2", "SHOP-2")
 

@@ -28,7 +28,7 @@ def _rich_backlog(world):
     sprint = f.SprintFactory(product=product, name="Sprint 3")
     release = f.ReleaseFactory(product=product, name="Spring")
     initiative = f.InitiativeFactory(product=product, title="Wallet")
-    epic = f.BacklogItemFactory(product=product, title="=HYPERLINK(\"http://evil\")", kind="epic", initiative=initiative)
+    epic = f.BacklogItemFactory(product=product, title='=HYPERLINK("http://evil")', kind="epic", initiative=initiative)
     story = f.BacklogItemFactory(
         product=product, title="Pay, then smile", parent=epic, sprint=sprint, release=release, story_points=5,
         owner=world.users["contributor"], reach=100, impact=2, confidence=80, effort=4, moscow="must",
@@ -60,11 +60,16 @@ def test_backlog_csv_round_trip_into_a_new_product(world, importer):
     first = _download(client, product, "backlog", "csv")
     assert first.startswith("\ufeff".encode())
     rows = _rows(first)
-    assert rows[1][1] == "'=HYPERLINK(\"http://evil\")"  # formulas neutralised
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'  # formulas neutralised
     other = f.ProductFactory(workspace=world.workspace, key="NEW", name="New")
 
     batch = importer.upload("backlog.csv", product=other, content=first)
-    assert batch.format == "csv" and set(batch.mapping["columns"].values()) >= {"key", "parent", "acceptance_criteria", "external_links"}
+    assert batch.format == "csv" and set(batch.mapping["columns"].values()) >= {
+        "key",
+        "parent",
+        "acceptance_criteria",
+        "external_links",
+    }
     job, report = importer.run(batch)
 
     assert report["created"] == 3 and report["error_count"] == 0, report
@@ -79,7 +84,7 @@ def test_backlog_xlsx_round_trip_and_formula_cells_are_text(world, importer):
     data = _download(client, product, "backlog", "xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert cells[1][1] == "'=HYPERLINK(\"http://evil\")" and sheet.cell(2, 2).data_type == "s"
+    assert cells[1][1] == '\'=HYPERLINK("http://evil")' and sheet.cell(2, 2).data_type == "s"
     other = f.ProductFactory(workspace=world.workspace, key="NEW", name="New")
 
     _, report = importer.run(importer.upload("backlog.xlsx", product=other, content=data))
@@ -88,17 +93,20 @@ def test_backlog_xlsx_round_trip_and_formula_cells_are_text(world, importer):
     story = BacklogItem.objects.get(product=other, title="Pay, then smile")
     assert story.parent.kind == "epic" and story.sprint.name == "Sprint 3" and story.release.name == "Spring"
     assert (story.reach, story.rice_score, story.wsjf_score, story.moscow) == (100, 40, 2, "must")
-    assert list(story.acceptance_criteria.values_list("text", "met")) == [("Receipt shown", False), ("Email sent", True)]
+    assert list(story.acceptance_criteria.values_list("text", "met")) == [
+        ("Receipt shown", False),
+        ("Email sent", True),
+    ]
     assert story.owner == world.users["contributor"]
 
 
 def test_generic_csv_with_a_mapping_errors_by_row_and_nothing_half_saved(world, importer):
     content = (
-        "Ref;Summary;Points;Size\n"
-        "A-1;Export invoices;3;2\n"
-        "A-2;;5;1\n"  # no title
-        "A-3;Import invoices;many;0\n"  # points not a number (warning), job size 0 (error)
-    ).encode()
+        b"Ref;Summary;Points;Size\n"
+        b"A-1;Export invoices;3;2\n"
+        b"A-2;;5;1\n"  # no title
+        b"A-3;Import invoices;many;0\n"  # points not a number (warning), job size 0 (error)
+    )
     batch = importer.upload("plan.csv", content=content)
     assert batch.mapping["columns"] == {}  # nothing named like a field: the person maps
     importer.map(batch, columns={"Ref": "key", "Summary": "title", "Points": "story_points", "Size": "job_size"})
@@ -128,14 +136,21 @@ def test_a_row_failing_in_the_real_run_leaves_nothing(world, importer):
 
 
 def test_initiatives_objectives_and_key_results_from_tables(world, importer):
-    initiatives = b"key,title,horizon,status,theme,release\nI-1,Wallet,now,planned,Payments,R1\nI-2,Loyalty,later,proposed,,\n"
+    initiatives = (
+        b"key,title,horizon,status,theme,release\nI-1,Wallet,now,planned,Payments,R1\nI-2,Loyalty,later,proposed,,\n"
+    )
     objectives = b"key,title,period\nO-1,Grow revenue,2027-Q1\n"
     key_results = b"key,objective,title,start_value,target_value\nK-1,Grow revenue,MRR up,100,150\nK-2,Nope,Bad,1,2\n"
 
     _, report = importer.run(importer.upload("initiatives.csv", content=initiatives, target="initiatives"))
     assert report["created"] == 2
     wallet = Initiative.objects.get(product=world.product, title="Wallet")
-    assert (wallet.horizon, wallet.status, wallet.theme.name, wallet.release.name) == ("now", "planned", "Payments", "R1")
+    assert (wallet.horizon, wallet.status, wallet.theme.name, wallet.release.name) == (
+        "now",
+        "planned",
+        "Payments",
+        "R1",
+    )
     _, report = importer.run(importer.upload("objectives.csv", content=objectives, target="objectives"))
     assert Objective.objects.filter(workspace=world.workspace, title="Grow revenue").exists()
 
@@ -144,7 +159,9 @@ def test_initiatives_objectives_and_key_results_from_tables(world, importer):
     assert [e["row"] for e in report["errors"]] == ["row 2"]
     assert not KeyResult.objects.exists()
 
-    again = importer.upload("initiatives.csv", content=initiatives.replace(b"Loyalty", b"Loyalty club"), target="initiatives")
+    again = importer.upload(
+        "initiatives.csv", content=initiatives.replace(b"Loyalty", b"Loyalty club"), target="initiatives"
+    )
     _, report = importer.run(again)
     assert (report["created"], report["updated"]) == (0, 2)
     assert Initiative.objects.filter(product=world.product).count() == 2

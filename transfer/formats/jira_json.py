@@ -90,7 +90,9 @@ def read(pages: Iterable[dict], field_list: list | None = None) -> Iterator[Sour
     seen = 0
     for page in pages:
         if not is_search_page(page):
-            raise SourceError("A JSON file is neither a page of Jira's issue search (with an “issues” list) nor a field list.")
+            raise SourceError(
+                "A JSON file is neither a page of Jira's issue search (with an “issues” list) nor a field list."
+            )
         ids = field_ids(field_list, page.get("names"))
         base = ""
         for issue in page["issues"]:
@@ -117,7 +119,9 @@ def _item(issue: dict, ids: dict, base: str, number: int) -> SourceItem:
     raw_points = _first(fields, ids["story_points"])
     item.story_points = decimal_or_none(raw_points)
     sprints = _first(fields, ids["sprint"]) or []
-    item.sprints = [s for s in (_sprint(v) for v in (sprints if isinstance(sprints, list) else [sprints])) if s and s.name]
+    item.sprints = [
+        s for s in (_sprint(v) for v in (sprints if isinstance(sprints, list) else [sprints])) if s and s.name
+    ]
     item.labels = [str(label) for label in fields.get("labels") or []]
     item.order = _first(fields, ids["rank"])
     item.assignee = _person(fields.get("assignee"))

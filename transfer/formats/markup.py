@@ -3,7 +3,10 @@
 import re
 
 _WIKI_RULES = [
-    (re.compile(r"\{code(?::([a-z0-9]+))?[^}]*\}(.*?)\{code\}", re.S), lambda m: f"```{m.group(1) or ''}\n{m.group(2).strip()}\n```"),
+    (
+        re.compile(r"\{code(?::([a-z0-9]+))?[^}]*\}(.*?)\{code\}", re.S),
+        lambda m: f"```{m.group(1) or ''}\n{m.group(2).strip()}\n```",
+    ),
     (re.compile(r"\{noformat\}(.*?)\{noformat\}", re.S), lambda m: f"```\n{m.group(1).strip()}\n```"),
     (re.compile(r"\[([^|\]\n]+)\|([^\]\n]+)\]"), lambda m: f"[{m.group(1)}]({m.group(2)})"),
     (re.compile(r"\{\{([^}\n]+)\}\}"), lambda m: f"`{m.group(1)}`"),
@@ -85,7 +88,10 @@ def _block(node: dict, depth: int = 0) -> list[str]:
     if kind == "rule":
         return ["---"]
     if kind == "table":
-        rows = [[" ".join(_inline([p]) for p in cell.get("content") or []) for cell in row.get("content") or []] for row in content]
+        rows = [
+            [" ".join(_inline([p]) for p in cell.get("content") or []) for cell in row.get("content") or []]
+            for row in content
+        ]
         if not rows:
             return []
         lines = ["| " + " | ".join(rows[0]) + " |", "|" + " --- |" * len(rows[0])]

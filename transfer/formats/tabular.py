@@ -150,7 +150,11 @@ def record_of(header: list[str], columns: dict[str, str], number: int, cells: li
 
 def item_of(record: dict[str, str], number: int) -> SourceItem:
     key = record.get("key") or f"row:{number}"
-    item = SourceItem(key=key, row=f"row {number}" + (f" ({record['key']})" if record.get("key") else ""), title=record.get("title", ""))
+    item = SourceItem(
+        key=key,
+        row=f"row {number}" + (f" ({record['key']})" if record.get("key") else ""),
+        title=record.get("title", ""),
+    )
     item.type = record.get("kind", "")
     item.status = record.get("status", "")
     item.description = record.get("description", "")

@@ -13,7 +13,11 @@ from .records import Comment, SourceError, SourceItem, parse_date
 
 
 def is_board(document) -> bool:
-    return isinstance(document, dict) and isinstance(document.get("cards"), list) and isinstance(document.get("lists"), list)
+    return (
+        isinstance(document, dict)
+        and isinstance(document.get("cards"), list)
+        and isinstance(document.get("lists"), list)
+    )
 
 
 def read(board: dict, *, include_archived: bool = False) -> Iterator[SourceItem]:
@@ -33,7 +37,11 @@ def read(board: dict, *, include_archived: bool = False) -> Iterator[SourceItem]
         card_id = (data.get("card") or {}).get("id")
         creator = action.get("memberCreator") or {}
         comments.setdefault(card_id, []).append(
-            Comment(author=creator.get("fullName") or creator.get("username", ""), created=str(action.get("date", ""))[:16].replace("T", " "), body=data.get("text", ""))
+            Comment(
+                author=creator.get("fullName") or creator.get("username", ""),
+                created=str(action.get("date", ""))[:16].replace("T", " "),
+                body=data.get("text", ""),
+            )
         )
     cards = [c for c in board["cards"] if isinstance(c, dict) and c.get("id")]
     for number, card in enumerate(cards, 1):
@@ -41,7 +49,11 @@ def read(board: dict, *, include_archived: bool = False) -> Iterator[SourceItem]
         archived = bool(card.get("closed") or lst.get("closed"))
         if archived and not include_archived:
             continue
-        item = SourceItem(key=card["id"], row=f"card {card.get('idShort') or number} “{card.get('name', '')[:40]}”", title=card.get("name", ""))
+        item = SourceItem(
+            key=card["id"],
+            row=f"card {card.get('idShort') or number} “{card.get('name', '')[:40]}”",
+            title=card.get("name", ""),
+        )
         item.status = lst.get("name", "")
         item.type = "Card"
         item.description = card.get("desc", "")

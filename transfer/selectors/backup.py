@@ -41,7 +41,12 @@ def _user_ids(workspace_id: int, models) -> set[int]:
     for model in models:
         for field in model._meta.concrete_fields:
             if field.is_relation and field.related_model is user:
-                ids |= set(rows_of(model, workspace_id).exclude(**{f"{field.attname}__isnull": True}).values_list(field.attname, flat=True).distinct())
+                ids |= set(
+                    rows_of(model, workspace_id)
+                    .exclude(**{f"{field.attname}__isnull": True})
+                    .values_list(field.attname, flat=True)
+                    .distinct()
+                )
     return ids
 
 
@@ -73,7 +78,11 @@ def workspace_export_lines(*, workspace: Workspace) -> Iterator[str]:
             through = field.remote_field.through
             source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
             ids = rows_of(model, workspace.pk).values("pk")
-            links = through.objects.filter(Q(**{f"{source}__in": ids})).order_by("pk").values_list(f"{source}_id", f"{target}_id")
+            links = (
+                through.objects.filter(Q(**{f"{source}__in": ids}))
+                .order_by("pk")
+                .values_list(f"{source}_id", f"{target}_id")
+            )
             chunk = []
             name = f"{model._meta.label_lower}.{field.name}"
             for pair in links.iterator(chunk_size=CHUNK):

@@ -10,11 +10,15 @@ from ..targets import target_get
 
 
 def import_list(*, product) -> QuerySet[ImportBatch]:
-    return ImportBatch.objects.filter(product=product).select_related("job", "started_by").order_by("-created_at", "-id")
+    return (
+        ImportBatch.objects.filter(product=product).select_related("job", "started_by").order_by("-created_at", "-id")
+    )
 
 
 def import_get(*, product, batch_id: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.select_related("product__workspace", "job", "started_by"), product=product, pk=batch_id)
+    return get_object_or_404(
+        ImportBatch.objects.select_related("product__workspace", "job", "started_by"), product=product, pk=batch_id
+    )
 
 
 def import_capability(target: str) -> str:

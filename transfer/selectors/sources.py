@@ -27,7 +27,9 @@ class ChunkReader(io.RawIOBase):
     def readinto(self, target) -> int:
         while not self.buffer and self.position < self.count:
             self.buffer = bytes(
-                ImportChunk.objects.filter(file_id=self.file_id, position=self.position).values_list("data", flat=True).get()
+                ImportChunk.objects.filter(file_id=self.file_id, position=self.position)
+                .values_list("data", flat=True)
+                .get()
             )
             self.position += 1
         size = min(len(target), len(self.buffer))

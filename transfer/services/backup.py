@@ -115,7 +115,10 @@ class Loader:
         sets = ", ".join(f"{connection.ops.quote_name(c)} = v.c{i}" for i, c in enumerate(columns))
         names = ", ".join(f"c{i}" for i in range(len(columns)))
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join(values)}) AS v(id, {names}) WHERE t.id = v.id", params)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {sets} FROM (VALUES {', '.join(values)}) AS v(id, {names}) WHERE t.id = v.id",
+                params,
+            )
 
     def finish_deferred(self) -> None:
         by_column: dict[tuple[str, str], list[tuple[int, int]]] = {}
@@ -132,7 +135,8 @@ class Loader:
                 rows = ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        f"UPDATE {table} AS t SET {column} = v.target FROM (VALUES {rows}) AS v(id, target) WHERE t.id = v.id",
+                        f"UPDATE {table} AS t SET {column} = v.target "
+                        f"FROM (VALUES {rows}) AS v(id, target) WHERE t.id = v.id",
                         [x for pair in chunk for x in pair],
                     )
 
@@ -183,7 +187,9 @@ def _header(line: str) -> dict:
     known = {"auth.user", *(m._meta.label_lower for m in exported_models())}
     unknown = [label for label in header.get("models", []) if label not in known]
     if unknown:
-        raise ApplicationError(f"The export holds kinds of data this PMHub does not know: {', '.join(unknown)}. Upgrade first.")
+        raise ApplicationError(
+            f"The export holds kinds of data this PMHub does not know: {', '.join(unknown)}. Upgrade first."
+        )
     return header
 
 
@@ -236,7 +242,9 @@ def workspace_import(
     if into is not None:
         expected.pop("workspaces.workspace", None)
     if got != expected:
-        raise ApplicationError(f"The export's counts do not match what was read ({expected} vs {got}); nothing was imported.")
+        raise ApplicationError(
+            f"The export's counts do not match what was read ({expected} vs {got}); nothing was imported."
+        )
     if admin is not None:
         membership = Membership.objects.filter(workspace=loader.workspace, user=admin).first()
         if membership is None:

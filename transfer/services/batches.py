@@ -59,7 +59,9 @@ def import_batch_create(*, product, files: list, actor, format: str = "", target
     batch.save()
     head = b""
     for position, upload in enumerate(files):
-        stored = ImportFile.objects.create(batch=batch, name=str(upload.name)[:255], size=upload.size, position=position)
+        stored = ImportFile.objects.create(
+            batch=batch, name=str(upload.name)[:255], size=upload.size, position=position
+        )
         buffer, index = b"", 0
         for piece in upload.chunks(CHUNK_BYTES):
             buffer += piece
@@ -69,7 +71,9 @@ def import_batch_create(*, product, files: list, actor, format: str = "", target
         if buffer or index == 0:
             ImportChunk.objects.create(file=stored, position=index, data=buffer)
         if position == 0:
-            head = bytes(ImportChunk.objects.filter(file=stored, position=0).values_list("data", flat=True).get())[:4096]
+            head = bytes(ImportChunk.objects.filter(file=stored, position=0).values_list("data", flat=True).get())[
+                :4096
+            ]
     if not format:
         batch.format = guess_format(str(files[0].name), head)
     if batch.format in ("jira_csv", "jira_json", "trello"):
@@ -91,7 +95,10 @@ def _detect_table_items(batch: ImportBatch) -> None:
     batch.detected = {**batch.detected, **detect_items(batch), "format": batch.format}
     fresh = default_mapping(batch)
     for section in ("status", "kind", "people", "sprints"):
-        batch.mapping[section] = {**fresh[section], **{k: v for k, v in batch.mapping.get(section, {}).items() if k in fresh[section]}}
+        batch.mapping[section] = {
+            **fresh[section],
+            **{k: v for k, v in batch.mapping.get(section, {}).items() if k in fresh[section]},
+        }
 
 
 def _members(workspace_id: int) -> list[dict]:
@@ -112,7 +119,9 @@ def default_mapping(batch: ImportBatch) -> dict:
     members = _members(batch.product.workspace_id)
     return {
         "columns": columns,
-        "status": {s["name"]: defaults.default_status(s["name"], s.get("category", "")) for s in detected.get("statuses", [])},
+        "status": {
+            s["name"]: defaults.default_status(s["name"], s.get("category", "")) for s in detected.get("statuses", [])
+        },
         "kind": {t: defaults.default_kind(t) for t in detected.get("types", [])},
         "people": {p: defaults.default_person(p, members) for p in detected.get("people", [])},
         "sprints": {s: "create" for s in detected.get("sprints", [])},
@@ -126,7 +135,9 @@ MAPPING_KEYS = {"columns", "status", "kind", "people", "sprints", "include_archi
 def _check_choice(errors: dict, section: str, values: dict, allowed) -> None:
     for source, value in values.items():
         if value not in allowed:
-            errors.setdefault(section, []).append(f"“{source}”: {value!r} is not one of {', '.join(map(str, allowed))}.")
+            errors.setdefault(section, []).append(
+                f"“{source}”: {value!r} is not one of {', '.join(map(str, allowed))}."
+            )
 
 
 @transaction.atomic
@@ -151,7 +162,9 @@ def import_mapping_set(*, batch: ImportBatch, mapping: dict, actor) -> ImportBat
     _check_choice(errors, "status", merged.get("status", {}), ItemStatus.values)
     _check_choice(errors, "kind", merged.get("kind", {}), ItemKind.values)
     _check_choice(errors, "sprints", merged.get("sprints", {}), SPRINT_ACTIONS)
-    member_ids = set(Membership.objects.filter(workspace_id=batch.product.workspace_id).values_list("user_id", flat=True))
+    member_ids = set(
+        Membership.objects.filter(workspace_id=batch.product.workspace_id).values_list("user_id", flat=True)
+    )
     _check_choice(errors, "people", merged.get("people", {}), sorted(member_ids) + [None])
     fields = target_get(batch.target).fields
     _check_choice(errors, "columns", merged.get("columns", {}), [*fields, ""])
@@ -187,4 +200,3 @@ def import_start(*, batch: ImportBatch, actor, dry_run: bool) -> Job:
     batch.save(update_fields=["state", "job", "updated_at"])
     outbox.enqueue(TASK, batch_id=batch.pk, job_id=job.pk, dry_run=dry_run, actor_id=getattr(actor, "pk", None))
     return job
-

@@ -172,7 +172,9 @@ def _flush(ctx: Context) -> None:
             ctx.created_keys.append((src.key, item.pk))
             ctx.report.created += 1
             label = f"{ctx.product.key}-{item.number} {item.title}"
-            ctx.report.object(kind="item", object_id=item.pk, label=label, url=_item_url(item.pk, ctx.product.pk), action="created")
+            ctx.report.object(
+                kind="item", object_id=item.pk, label=label, url=_item_url(item.pk, ctx.product.pk), action="created"
+            )
     for index, message_dict in errors.items():
         ctx.report.errors_from(ctx.pending[int(index)][0].row, message_dict)
     ctx.pending = []
@@ -187,7 +189,9 @@ def _update(ctx: Context, src: SourceItem, data: dict) -> None:
         wanted = [{"id": existing.get(t), "text": t, "met": m} for t, m in src.criteria]
         current = list(AcceptanceCriterion.objects.filter(item_id=item.pk).values_list("text", "met"))
         if [(t, m) for t, m in src.criteria] != current:
-            item_criteria_sync(item=item, criteria=[{k: v for k, v in w.items() if v is not None} for w in wanted], actor=ctx.actor)
+            item_criteria_sync(
+                item=item, criteria=[{k: v for k, v in w.items() if v is not None} for w in wanted], actor=ctx.actor
+            )
     except ValidationError as error:
         ctx.report.errors_from(src.row, error.message_dict if hasattr(error, "error_dict") else {"": error.messages})
         return
@@ -195,17 +199,23 @@ def _update(ctx: Context, src: SourceItem, data: dict) -> None:
     action = "updated" if item.version != before else "unchanged"
     setattr(ctx.report, action, getattr(ctx.report, action) + 1)
     label = f"{ctx.product.key}-{item.number} {item.title}"
-    ctx.report.object(kind="item", object_id=item.pk, label=label, url=_item_url(item.pk, ctx.product.pk), action=action)
+    ctx.report.object(
+        kind="item", object_id=item.pk, label=label, url=_item_url(item.pk, ctx.product.pk), action=action
+    )
 
 
 def items_import(*, batch: ImportBatch, actor, report: Report, progress: Callable[[int], None]) -> None:
     product = batch.product
     source = SOURCE_SYSTEM[batch.format]
     known = dict(
-        ImportedObject.objects.filter(product=product, source=source, kind="item").values_list("source_key", "object_id")
+        ImportedObject.objects.filter(product=product, source=source, kind="item").values_list(
+            "source_key", "object_id"
+        )
     )
     live = set(BacklogItem.objects.filter(product=product, pk__in=known.values()).values_list("pk", flat=True))
-    ctx = Context(batch=batch, actor=actor, report=report, source=source, keys={k: v for k, v in known.items() if v in live})
+    ctx = Context(
+        batch=batch, actor=actor, report=report, source=source, keys={k: v for k, v in known.items() if v in live}
+    )
     people = {int(v) for v in (batch.mapping.get("people") or {}).values() if str(v).isdigit()}
     ctx.users = {u.pk: u for u in get_user_model().objects.filter(pk__in=people)}
     total = max(1, int(batch.detected.get("count") or 1))
@@ -241,7 +251,10 @@ def items_import(*, batch: ImportBatch, actor, report: Report, progress: Callabl
     _reorder(ctx)
     _external_links(ctx)
     ImportedObject.objects.bulk_create(
-        [ImportedObject(product=product, source=source, kind="item", source_key=k, object_id=pk, batch=batch) for k, pk in ctx.created_keys],
+        [
+            ImportedObject(product=product, source=source, kind="item", source_key=k, object_id=pk, batch=batch)
+            for k, pk in ctx.created_keys
+        ],
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["product", "source", "kind", "source_key"],
@@ -258,7 +271,9 @@ def _link_parents(ctx: Context) -> None:
         if key not in ctx.keys:
             continue
         if parent not in ctx.keys:
-            ctx.report.warn(row, f"The parent {parent} is not in the file (nor imported before); the item stays at the top level.")
+            ctx.report.warn(
+                row, f"The parent {parent} is not in the file (nor imported before); the item stays at the top level."
+            )
             continue
         parents[ctx.keys[key]] = ctx.keys[parent]
     try:
@@ -277,7 +292,9 @@ def _reorder(ctx: Context) -> None:
 
 
 def _external_links(ctx: Context) -> None:
-    items = BacklogItem.objects.select_related("product").in_bulk([ctx.keys[k] for k, _, _ in ctx.links if k in ctx.keys])
+    items = BacklogItem.objects.select_related("product").in_bulk(
+        [ctx.keys[k] for k, _, _ in ctx.links if k in ctx.keys]
+    )
     for key, url, link_key in ctx.links:
         item = items.get(ctx.keys.get(key))
         if item is None:

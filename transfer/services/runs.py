@@ -11,9 +11,9 @@ from jobs.services import job_fail, job_progress_reporter, job_start, job_succee
 from products.models import Product
 
 from ..formats.records import SOURCE_SYSTEM, SourceError
+from ..formats.tabular import record_of
 from ..models import ImportBatch, ImportedObject, ImportState
 from ..selectors.sources import table_rows
-from ..formats.tabular import record_of
 from ..targets import target_get
 from .items import items_import
 from .report import ImportRefused, Report
@@ -27,7 +27,9 @@ def _rows_import(*, batch: ImportBatch, actor, report: Report, progress) -> None
     product = batch.product
     source = SOURCE_SYSTEM[batch.format]
     kind = target.name
-    known = dict(ImportedObject.objects.filter(product=product, source=source, kind=kind).values_list("source_key", "object_id"))
+    known = dict(
+        ImportedObject.objects.filter(product=product, source=source, kind=kind).values_list("source_key", "object_id")
+    )
     rows = table_rows(batch)
     header = next(rows, (0, []))[1]
     columns = batch.mapping.get("columns") or {}
@@ -59,7 +61,9 @@ def _rows_import(*, batch: ImportBatch, actor, report: Report, progress) -> None
             continue
         action = "updated" if existing is not None else "created"
         setattr(report, action, getattr(report, action) + 1)
-        report.object(kind=kind, object_id=saved.pk, label=str(saved), url=target.url(saved) if target.url else "", action=action)
+        report.object(
+            kind=kind, object_id=saved.pk, label=str(saved), url=target.url(saved) if target.url else "", action=action
+        )
         ImportedObject.objects.update_or_create(
             product=product, source=source, kind=kind, source_key=key, defaults={"object_id": saved.pk, "batch": batch}
         )

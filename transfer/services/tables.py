@@ -24,7 +24,13 @@ INITIATIVE_FIELDS = {
     "end_date": "End date",
     "release": "Release",
 }
-OBJECTIVE_FIELDS = {"key": "Key", "title": "Title", "description": "Description", "period": "Period", "weight": "Weight"}
+OBJECTIVE_FIELDS = {
+    "key": "Key",
+    "title": "Title",
+    "description": "Description",
+    "period": "Period",
+    "weight": "Weight",
+}
 KEY_RESULT_FIELDS = {
     "key": "Key",
     "objective": "Objective (its key or title)",
@@ -98,7 +104,9 @@ register_target(
         url=lambda o: reverse("roadmap:initiative_detail", kwargs={"product_id": o.product_id, "pk": o.pk}),
     )
 )
-register_target(Target(name="objectives", label="Objectives", fields=OBJECTIVE_FIELDS, model=Objective, save=_objective))
+register_target(
+    Target(name="objectives", label="Objectives", fields=OBJECTIVE_FIELDS, model=Objective, save=_objective)
+)
 register_target(
     Target(
         name="key_results",

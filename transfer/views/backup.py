@@ -35,7 +35,11 @@ def backup_page(request, workspace_id: int):
             except (ApplicationError, UnicodeDecodeError) as error:
                 messages.error(request, getattr(error, "message", str(error)))
             else:
-                messages.success(request, f"Restored into the new workspace “{workspace.name}”: {counts.get('backlog.backlogitem', 0)} items.")
+                messages.success(
+                    request,
+                    f"Restored into the new workspace “{workspace.name}”: "
+                    f"{counts.get('backlog.backlogitem', 0)} items.",
+                )
                 return redirect("products:product_list", workspace_id=workspace.pk)
     context = {"access": access, "perms": access.perms, "workspace": access.workspace}
     return render(request, "transfer/backup.html", context)
@@ -46,6 +50,8 @@ def backup_download(request, workspace_id: int):
     access = workspace_access(user=request.user, workspace_id=workspace_id)
     access.require(Capability.MANAGE_WORKSPACE)
     name = f"{slugify(access.workspace.name) or 'workspace'}-{timezone.now():%Y%m%d-%H%M}.jsonl"
-    response = StreamingHttpResponse(workspace_export_lines(workspace=access.workspace), content_type="application/x-ndjson")
+    response = StreamingHttpResponse(
+        workspace_export_lines(workspace=access.workspace), content_type="application/x-ndjson"
+    )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -17,7 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--name", help="The new workspace's name (default: the exported one's).")
         parser.add_argument("--admin", help="A user name to make admin of the workspace.")
 
-    def handle(self, *args, file: str, into: int | None = None, name: str | None = None, admin: str | None = None, **options):
+    def handle(
+        self, *args, file: str, into: int | None = None, name: str | None = None, admin: str | None = None, **options
+    ):
         target = None
         if into is not None:
             target = Workspace.objects.filter(pk=into).first()
