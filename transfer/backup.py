@@ -2,7 +2,7 @@
 
 Derived from the models themselves (every model of the project's apps that reaches a workspace
 through its foreign keys), so the models other apps add are carried without a list to keep up to
-date. Left out, by design: secrets that only work on the instance that made them (API tokens,
+date. Left out, by design: secrets that only work on the instance that made them (API tokens, code hosts,
 webhook subscriptions and their deliveries, roadmap share links, invitations), background jobs, and
 the imports' own files. A model that cannot exist without one of those is left out with it.
 """
@@ -27,6 +27,8 @@ EXCLUDED = {
     "integrations.apitoken",
     "integrations.webhooksubscription",
     "integrations.webhookdelivery",
+    "integrations.codehostintegration",
+    "integrations.codehostdelivery",
     "transfer.importbatch",
     "transfer.importfile",
     "transfer.importchunk",
