@@ -28,7 +28,7 @@ class ImportSerializer(serializers.ModelSerializer):
 
 
 class ImportCreateSerializer(StrictSerializer):
-    product = scoped_fk(Product, "workspace")
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
     files = serializers.ListField(child=serializers.FileField(max_length=255), min_length=1, max_length=FILES_MAX)
     format = serializers.ChoiceField(choices=["", *FORMATS], required=False, default="")
     target = serializers.ChoiceField(choices=[], required=False, default="items")

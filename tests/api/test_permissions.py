@@ -52,7 +52,16 @@ def test_filtering_by_another_workspaces_parent_is_refused(world, api, resource)
     response = outsider.get(f"/api/v1/{resource.url}/", {"workspace": world.workspace.pk})
     assert response.status_code == 400
     assert "workspace" in response.json()["errors"]
-    workspace_level = ("objectives", "key-results", "members", "webhooks", "code-hosts", "jobs", "products", "measurements")
+    workspace_level = (
+        "objectives",
+        "key-results",
+        "members",
+        "webhooks",
+        "code-hosts",
+        "jobs",
+        "products",
+        "measurements",
+    )
     if resource.url not in workspace_level:
         response = outsider.get(f"/api/v1/{resource.url}/", {"product": world.product.pk})
         assert response.status_code == 400

@@ -62,11 +62,12 @@ def read(stream: TextIO) -> Iterator[SourceItem]:
         raise SourceError("The file is empty.") from None
     except csv.Error as error:
         raise SourceError(f"The file is not a readable CSV: {error}.") from None
-    columns = Columns(header)
+    columns = Columns([cell.replace("\x00", "") for cell in header])
     number = 0
     try:
         for row in reader:
             number += 1
+            row = [cell.replace("\x00", "") for cell in row]  # PostgreSQL text cannot hold NUL
             if not any(cell.strip() for cell in row):
                 continue
             yield _item(columns, row, number)

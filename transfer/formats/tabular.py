@@ -49,6 +49,7 @@ def csv_rows(stream: TextIO) -> Iterator[tuple[int, list[str]]]:
         for number, row in enumerate(reader):
             if number == 0 and row and row[0].startswith("\ufeff"):
                 row[0] = row[0][1:]
+            row = [cell.replace("\x00", "") for cell in row]  # PostgreSQL text cannot hold NUL
             if len(row) > MAX_COLUMNS:
                 raise SourceError(f"Row {number} has {len(row)} columns; at most {MAX_COLUMNS} are read.")
             yield number, row
@@ -62,7 +63,7 @@ def xlsx_rows(file: BinaryIO) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = from_openpyxl.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True)):
-            cells = [_cell(v) for v in row[:MAX_COLUMNS]]
+            cells = [_cell(v).replace("\x00", "") for v in row[:MAX_COLUMNS]]
             while cells and cells[-1] == "":
                 cells.pop()
             yield number, cells

@@ -6,7 +6,7 @@ import tempfile
 from collections.abc import Iterator
 
 from ..formats import jira_csv, jira_json, tabular, trello
-from ..formats.records import SourceError, SourceItem
+from ..formats.records import FORMATS, SourceError, SourceItem
 from ..models import ImportBatch, ImportChunk, ImportFile
 
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -59,8 +59,9 @@ def seekable(file: ImportFile):
 
 def json_document(file: ImportFile):
     try:
-        return json.load(text(file))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        # An escaped NUL (\u0000) is valid JSON but no PostgreSQL text can hold it: dropped.
+        return json.loads(text(file).read().replace("\\u0000", ""))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise SourceError(f"“{file.name}” is not valid JSON: {error}.") from None
 
 
@@ -92,7 +93,21 @@ def _jira_json(batch: ImportBatch) -> Iterator[SourceItem]:
 
 
 def source_items(batch: ImportBatch) -> Iterator[SourceItem]:
-    """The items of an import's files, streamed, for the Jira, Trello and generic item formats."""
+    """The items of an import's files, streamed, for the Jira, Trello and generic item formats.
+
+    A file of the right kind but the wrong shape (a number where an object belongs) is a SourceError
+    naming the format, never a crash.
+    """
+    try:
+        yield from _source_items(batch)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+        raise SourceError(
+            f"The file is not shaped like a {FORMATS.get(batch.format, batch.format)} ({type(error).__name__}: "
+            f"{str(error)[:200]}). Check that it is the export the format names."
+        ) from None
+
+
+def _source_items(batch: ImportBatch) -> Iterator[SourceItem]:
     if batch.format == "jira_csv":
         yield from jira_csv.read(text(batch_files(batch)[0]))
     elif batch.format == "jira_json":
