@@ -11,6 +11,7 @@ statement. The caller holds the transaction: all of it, or nothing.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -172,9 +173,8 @@ def _flush(ctx: Context) -> None:
             ctx.created_keys.append((src.key, item.pk))
             ctx.report.created += 1
             label = f"{ctx.product.key}-{item.number} {item.title}"
-            ctx.report.object(
-                kind="item", object_id=item.pk, label=label, url=_item_url(item.pk, ctx.product.pk), action="created"
-            )
+            url = partial(_item_url, item.pk, ctx.product.pk)
+            ctx.report.object(kind="item", object_id=item.pk, label=label, url=url, action="created")
     for index, message_dict in errors.items():
         ctx.report.errors_from(ctx.pending[int(index)][0].row, message_dict)
     ctx.pending = []
@@ -199,9 +199,8 @@ def _update(ctx: Context, src: SourceItem, data: dict) -> None:
     action = "updated" if item.version != before else "unchanged"
     setattr(ctx.report, action, getattr(ctx.report, action) + 1)
     label = f"{ctx.product.key}-{item.number} {item.title}"
-    ctx.report.object(
-        kind="item", object_id=item.pk, label=label, url=_item_url(item.pk, ctx.product.pk), action=action
-    )
+    url = partial(_item_url, item.pk, ctx.product.pk)
+    ctx.report.object(kind="item", object_id=item.pk, label=label, url=url, action=action)
 
 
 def items_import(*, batch: ImportBatch, actor, report: Report, progress: Callable[[int], None]) -> None:

@@ -35,12 +35,14 @@ class Report:
             for message in messages if isinstance(messages, list) else [messages]:
                 self.error(row, str(message), "" if name in ("__all__", "non_field_errors") else name)
 
-    def object(self, *, kind: str, object_id: int, label: str, url: str, action: str) -> None:
+    def object(self, *, kind: str, object_id: int, label: str, url, action: str) -> None:
+        """Count an object and list the first OBJECTS_MAX (`url` may be a callable, called only for those)."""
         self.kinds.setdefault(kind, {"created": 0, "updated": 0})
         if action in ("created", "updated"):
             self.kinds[kind][action] += 1
         if len(self.objects) < OBJECTS_MAX:
-            self.objects.append({"kind": kind, "id": object_id, "label": label, "url": url, "action": action})
+            link = url() if callable(url) else url
+            self.objects.append({"kind": kind, "id": object_id, "label": label, "url": link, "action": action})
 
     def as_dict(self) -> dict:
         return {
