@@ -186,18 +186,20 @@ def items_reorder(*, product: Product, ordered_ids: Iterable[int]) -> int:
     ids = [pk for pk in ids if pk in ranks]
     new = dict(zip(ids, sorted(ranks[pk] for pk in ids), strict=True))
     moved = {pk: rank for pk, rank in new.items() if ranks[pk] != rank}
-    _update_from_values("rank", moved)
+    # One statement: the (product, rank) constraint is checked at its end, and ranks pass through each other.
+    _update_from_values("rank", moved, batch=None)
     return len(moved)
 
 
-def _update_from_values(column: str, values: dict[int, int | None], batch: int = 5000) -> None:
-    """UPDATE the items' `column` from {id: value} in batches of one statement each (no row-by-row saves)."""
+def _update_from_values(column: str, values: dict[int, int | None], batch: int | None = 5000) -> None:
+    """UPDATE the items' `column` from {id: value}, one statement per batch (`batch=None`: one statement)."""
     table = connection.ops.quote_name(BacklogItem._meta.db_table)
     pairs = list(values.items())
     now = timezone.now()
+    size = batch or max(1, len(pairs))
     with connection.cursor() as cursor:
-        for start in range(0, len(pairs), batch):
-            chunk = pairs[start : start + batch]
+        for start in range(0, len(pairs), size):
+            chunk = pairs[start : start + size]
             rows = ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
             params = [v for pair in chunk for v in pair]
             cursor.execute(
