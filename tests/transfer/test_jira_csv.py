@@ -2,6 +2,7 @@
 
 from backlog.models import BacklogItem, Sprint
 from jobs.models import JobState
+from tests.transfer.conftest import FIXTURES
 from transfer.models import ImportedObject, ImportState
 
 
@@ -80,8 +81,8 @@ def test_run_keeps_order_hierarchy_points_sprints_labels_and_comments(world, imp
 def test_importing_the_same_file_again_updates_instead_of_duplicating(world, importer):
     importer.run(importer.upload("jira_all_fields.csv"))
     first = dict(BacklogItem.objects.filter(product=world.product).values_list("title", "pk"))
-    changed = (importer_path := None) or (
-        (__import__("tests.transfer.conftest", fromlist=["FIXTURES"]).FIXTURES / "jira_all_fields.csv")
+    changed = (
+        (FIXTURES / "jira_all_fields.csv")
         .read_bytes()
         .replace(b"Card declined message is unclear", b"Card declined message is clear now")
     )
@@ -92,4 +93,18 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(world, imp
     after = dict(BacklogItem.objects.filter(product=world.product).values_list("title", "pk"))
     assert len(after) == 5
     assert after["Card declined message is clear now"] == first["Card declined message is unclear"]
-    assert importer_path is None
+
+
+def test_imported_items_are_announced_to_webhooks_one_delivery_each(world, importer, settings):
+    from integrations.models import WebhookDelivery
+    from integrations.webhooks import webhook_create
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    webhook_create(workspace=world.workspace, url="http://127.0.0.1:9/hook", events=["item.created"], actor=None)
+
+    importer.run(importer.upload("jira_all_fields.csv"))
+
+    deliveries = WebhookDelivery.objects.filter(event="item.created")
+    titles = sorted(d.payload["data"]["title"] for d in deliveries)
+    assert titles == sorted(BacklogItem.objects.filter(product=world.product).values_list("title", flat=True))
+    assert len(titles) == 5
