@@ -101,6 +101,8 @@ class MappingForm(forms.Form):
                 value = self.cleaned_data.get(field_name, "")
                 if section == "people":
                     value = int(value) if value else None
+                elif section != "columns" and not value:
+                    continue  # not sent: the choice stays as it was
                 values[name] = value
             if pairs:
                 found[section] = values

@@ -234,3 +234,25 @@ def test_dashboard_xlsx_export_neutralises_formulas(world):
         ).status_code
         == 404
     )
+
+
+def test_mapping_page_form_saves_choices_and_refuses_unknown_values(world):
+    batch = _batch(world.product, content=b"key,title,state\nA-1,Export,Doing\nA-2,Import,Later\n")
+    client = world.client("contributor")
+    url = reverse("transfer:import_mapping", kwargs={"product_id": world.product.pk, "pk": batch.pk})
+    page = client.get(reverse("transfer:import_detail", kwargs={"product_id": world.product.pk, "pk": batch.pk}))
+    assert page.status_code == 200 and "Columns" in page.content.decode()
+    header = batch.detected["header"]
+
+    columns = {
+        f"columns__{i}": {"key": "key", "title": "title", "state": "status"}[name] for i, name in enumerate(header)
+    }
+    assert client.post(url, columns).status_code == 302
+    batch.refresh_from_db()
+    assert batch.mapping["columns"]["state"] == "status"
+    assert batch.mapping["status"] == {"Doing": "in_progress", "Later": "new"}  # detected once the column is mapped
+
+    bad = client.post(url, {**columns, "status__0": "shipped"})
+    assert bad.status_code == 400
+    batch.refresh_from_db()
+    assert batch.mapping["status"]["Doing"] == "in_progress"

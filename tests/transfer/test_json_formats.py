@@ -84,3 +84,18 @@ def test_trello_archived_cards_on_request(world, importer):
 
     assert report["created"] == 6
     assert "Archived in Trello" in _items(world.product)["Old archived idea"].description
+
+
+def test_comments_go_to_a_registered_writer_instead_of_the_description(world, importer):
+    from transfer.comments import register_comment_writer
+
+    written = []
+    register_comment_writer(lambda *, item, comments, actor: written.append((item.title, [c.body for c in comments])))
+    try:
+        _, report = importer.run(importer.upload("trello_board.json"))
+    finally:
+        register_comment_writer(None)
+
+    # Called by the dry run (rolled back with it) and by the run.
+    assert written == [("Dark mode", ["First comment", "Second comment"])] * 2
+    assert "## Comments" not in _items(world.product)["Dark mode"].description

@@ -8,7 +8,7 @@ SOURCE_NAMES = {"jira": "Jira", "trello": "Trello", "table": "a table"}
 DESCRIPTION_MAX = 100_000
 
 
-def description_of(src: SourceItem, source: str) -> str:
+def description_of(src: SourceItem, source: str, *, with_comments: bool = True) -> str:
     parts = [src.description.strip()] if src.description.strip() else []
     facts = []
     if src.labels:
@@ -20,7 +20,7 @@ def description_of(src: SourceItem, source: str) -> str:
         facts.append("Earlier sprints: " + ", ".join(s.name for s in src.sprints[:-1]))
     if facts:
         parts.append("\n".join(f"- {fact}" for fact in facts))
-    if src.comments:
+    if src.comments and with_comments:
         lines = ["## Comments"]
         for comment in src.comments:
             who = comment.author or "someone"

@@ -26,6 +26,7 @@ from core.exceptions import ApplicationError
 from core.services import instance_create
 from roadmap.models import Initiative, Release
 
+from ..comments import comment_writer
 from ..formats.records import SOURCE_SYSTEM, SourceItem, SprintRef
 from ..models import ImportBatch, ImportedObject
 from ..selectors.sources import source_items
@@ -127,7 +128,7 @@ def _data(ctx: Context, src: SourceItem) -> dict | None:
         "title": title,
         "kind": kind,
         "status": status,
-        "description": description_of(src, ctx.source),
+        "description": description_of(src, ctx.source, with_comments=comment_writer() is None),
         "story_points": _points(ctx, src),
         "owner": ctx.users.get(owner_id) if owner_id else None,
         "sprint": _sprint(ctx, src.sprints[-1]) if src.sprints else None,
@@ -168,7 +169,10 @@ def _flush(ctx: Context) -> None:
         except ApplicationError as error:
             errors = error.extra.get("items", {})
             created = []
+        writer = comment_writer()
         for (src, _, _), item in zip(ctx.pending, created, strict=False):
+            if writer is not None and src.comments:
+                writer(item=item, comments=src.comments, actor=ctx.actor)
             ctx.keys[src.key] = item.pk
             ctx.created_keys.append((src.key, item.pk))
             ctx.report.created += 1
