@@ -8,7 +8,7 @@ from core.forms import DateInput, SearchSelect
 from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
 
-from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ItemStatus, Sprint
+from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ExternalLink, ItemStatus, Sprint
 
 PARENT_KINDS = ("epic", "feature")
 
@@ -78,6 +78,16 @@ class CriterionForm(forms.ModelForm):
         labels = {"text": "New criterion"}
         help_texts = {"text": "Given a context, when something happens, then an outcome a tester can check."}
         widgets = {"text": forms.Textarea(attrs={"rows": 2, "placeholder": "Given … when … then …"})}
+
+
+class ExternalLinkForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https", label="Link to an issue elsewhere")
+
+    class Meta:
+        model = ExternalLink
+        fields = ["url", "key"]
+        labels = {"url": "Link to an issue elsewhere", "key": "Its key"}
+        help_texts = {"key": "How the other system names it, like JIRA-12 or acme/pay#42."}
 
 
 class SprintForm(ScopedModelForm):

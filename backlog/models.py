@@ -299,3 +299,30 @@ class AcceptanceCriterion(BaseModel):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ExternalLinkKind(models.TextChoices):
+    ISSUE = "issue", "Issue"
+    PULL_REQUEST = "pull_request", "Pull request"
+    MERGE_REQUEST = "merge_request", "Merge request"
+    COMMIT = "commit", "Commit"
+
+
+class ExternalLink(BaseModel):
+    """A link from an item to something outside PMHub: an issue of another tracker, a pull or merge
+    request, a commit. Written by people, by importers and by the code-host webhooks."""
+
+    workspace_path = "item__product__workspace"
+    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="external_links")
+    url = models.URLField(max_length=500)
+    key = models.CharField(max_length=120, blank=True, help_text="How the other system names it: JIRA-12, repo#42.")
+    kind = models.CharField(max_length=14, choices=ExternalLinkKind.choices, default=ExternalLinkKind.ISSUE)
+    title = models.CharField(max_length=250, blank=True)
+    state = models.CharField(max_length=20, blank=True, help_text="open, merged, closed… as the other system says.")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["item", "url"], name="external_link_unique_url_per_item")]
+
+    def __str__(self) -> str:
+        return self.key or self.url

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import grooming, items, sprints
+from .views import grooming, items, links, sprints
 
 app_name = "backlog"
 P = "products/<int:product_id>"
@@ -20,6 +20,8 @@ urlpatterns = [
     path(f"{P}/criteria/<int:pk>/toggle/", items.criterion_toggle, name="criterion_toggle"),
     path(f"{P}/criteria/<int:pk>/delete/", items.criterion_delete, name="criterion_delete"),
     path(f"{P}/criteria/<int:pk>/move/", items.criterion_move, name="criterion_move"),
+    path(f"{P}/items/<int:pk>/links/", links.link_add, name="link_add"),
+    path(f"{P}/links/<int:pk>/delete/", links.link_delete, name="link_delete"),
     path(f"{P}/sprints/<int:pk>/plan/", sprints.sprint_plan, name="sprint_plan"),
     path(f"{P}/sprints/<int:pk>/plan/item/", sprints.sprint_plan_item, name="sprint_plan_item"),
 ]

@@ -7,7 +7,7 @@ spreadsheets show as text (OWASP's advice on CSV injection).
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,3 +40,19 @@ def csv_text(header: list[str], rows: Iterable[Iterable]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable], *, bom: bool = True) -> Iterator[str]:
+    """A CSV document line by line (for a streaming response), every cell neutralised; with a
+    byte-order mark first, so spreadsheets read it as UTF-8."""
+    writer = csv.writer(_Echo())
+    if bom:
+        yield "\ufeff"
+    yield writer.writerow([neutralise(cell) for cell in header])
+    for row in rows:
+        yield writer.writerow([neutralise(cell) for cell in row])

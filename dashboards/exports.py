@@ -1,20 +1,26 @@
-"""The dashboard as CSV: one table, a `section` column telling which part of the page a row is from."""
+"""The dashboard as CSV or XLSX: one table, a `section` column telling which part of the page a row is from."""
 
-import io
+from collections.abc import Iterator
 
-from core.csv import SafeWriter
+from core.csv import csv_text
+from core.xlsx import xlsx_bytes
 
 HEADER = ["section", "name", "product", "figure", "value", "unit", "health", "note"]
 
 
 def dashboard_csv(figures: dict) -> str:
-    out = io.StringIO()
-    writer = SafeWriter(out)
-    writer.writerow(HEADER)
+    return csv_text(HEADER, dashboard_rows(figures))
+
+
+def dashboard_xlsx(figures: dict) -> bytes:
+    return xlsx_bytes(HEADER, dashboard_rows(figures), title="Dashboard")
+
+
+def dashboard_rows(figures: dict) -> Iterator[list]:
     period = figures["period"]
-    writer.writerow(["period", period["name"], "", "expected progress", period["expected_progress"], "%", "", ""])
+    yield (["period", period["name"], "", "expected progress", period["expected_progress"], "%", "", ""])
     for objective in figures["objectives"]:
-        writer.writerow(
+        yield (
             [
                 "objective",
                 objective["title"],
@@ -27,7 +33,7 @@ def dashboard_csv(figures: dict) -> str:
             ]
         )
         for kr in objective["key_results"]:
-            writer.writerow(
+            yield (
                 [
                     "key result",
                     f"{objective['title']} / {kr['title']}",
@@ -40,8 +46,8 @@ def dashboard_csv(figures: dict) -> str:
                 ]
             )
     for kpi in figures["kpis"]:
-        writer.writerow(["kpi", kpi["name"], kpi["product"], "latest", _blank(kpi["latest"]), kpi["unit"], "", ""])
-        writer.writerow(
+        yield (["kpi", kpi["name"], kpi["product"], "latest", _blank(kpi["latest"]), kpi["unit"], "", ""])
+        yield (
             [
                 "kpi",
                 kpi["name"],
@@ -54,9 +60,9 @@ def dashboard_csv(figures: dict) -> str:
             ]
         )
     for key, value in figures["roadmap"].items():
-        writer.writerow(["roadmap", key.replace("_", " "), "", "initiatives", value, "", "", ""])
+        yield (["roadmap", key.replace("_", " "), "", "initiatives", value, "", "", ""])
     for initiative in figures["initiatives"]:
-        writer.writerow(
+        yield (
             [
                 "initiative",
                 initiative["title"],
@@ -69,7 +75,7 @@ def dashboard_csv(figures: dict) -> str:
             ]
         )
     coverage = figures["coverage"]
-    writer.writerow(
+    yield (
         [
             "coverage",
             "initiatives linked to an outcome",
@@ -81,7 +87,7 @@ def dashboard_csv(figures: dict) -> str:
             "",
         ]
     )
-    writer.writerow(
+    yield (
         [
             "coverage",
             "planned effort linked to an outcome",
@@ -94,8 +100,7 @@ def dashboard_csv(figures: dict) -> str:
         ]
     )
     for row in figures["history"]:
-        writer.writerow(["history", row["day"], "", "mean progress", _blank(row["progress"]), "%", "", ""])
-    return out.getvalue()
+        yield (["history", row["day"], "", "mean progress", _blank(row["progress"]), "%", "", ""])
 
 
 def _blank(value) -> str:

@@ -6,13 +6,14 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from core.db_router import use_replica
+from core.xlsx import XLSX_CONTENT_TYPE
 from okrs.selectors import last_recompute_job
 from okrs.services.scheduling import okr_recompute_start
 from products.selectors import product_access
 from workspaces.models import Capability
 from workspaces.selectors import Access, workspace_access
 
-from .exports import dashboard_csv
+from .exports import dashboard_csv, dashboard_xlsx
 from .forms import PeriodForm
 from .selectors import dashboard_figures, default_period, period_options
 
@@ -24,13 +25,17 @@ def _period(request) -> tuple[str, PeriodForm]:
     return default_period(), form
 
 
-def _render(request, access: Access, *, csv: bool):
+def _render(request, access: Access, *, csv: bool, xlsx: bool = False):
     period, form = _period(request)
     figures = dashboard_figures(access=access, period=period)
-    if csv:
+    if csv or xlsx:
         scope = access.product.key if access.product else access.workspace.slug
-        response = HttpResponse(dashboard_csv(figures), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="dashboard-{slugify(scope)}-{period}.csv"'
+        if xlsx:
+            response = HttpResponse(dashboard_xlsx(figures), content_type=XLSX_CONTENT_TYPE)
+        else:
+            response = HttpResponse(dashboard_csv(figures), content_type="text/csv; charset=utf-8")
+        extension = "xlsx" if xlsx else "csv"
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{slugify(scope)}-{period}.{extension}"'
         return response
     last_job = last_recompute_job(workspace=access.workspace) if access.product is None else None
     return render(
@@ -65,6 +70,12 @@ def workspace_dashboard_csv(request, workspace_id: int):
 
 @login_required
 @use_replica
+def workspace_dashboard_xlsx(request, workspace_id: int):
+    return _render(request, workspace_access(user=request.user, workspace_id=workspace_id), csv=False, xlsx=True)
+
+
+@login_required
+@use_replica
 def product_dashboard(request, product_id: int):
     return _render(request, product_access(user=request.user, product_id=product_id), csv=False)
 
@@ -73,6 +84,12 @@ def product_dashboard(request, product_id: int):
 @use_replica
 def product_dashboard_csv(request, product_id: int):
     return _render(request, product_access(user=request.user, product_id=product_id), csv=True)
+
+
+@login_required
+@use_replica
+def product_dashboard_xlsx(request, product_id: int):
+    return _render(request, product_access(user=request.user, product_id=product_id), csv=False, xlsx=True)
 
 
 @login_required

@@ -79,3 +79,53 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.subscription_id} ({self.status})"
+
+
+class CodeHostProvider(models.TextChoices):
+    GITHUB = "github", "GitHub"
+    GITLAB = "gitlab", "GitLab"
+
+
+class CodeHostIntegration(BaseModel):
+    """A repository host that tells PMHub about pull/merge requests and commits naming item keys (PAY-12).
+
+    Its webhook secret is not stored: it is derived from SECRET_KEY and `secret_salt` and shown
+    once, as for outgoing webhooks; GitHub signs each delivery with it (HMAC-SHA256), GitLab sends
+    it back as a token.
+    """
+
+    workspace_path = "workspace"
+    workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="code_hosts")
+    provider = models.CharField(max_length=10, choices=CodeHostProvider.choices)
+    name = models.CharField(max_length=100, help_text="Which repository or group this is, for people.")
+    hook_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False, help_text="In the webhook's URL.")
+    secret_salt = models.CharField(max_length=64, editable=False)
+    close_on_merge = models.BooleanField(
+        default=True, help_text="Merging a pull/merge request that says “fixes PAY-12” moves PAY-12 to done."
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()}: {self.name}"
+
+
+class CodeHostDelivery(models.Model):
+    """A delivery received from a code host, by its id: the same delivery sent again changes nothing."""
+
+    integration = models.ForeignKey(CodeHostIntegration, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.CharField(max_length=100)
+    event = models.CharField(max_length=60)
+    received_at = models.DateTimeField(auto_now_add=True)
+    result = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "delivery_id"], name="code_host_delivery_unique_id")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.delivery_id}"

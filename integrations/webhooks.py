@@ -92,6 +92,22 @@ def webhooks_on_event(*, event: str, workspace_id: int, data: dict) -> None:
         deliveries_enqueue(subscriptions=subscriptions, event=event, workspace_id=workspace_id, data=data)
 
 
+def webhooks_on_events(*, event: str, workspace_id: int, data: list[dict]) -> None:
+    """The batch form of `webhooks_on_event` (core.events.publish_many): one lookup of the subscriptions."""
+    if not events.is_webhook_event(event) or not data:
+        return
+    subscriptions = [
+        s
+        for s in WebhookSubscription.objects.filter(workspace_id=workspace_id, is_active=True).only("id", "events")
+        if _matches(s.events, event)
+    ]
+    for one in data if subscriptions else []:
+        deliveries_enqueue(subscriptions=subscriptions, event=event, workspace_id=workspace_id, data=one)
+
+
+webhooks_on_event.many = webhooks_on_events
+
+
 @transaction.atomic
 def deliveries_enqueue(*, subscriptions, event: str, workspace_id: int, data: dict) -> list[WebhookDelivery]:
     now = timezone.now()

@@ -59,6 +59,16 @@ def _notes(world, n):
         f.InsightFactory(note=note, item=item)
 
 
+def _imports(world, n):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from transfer.services.batches import import_batch_create
+
+    for i in range(n):
+        upload = SimpleUploadedFile(f"plan-{i}.csv", b"key,title\nA-1,Export invoices\n")
+        import_batch_create(product=world.product, files=[upload], actor=world.users["admin"])
+
+
 LISTS = [
     ("discovery:note_list", "product", _notes),
     ("discovery:triage", "product", _notes),
@@ -75,6 +85,7 @@ LISTS = [
     ("products:business_case_list", "product", _many(f.BusinessCaseFactory, product=lambda w: w.product)),
     ("products:persona_list", "product", _many(f.PersonaFactory, product=lambda w: w.product)),
     ("products:product_list", "workspace", _many(f.ProductFactory, workspace=lambda w: w.workspace)),
+    ("transfer:import_list", "product", _imports),
 ]
 
 

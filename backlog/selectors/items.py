@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from products.models import Product
 from workspaces.models import Membership
 
-from ..models import DONE_STATUSES, AcceptanceCriterion, BacklogItem, ItemStatus
+from ..models import DONE_STATUSES, AcceptanceCriterion, BacklogItem, ExternalLink, ItemStatus
 from ..serializers import CRITERION_FIELDS, ITEM_VALUE_FIELDS
 
 
@@ -70,6 +70,7 @@ def item_detail_queryset(*, product) -> QuerySet[BacklogItem]:
         .prefetch_related(
             Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")),
             Prefetch("children", queryset=BacklogItem.objects.select_related("product").order_by("rank")),
+            Prefetch("external_links", queryset=ExternalLink.objects.order_by("created_at", "id")),
         )
     )
 

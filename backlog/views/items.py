@@ -18,7 +18,7 @@ from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..filters import ItemFilter
-from ..forms import BulkForm, CriterionForm, CriterionMoveForm, ItemForm, StoryForm
+from ..forms import BulkForm, CriterionForm, CriterionMoveForm, ExternalLinkForm, ItemForm, StoryForm
 from ..models import AcceptanceCriterion, BacklogItem, Sprint, SprintStatus
 from ..selectors import items as item_selectors
 from ..selectors.sprints import story_quality_hints
@@ -135,7 +135,7 @@ class ItemCrud(Crud):
         item_services.item_delete(item=obj, actor=actor)
 
     def detail_extra(self, request, access, obj):
-        return {"criterion_form": CriterionForm(), **story_context(access, obj)}
+        return {"criterion_form": CriterionForm(), "link_form": ExternalLinkForm(), **story_context(access, obj)}
 
     def context(self, access, **extra):
         can_rank = access.can(Capability.RANK_ITEMS)

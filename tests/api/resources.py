@@ -67,6 +67,21 @@ def _webhook(product, workspace):
     return webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=["item.*"], actor=None)[0]
 
 
+def _import(product, workspace):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from transfer.services.batches import import_batch_create
+
+    files = [SimpleUploadedFile("plan.csv", b"key,title\nA-1,Export invoices\n")]
+    return import_batch_create(product=product, files=files, actor=None)
+
+
+def _code_host(product, workspace):
+    from integrations.codehosts import code_host_create
+
+    return code_host_create(workspace=workspace, provider="github", name="acme/pay", actor=None)[0]
+
+
 RESOURCES = [
     Resource(
         "products",
@@ -235,5 +250,15 @@ RESOURCES = [
         None,
         set(),
     ),
+    Resource("imports", _import, None, None, ITEMS),
+    Resource(
+        "code-hosts",
+        _code_host,
+        lambda p, w: {"workspace": w.pk, "provider": "github", "name": f"acme/pay {n()}"},
+        {"name": "acme/payments"},
+        ADMIN_ONLY,
+        readers_all=False,
+    ),
 ]
+
 MODELS = {"webhooks": WebhookSubscription}

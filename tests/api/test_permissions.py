@@ -57,6 +57,7 @@ def test_filtering_by_another_workspaces_parent_is_refused(world, api, resource)
         "key-results",
         "members",
         "webhooks",
+        "code-hosts",
         "jobs",
         "products",
         "measurements",
