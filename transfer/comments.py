@@ -11,6 +11,10 @@ A writer is called as writer(item=BacklogItem, comments=[formats.records.Comment
 
 from collections.abc import Callable
 
+from collaboration.models import COMMENT_MAX
+from collaboration.registry import kind_of_model
+from collaboration.services.comments import comment_create
+
 CommentWriter = Callable[..., None]
 _writer: list[CommentWriter] = []
 
@@ -22,3 +26,16 @@ def register_comment_writer(writer: CommentWriter | None) -> None:
 
 def comment_writer() -> CommentWriter | None:
     return _writer[0] if _writer else None
+
+
+def comments_to_collaboration(*, item, comments, actor) -> None:
+    """Imported comments as comments of the item (collaboration's service: Markdown made safe, a
+    `comment.created` each), by the person who ran the import, each headed by its source author and time."""
+    kind = kind_of_model(type(item))
+    for comment in comments:
+        heading = " · ".join(part for part in (comment.author, comment.created) if part)
+        body = f"**{heading}**\n\n{comment.body}" if heading else comment.body
+        if len(body) > COMMENT_MAX:
+            body = body[: COMMENT_MAX - 1] + "…"
+        if body.strip():
+            comment_create(kind=kind, target=item, body=body, author=actor)

@@ -1,6 +1,7 @@
 """The Jira "CSV (all fields)" export, with its quirks, through the whole import machinery."""
 
 from backlog.models import BacklogItem, Sprint
+from collaboration.models import Comment
 from jobs.models import JobState
 from tests.transfer.conftest import FIXTURES
 from transfer.models import ImportedObject, ImportState
@@ -72,8 +73,11 @@ def test_run_keeps_order_hierarchy_points_sprints_labels_and_comments(world, imp
     assert story.owner == grace
     assert "Labels: cards, frontend" in story.description
     assert "```python\nsave(card)\n```" in story.description
-    assert "## Comments" in story.description and "Looks good; ship it after review." in story.description
-    assert "Agreed." in story.description
+    comments = " ".join(
+        Comment.objects.filter(target_id=story.pk, target_type__model="backlogitem").values_list("body", flat=True)
+    )
+    assert "Looks good; ship it after review." in comments and "Agreed." in comments  # as the item's comments
+    assert "## Comments" not in story.description
     assert "# pay with a declined card" not in items["Card declined message is unclear"].description
     assert "**without**" in epic.description and "## Goal" in epic.description
 

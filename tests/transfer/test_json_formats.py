@@ -1,6 +1,7 @@
 """Jira REST search pages (v2 wiki markup, v3 Atlassian Document Format) and Trello board exports."""
 
 from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink
+from collaboration.models import Comment
 
 
 def _items(product):
@@ -70,7 +71,9 @@ def test_trello_board_lists_cards_labels_checklists_comments(world, importer):
     assert criteria == [("Follows the OS setting", True), ("Contrast passes WCAG AA", False)]
     assert dark.has_criteria
     assert "Labels: Quick win" in dark.description and "Labels: red" in items["Crash on launch"].description
-    assert dark.description.index("First comment") < dark.description.index("Second comment")
+    comments = Comment.objects.filter(target_id=dark.pk, target_type__model="backlogitem").order_by("pk")
+    assert [c.body.rsplit("\n", 1)[-1] for c in comments] == ["First comment", "Second comment"]  # in order
+    assert "## Comments" not in dark.description
     assert "Due: 2025-12-15" in dark.description
     assert items["Onboarding"].status == "done"
     assert ExternalLink.objects.filter(item=dark, url="https://trello.com/c/aaa111").exists()
@@ -87,14 +90,14 @@ def test_trello_archived_cards_on_request(world, importer):
 
 
 def test_comments_go_to_a_registered_writer_instead_of_the_description(world, importer):
-    from transfer.comments import register_comment_writer
+    from transfer.comments import comment_writer, register_comment_writer
 
-    written = []
+    written, previous = [], comment_writer()
     register_comment_writer(lambda *, item, comments, actor: written.append((item.title, [c.body for c in comments])))
     try:
         _, report = importer.run(importer.upload("trello_board.json"))
     finally:
-        register_comment_writer(None)
+        register_comment_writer(previous)
 
     # Called by the dry run (rolled back with it) and by the run.
     assert written == [("Dark mode", ["First comment", "Second comment"])] * 2
