@@ -365,6 +365,7 @@ SPECTACULAR_SETTINGS = {
         "CustomerKindEnum": "discovery.models.CustomerKind",
         "ItemKindEnum": "backlog.models.ItemKind",
         "NoteStateEnum": "discovery.models.NoteState",
+        "IdeaStatusEnum": "discovery.models.IdeaStatus",
     },
 }
 
