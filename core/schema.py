@@ -128,8 +128,9 @@ class PMHubAutoSchema(AutoSchema):
             ):
                 schema["pattern"] = TEXT if field.allow_blank else TEXT_NOT_BLANK
         enum = getattr(field, "schema_enum", None)
-        if enum is not None:  # a decimal with a few allowed values: they, as the API writes them
-            schema = {**{k: v for k, v in schema.items() if k not in ("pattern", "format")}, "enum": enum[direction]}
+        if enum is not None:  # values that differ by direction (a decimal's steps, a status set by hand)
+            dropped = ("pattern", "format", "x-spec-enum-id")  # the enum's identity follows its values now
+            schema = {**{k: v for k, v in schema.items() if k not in dropped}, "enum": enum[direction]}
             if field.allow_null:
                 schema["enum"] = [*schema["enum"], None]
             return schema

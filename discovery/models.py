@@ -162,6 +162,11 @@ class IdeaStatus(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
+# What a person may set an idea's status to (promoting is an action of its own).
+IDEA_STATUSES_SETTABLE = [value for value, _ in IdeaStatus.choices if value != IdeaStatus.PROMOTED]
+IDEA_STATUSES = [value for value, _ in IdeaStatus.choices]
+
+
 class Idea(BaseModel):
     """Candidate work not yet on the backlog; portal submissions wait for moderation."""
 

@@ -8,6 +8,8 @@ from workspaces.models import Workspace
 from workspaces.viewsets import scoped_fk
 
 from .models import (
+    IDEA_STATUSES,
+    IDEA_STATUSES_SETTABLE,
     IMPORT_BYTES_MAX,
     TAG_LENGTH_MAX,
     TAGS_MAX,
@@ -125,11 +127,17 @@ class InsightSerializer(StrictModelSerializer):
         create_only_fields = ("note",)
 
 
+class IdeaStatusField(serializers.ChoiceField):
+    """Set by hand to any status but promoted; read back as any status (promoted included)."""
+
+    schema_enum = {"request": IDEA_STATUSES_SETTABLE, "response": IDEA_STATUSES}
+
+
 class IdeaSerializer(StrictModelSerializer):
     product = scoped_fk(Product, "workspace", required=True, allow_null=False)
     proposer = scoped_fk(Customer, "workspace")
-    status = serializers.ChoiceField(
-        choices=[c for c in IdeaStatus.choices if c[0] != IdeaStatus.PROMOTED],
+    status = IdeaStatusField(
+        choices=[c for c in IdeaStatus.choices if c[0] in IDEA_STATUSES_SETTABLE],
         required=False,
         help_text="pending, open, declined or spam; promote with the promote action.",
     )

@@ -365,7 +365,8 @@ SPECTACULAR_SETTINGS = {
         "CustomerKindEnum": "discovery.models.CustomerKind",
         "ItemKindEnum": "backlog.models.ItemKind",
         "NoteStateEnum": "discovery.models.NoteState",
-        "IdeaStatusEnum": "discovery.models.IdeaStatus",
+        "IdeaStatusEnum": "discovery.models.IDEA_STATUSES",
+        "IdeaStatusSettableEnum": "discovery.models.IDEA_STATUSES_SETTABLE",
     },
 }
 
