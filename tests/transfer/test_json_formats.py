@@ -30,7 +30,9 @@ def test_jira_v3_pages_with_a_field_list(world, importer):
     assert (
         "[docs](https://example.com/spec)" in story.description and "```js\nwishlist.add(id)\n```" in story.description
     )
-    assert "**Grace Hopper** (2025-11-12 15:04):\n\nUse the *outline* icon." in story.description
+    (comment,) = Comment.objects.filter(target_id=story.pk, target_type__model="backlogitem")
+    assert comment.body == "**Grace Hopper · 2025-11-12 15:04**\n\nUse the *outline* icon."  # ADF → Markdown
+    assert "<em>outline</em>" in comment.body_html
     assert _order(world.product) == [
         "Add to wishlist",
         "Heart icon",
@@ -52,7 +54,8 @@ def test_jira_v2_page_with_names_greenhopper_sprints_and_epic_link(world, import
     assert story.story_points == 8 and story.status == "done"
     assert story.sprint.name == "Ops Sprint 3" and story.sprint.status == "closed"
     assert "Rotate **all** keys.\n1. staging\n1. production" in story.description
-    assert "Done on **staging**." in story.description
+    on_story = Comment.objects.filter(target_id=story.pk, target_type__model="backlogitem")
+    assert any(c.body.endswith("Done on **staging**.") for c in on_story)  # wiki markup → Markdown, as a comment
 
 
 def test_trello_board_lists_cards_labels_checklists_comments(world, importer):
