@@ -1,2 +1,9 @@
+from django.urls import path
+
+from .views import forecasts
+
 app_name = "delivery"
-urlpatterns: list = []
+P = "products/<int:product_id>"
+urlpatterns = [
+    path(f"{P}/forecast/", forecasts.forecast_fragment, name="forecast"),
+]

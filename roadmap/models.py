@@ -45,6 +45,13 @@ class Release(BaseModel):
         null=True, blank=True, validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE
     )
     status = models.CharField(max_length=12, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED)
+    # The scope a PM committed to (release_baseline_set): the release page shows the change since.
+    baseline_points = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    baseline_items = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    baseline_at = models.DateTimeField(null=True, blank=True, editable=False)
+    shipped_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the release was last marked released."
+    )
 
     class Meta:
         ordering = ["target_date", "name"]
@@ -97,6 +104,9 @@ class Initiative(BaseModel):
         help_text="Initiatives that must be done before this one.",
     )
     rank = models.BigIntegerField(default=0, help_text="Order within its now/next/later column.")
+    shipped_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the initiative was last marked shipped."
+    )
 
     class Meta:
         ordering = ["rank", "id"]

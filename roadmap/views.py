@@ -23,6 +23,7 @@ from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
 from .services import board as board_services
 from .services import share_links as share_link_services
+from .services.releases import release_create, release_update
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
 
 
@@ -56,6 +57,12 @@ class ReleaseCrud(Crud):
 
     def get_queryset(self, access):
         return release_list(product=access.product)
+
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return release_create(instance=instance, actor=actor)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return release_update(release=obj, data=data, actor=actor)
 
 
 class InitiativeCrud(Crud):

@@ -19,9 +19,10 @@ from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..filters import ItemFilter
-from ..forms import BulkForm, CriterionForm, CriterionMoveForm, ItemForm, StoryForm
+from ..forms import BulkForm, CriterionForm, CriterionMoveForm, DependencyForm, ItemForm, StoryForm
 from ..models import AcceptanceCriterion, BacklogItem, Sprint, SprintStatus
 from ..selectors import items as item_selectors
+from ..selectors.dependencies import item_dependency_rows
 from ..selectors.sprints import story_quality_hints
 from ..services import criteria as criterion_services
 from ..services import items as item_services
@@ -106,10 +107,15 @@ class ItemCrud(Crud):
         return None
 
     def perform_delete(self, *, access, obj, actor):
-        item_services.item_delete(item=obj)
+        item_services.item_delete(item=obj, actor=actor)
 
     def detail_extra(self, request, access, obj):
-        return {"criterion_form": CriterionForm(), **story_context(access, obj)}
+        return {
+            "criterion_form": CriterionForm(),
+            "dependencies": item_dependency_rows(item=obj),
+            "dependency_form": DependencyForm(),
+            **story_context(access, obj),
+        }
 
     def context(self, access, **extra):
         can_rank = access.can(Capability.RANK_ITEMS)

@@ -1,0 +1,33 @@
+from django import forms
+
+from core.bounds import DATE_MAX, DATE_MIN
+
+from .forecast import GROWTH_MAX, TRIALS_MAX
+from .selectors.forecasts import SCOPES, TOP_MAX, WINDOW_MAX, WINDOW_MIN
+
+
+class ForecastForm(forms.Form):
+    """The question a forecast answers (query parameters of the fragment and the API)."""
+
+    scope = forms.ChoiceField(choices=[(s, s) for s in SCOPES])
+    id = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    top = forms.IntegerField(required=False, min_value=1, max_value=TOP_MAX)
+    window = forms.IntegerField(required=False, min_value=WINDOW_MIN, max_value=WINDOW_MAX)
+    trials = forms.IntegerField(required=False, min_value=100, max_value=TRIALS_MAX)
+    growth_min = forms.FloatField(required=False, min_value=1.0, max_value=GROWTH_MAX)
+    growth_max = forms.FloatField(required=False, min_value=1.0, max_value=GROWTH_MAX)
+    by = forms.DateField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") in ("epic", "initiative", "release") and not data.get("id"):
+            self.add_error("id", "Say which one: ?id= of the epic, initiative or release.")
+        low = data.get("growth_min") or 1.0
+        high = data.get("growth_max") or low
+        if high < low:
+            self.add_error("growth_max", "The upper growth factor cannot be below the lower one.")
+        data["growth"] = (low, max(high, low))
+        by = data.get("by")
+        if by is not None and not DATE_MIN <= by <= DATE_MAX:
+            self.add_error("by", f"Pick a date between {DATE_MIN} and {DATE_MAX}.")
+        return data
