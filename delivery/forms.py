@@ -1,8 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
 
-from core.bounds import DATE_MAX, DATE_MIN
+from core.bounds import DATE_MAX, DATE_MIN, TEXT_SHORT
 
 from .forecast import GROWTH_MAX, TRIALS_MAX
+from .models import LaunchTask, Verdict
 from .selectors.forecasts import SCOPES, TOP_MAX, WINDOW_MAX, WINDOW_MIN
 
 
@@ -31,3 +33,23 @@ class ForecastForm(forms.Form):
         if by is not None and not DATE_MIN <= by <= DATE_MAX:
             self.add_error("by", f"Pick a date between {DATE_MIN} and {DATE_MAX}.")
         return data
+
+
+class LaunchTaskForm(forms.ModelForm):
+    class Meta:
+        model = LaunchTask
+        fields = ["title", "area", "owner", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(memberships__workspace=workspace)
+
+
+class OutcomeRecordForm(forms.Form):
+    verdict = forms.ChoiceField(choices=Verdict.choices, widget=forms.RadioSelect)
+    learning = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=TEXT_SHORT)
+
+
+class OutcomeRescheduleForm(forms.Form):
+    due_on = forms.DateField(label="Ask for the review on", widget=forms.DateInput(attrs={"type": "date"}))

@@ -16,8 +16,8 @@ from workspaces.viewsets import ResourceViewSet, make_filterset
 from .models import Initiative, Release, Theme
 from .selectors.initiatives import initiatives_with_outcome_flag
 from .serializers import InitiativeSerializer, ReleaseSerializer, ThemeSerializer
-from .services.releases import release_create, release_update
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
+from .services.releases import release_create, release_update
 
 
 @resource_docs("themes", "Filter with ?product= or ?workspace=.")

@@ -18,13 +18,13 @@ from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleFo
 from .models import Initiative, Release, RoadmapShareLink, Theme
 from .selectors import board as board_selectors
 from .selectors.initiatives import initiative_items, initiative_list, initiative_progress_of
-from .selectors.releases import release_list
+from .selectors.releases import release_contents, release_list
 from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
 from .services import board as board_services
 from .services import share_links as share_link_services
-from .services.releases import release_create, release_update
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
+from .services.releases import release_baseline_set, release_create, release_update
 
 
 class ThemeCrud(Crud):
@@ -57,6 +57,11 @@ class ReleaseCrud(Crud):
 
     def get_queryset(self, access):
         return release_list(product=access.product)
+
+    detail_template = "roadmap/release_detail.html"
+
+    def detail_extra(self, request, access, obj) -> dict:
+        return release_contents(release=obj)
 
     def perform_create(self, *, access, instance, data, m2m, actor):
         return release_create(instance=instance, actor=actor)
@@ -288,3 +293,15 @@ def shared_roadmap(request, token: str):
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+@require_POST
+def release_baseline(request, product_id: int, pk: int):
+    """Record the release's scope now as the baseline its scope change is measured from."""
+    access = product_access(user=request.user, product_id=product_id)
+    release = get_object_or_404(release_list(product=access.product), pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    release = release_baseline_set(release=release, actor=request.user)
+    messages.success(request, f"Baseline set: {release.baseline_items} items, {release.baseline_points} points.")
+    return redirect(release_crud.url("detail", access, release))

@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
-
 from django.utils import timezone
 
 from core.dependencies import CYCLE, SELF_DEPENDENCY, first_cycle
@@ -100,7 +99,7 @@ def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] |
     initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
     initiative_announce("initiative.created", initiative)
     if initiative.shipped_at is not None:
-        initiative_announce("initiative.shipped", initiative)
+        initiative_announce("initiative.shipped", initiative, shipped_at=initiative.shipped_at.isoformat())
     return initiative
 
 
@@ -114,7 +113,7 @@ def initiative_update(*, initiative: Initiative, data: dict, m2m: dict[str, Iter
     if changed:
         initiative_announce("initiative.updated", initiative, changed=changed)
     if "shipped_at" in changed:
-        initiative_announce("initiative.shipped", initiative)
+        initiative_announce("initiative.shipped", initiative, shipped_at=initiative.shipped_at.isoformat())
     return initiative
 
 

@@ -28,7 +28,7 @@ def release_create(*, instance: Release, actor) -> Release:
         instance.shipped_at = timezone.now()
     release = instance_create(instance=instance, actor=actor)
     if release.shipped_at is not None:
-        _announce("release.shipped", release)
+        _announce("release.shipped", release, shipped_at=release.shipped_at.isoformat())
     return release
 
 
@@ -40,7 +40,7 @@ def release_update(*, release: Release, data: dict, actor=None) -> Release:
         data = {**data, "shipped_at": timezone.now()}
     release, changed = instance_update(instance=release, data=data)
     if "shipped_at" in changed:
-        _announce("release.shipped", release)
+        _announce("release.shipped", release, shipped_at=release.shipped_at.isoformat())
     return release
 
 
@@ -57,5 +57,7 @@ def release_baseline_set(*, release: Release, actor) -> Release:
         updated_at=timezone.now(),
     )
     release.refresh_from_db()
-    _announce("release.baselined", release, baseline_points=release.baseline_points, baseline_items=release.baseline_items)
+    _announce(
+        "release.baselined", release, baseline_points=release.baseline_points, baseline_items=release.baseline_items
+    )
     return release
