@@ -1,5 +1,6 @@
 """API v1: dependencies between backlog items (this item waits for that one)."""
 
+import django_filters
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from core.db import retry_on_conflict
 from core.schema import resource_docs
 from core.serializers import StrictSerializer
+from products.models import Product
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset, scoped_fk
 
@@ -35,7 +37,7 @@ class DependenciesSetSerializer(StrictSerializer):
 
 @resource_docs(
     "item dependencies (item waits for depends_on)",
-    "Filter with ?item=, ?depends_on= or ?workspace=. A self-dependency or a loop is refused (400).",
+    "Filter with ?item=, ?depends_on=, ?product= or ?workspace=. A self-dependency or a loop is refused (400).",
 )
 class ItemDependencyViewSet(ResourceViewSet):
     model = ItemDependency
@@ -46,7 +48,12 @@ class ItemDependencyViewSet(ResourceViewSet):
     select_related = ("item__product", "depends_on__product")
     http_method_names = ["get", "post", "delete", "head", "options"]
     ordering = ["id"]
-    filterset_class = make_filterset(ItemDependency, ["item", "depends_on"], "item__product__workspace")
+    filterset_class = make_filterset(
+        ItemDependency,
+        ["item", "depends_on"],
+        "item__product__workspace",
+        product=django_filters.ModelChoiceFilter(field_name="item__product", queryset=Product.objects.all()),
+    )
 
     def parent_workspace_id(self, data: dict) -> int:
         return data["item"].product.workspace_id

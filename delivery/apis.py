@@ -1,5 +1,6 @@
 """API v1 of delivery planning: forecasts, the release plan, launch checklists and outcome reviews."""
 
+import django_filters
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.views import APIView
 from core.db import retry_on_conflict
 from core.schema import resource_docs
 from core.serializers import validated
+from products.models import Product
 from products.selectors import api_product_access
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
@@ -33,7 +35,7 @@ from .services.checklists import (
     launch_task_update,
     template_task_create,
 )
-from .services.outcomes import outcome_review_record, outcome_review_reschedule
+from .services.outcomes import outcome_review_delete, outcome_review_record, outcome_review_reschedule
 
 
 class ForecastApi(APIView):
@@ -72,7 +74,7 @@ class ReleasePlanApi(APIView):
         return Response(ReleasePlanRowSerializer(release_plan(product=access.product), many=True).data)
 
 
-@resource_docs("launch checklist tasks of releases", "Filter with ?release=, ?done= or ?workspace=.")
+@resource_docs("launch checklist tasks of releases", "Filter with ?release=, ?product=, ?done= or ?workspace=.")
 class LaunchTaskViewSet(ResourceViewSet):
     model = LaunchTask
     serializer_class = LaunchTaskSerializer
@@ -81,7 +83,12 @@ class LaunchTaskViewSet(ResourceViewSet):
     capability = Capability.EDIT_STRATEGY
     select_related = ("release__product",)
     ordering = ["order", "id"]
-    filterset_class = make_filterset(LaunchTask, ["release", "done"], "release__product__workspace")
+    filterset_class = make_filterset(
+        LaunchTask,
+        ["release", "done"],
+        "release__product__workspace",
+        product=django_filters.ModelChoiceFilter(field_name="release__product", queryset=Product.objects.all()),
+    )
 
     def parent_workspace_id(self, data: dict) -> int:
         return data["release"].product.workspace_id
@@ -126,14 +133,14 @@ class ChecklistTemplateTaskViewSet(ResourceViewSet):
 @resource_docs(
     "outcome reviews of shipped initiatives and releases",
     "Filter with ?product=, ?status=, ?initiative=, ?release= or ?workspace=. Change only `due_on`; record the "
-    "verdict with POST …/record/.",
+    "verdict with POST …/record/; delete the review of work shipped by mistake.",
 )
 class OutcomeReviewViewSet(ResourceViewSet):
     model = OutcomeReview
     serializer_class = OutcomeReviewSerializer
     capability = Capability.EDIT_STRATEGY
     select_related = ("product",)
-    http_method_names = ["get", "patch", "post", "head", "options"]
+    http_method_names = ["get", "patch", "post", "delete", "head", "options"]
     ordering = ["due_on", "id"]
     filterset_class = make_filterset(
         OutcomeReview, ["product", "status", "initiative", "release"], "product__workspace"
@@ -142,6 +149,9 @@ class OutcomeReviewViewSet(ResourceViewSet):
     @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
         return Response({"detail": "Reviews are scheduled when work ships."}, status=405)
+
+    def delete_service(self, *, obj, access, actor):
+        outcome_review_delete(review=obj)
 
     def update_service(self, *, obj, data, access, actor):
         if "due_on" in data:

@@ -9,7 +9,7 @@ target order on the work left up to each one (a team finishes the earlier releas
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from backlog.selectors.throughput import daily_throughput, release_item_figures
@@ -75,14 +75,13 @@ def launch_readiness(*, release_ids, today: date) -> dict[int, Readiness]:
         LaunchTask.objects.filter(release_id__in=list(release_ids))
         .values("release_id")
         .annotate(
-            total=Count("id"),
-            done=Count("id", filter=Q(done=True)),
-            overdue=Count("id", filter=Q(done=False, due_date__lt=today)),
-            last=Max("due_date"),
+            n_total=Count("id"),
+            n_done=Count("id", filter=Q(done=True)),
+            n_overdue=Count("id", filter=Q(done=False, due_date__lt=today)),
         )
         .order_by()
     )
-    return {r["release_id"]: Readiness(r["total"], r["done"], r["overdue"]) for r in rows}
+    return {r["release_id"]: Readiness(r["n_total"], r["n_done"], r["n_overdue"]) for r in rows}
 
 
 def _risk(row: ReleaseRow, *, today: date, throughput: int) -> tuple[str, str]:

@@ -176,3 +176,9 @@ def outcome_review_record(*, review: OutcomeReview, verdict: str, learning: str,
         "outcome_review.recorded", review, review.product.workspace_id, verdict=verdict, metric_moved=metric_moved
     )
     return review
+
+
+@transaction.atomic
+def outcome_review_delete(*, review: OutcomeReview) -> None:
+    """Drop a review (work marked shipped by mistake); shipping it again schedules a new one."""
+    review.delete()

@@ -52,7 +52,8 @@ def test_filtering_by_another_workspaces_parent_is_refused(world, api, resource)
     response = outsider.get(f"/api/v1/{resource.url}/", {"workspace": world.workspace.pk})
     assert response.status_code == 400
     assert "workspace" in response.json()["errors"]
-    if resource.url not in ("objectives", "key-results", "members", "webhooks", "jobs", "products", "measurements"):
+    workspace_level = ("objectives", "key-results", "members", "webhooks", "jobs", "products", "measurements")
+    if resource.url not in (*workspace_level, "launch-template-tasks"):
         response = outsider.get(f"/api/v1/{resource.url}/", {"product": world.product.pk})
         assert response.status_code == 400
 
