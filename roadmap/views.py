@@ -12,6 +12,7 @@ from okrs.selectors import key_result_list
 from products.pages import Column, Crud
 from products.selectors import product_access
 from workspaces.models import Capability
+from workspaces.selectors import workspace_access
 
 from .filters import InitiativeFilter
 from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
@@ -21,6 +22,7 @@ from .selectors.initiatives import initiative_items, initiative_list, initiative
 from .selectors.releases import release_contents, release_list
 from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
+from .selectors.timeline import ZOOMS
 from .services import board as board_services
 from .services import share_links as share_link_services
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
@@ -150,11 +152,19 @@ def roadmap_board(request, product_id: int):
 def roadmap_timeline(request, product_id: int):
     """Quarters across, a lane per theme: drag a bar to reschedule or change its theme, resize to change its end."""
     access = product_access(user=request.user, product_id=product_id)
-    return render(
-        request,
-        "roadmap/timeline.html",
-        _page_context(access, timeline=board_selectors.roadmap_timeline(product=access.product)),
-    )
+    zoom = request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
+    timeline = board_selectors.roadmap_timeline(product=access.product, zoom=zoom)
+    return render(request, "roadmap/timeline.html", _page_context(access, timeline=timeline, zooms=ZOOMS))
+
+
+@login_required
+def portfolio(request, workspace_id: int):
+    """Every product's roadmap of the workspace on one timeline, with dependencies across products."""
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    zoom = request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
+    timeline = board_selectors.portfolio_timeline(workspace=access.workspace, zoom=zoom)
+    context = {"access": access, "perms": access.perms, "workspace": access.workspace, "can_edit": False}
+    return render(request, "roadmap/portfolio.html", {**context, "timeline": timeline, "zooms": ZOOMS, "shared": True})
 
 
 def _initiative_for_edit(request, product_id: int, pk: int):
