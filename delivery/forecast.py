@@ -99,6 +99,38 @@ def simulate_counts(history, days: int, *, trials: int = TRIALS_DEFAULT, seed: i
     return counts
 
 
+def simulate_days_many(
+    history, targets: list[int], *, trials: int = TRIALS_DEFAULT, seed: int | None = None, horizon: int = HORIZON_DAYS
+) -> list[np.ndarray]:
+    """Days each trial needs to reach each of several item counts, all in one simulation (one future per
+    trial, shared by every target: a later milestone is never forecast before an earlier one).
+    horizon + 1 for a trial that does not reach a target within the horizon."""
+    rng = np.random.default_rng(seed)
+    history = np.asarray(history, dtype=np.int64)
+    results = [np.full(trials, horizon + 1 if t > 0 else 0, dtype=np.int64) for t in targets]
+    goal = max(targets, default=0)
+    if goal <= 0 or history.size == 0 or history.sum() == 0:
+        return results
+    done = np.zeros(trials, dtype=np.int64)
+    pending = np.arange(trials)
+    day = 0
+    while pending.size and day < horizon:
+        width = min(CHUNK_DAYS, horizon - day)
+        draws = history[rng.integers(0, history.size, size=(pending.size, width))]
+        running = np.cumsum(draws, axis=1) + done[pending, None]
+        for target, result in zip(targets, results, strict=True):
+            if target <= 0:
+                continue
+            waiting = result[pending] > horizon
+            reached = running >= target
+            hit = waiting & reached.any(axis=1)
+            result[pending[hit]] = day + reached[hit].argmax(axis=1) + 1
+        done[pending] = running[:, -1]
+        pending = pending[done[pending] < goal]
+        day += width
+    return results
+
+
 @dataclass
 class WhenForecast:
     remaining: int

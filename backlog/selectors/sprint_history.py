@@ -66,26 +66,35 @@ class Burndown:
 
 
 def ledger_by_day(*, sprint: Sprint) -> tuple[dict, dict[date, tuple[int, int]]]:
-    """The baseline (points and items) and the net change of scope and finished points per day after it.
-
-    One aggregate per question, whatever the number of ledger entries.
-    """
-    entries = SprintScopeChange.objects.filter(sprint=sprint)
-    baseline = entries.aggregate(
-        scope=Sum("scope_points", filter=Q(kind=ScopeChangeKind.BASELINE), default=0),
-        done=Sum("done_points", filter=Q(kind=ScopeChangeKind.BASELINE), default=0),
-        added=Sum("scope_points", filter=Q(kind=ScopeChangeKind.ADDED), default=0),
-        removed=Sum("scope_points", filter=Q(kind=ScopeChangeKind.REMOVED), default=0),
-        reestimated=Sum("scope_points", filter=Q(kind=ScopeChangeKind.REESTIMATED), default=0),
-    )
-    days = (
-        entries.exclude(kind=ScopeChangeKind.BASELINE)
+    """The baseline (points) and what changed since, and the net change of scope and finished points per day
+    after the baseline: one aggregate query, whatever the number of ledger entries."""
+    base = Q(kind=ScopeChangeKind.BASELINE)
+    rows = (
+        SprintScopeChange.objects.filter(sprint=sprint)
         .annotate(day=TruncDate("at"))
         .values("day")
-        .annotate(scope=Sum("scope_points"), done=Sum("done_points"))
+        .annotate(
+            scope=Sum("scope_points"),
+            done=Sum("done_points"),
+            base_scope=Sum("scope_points", filter=base, default=0),
+            base_done=Sum("done_points", filter=base, default=0),
+            added=Sum("scope_points", filter=Q(kind=ScopeChangeKind.ADDED), default=0),
+            removed=Sum("scope_points", filter=Q(kind=ScopeChangeKind.REMOVED), default=0),
+            reestimated=Sum("scope_points", filter=Q(kind=ScopeChangeKind.REESTIMATED), default=0),
+        )
         .order_by("day")
     )
-    return baseline, {row["day"]: (row["scope"], row["done"]) for row in days}
+    baseline = {"scope": 0, "done": 0, "added": 0, "removed": 0, "reestimated": 0}
+    by_day = {}
+    for row in rows:
+        baseline["scope"] += row["base_scope"]
+        baseline["done"] += row["base_done"]
+        for name in ("added", "removed", "reestimated"):
+            baseline[name] += row[name]
+        change = (row["scope"] - row["base_scope"], row["done"] - row["base_done"])
+        if change != (0, 0):
+            by_day[row["day"]] = change
+    return baseline, by_day
 
 
 def _current_items_figures(sprint: Sprint) -> tuple[int, list[tuple[date, int]]]:

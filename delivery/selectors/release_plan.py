@@ -16,7 +16,7 @@ from backlog.selectors.throughput import daily_throughput, release_item_figures
 from roadmap.models import ReleaseStatus
 from roadmap.selectors.releases import release_list
 
-from ..forecast import forecast_when
+from ..forecast import HORIZON_DAYS, percentile_days, simulate_days_many
 from ..models import LaunchTask
 from .forecasts import window_default
 
@@ -114,16 +114,21 @@ def release_plan(*, product, today: date | None = None, seed: int | None = None)
         product_id=product.pk, first=today - timedelta(days=window), last=today - timedelta(days=1)
     )
     readiness = launch_readiness(release_ids=[r.pk for r in releases], today=today)
-    rows, remaining_before = [], 0
+    rows, remaining_before, open_rows = [], 0, []
     for release in releases:
         row = ReleaseRow(release=release, **figures.get(release.pk, {}))
         row.readiness = readiness.get(release.pk, Readiness())
         if release.status not in (ReleaseStatus.RELEASED, ReleaseStatus.CANCELLED) and row.remaining:
             remaining_before += row.remaining
             row.remaining_before = remaining_before
-            when = forecast_when(history, remaining_before, trials=PLAN_TRIALS, seed=seed)
-            row.p50 = today + timedelta(days=when.days[50]) if when.days[50] is not None else None
-            row.p85 = today + timedelta(days=when.days[85]) if when.days[85] is not None else None
-        row.risk, row.risk_reason = _risk(row, today=today, throughput=sum(history))
+            open_rows.append(row)
         rows.append(row)
+    # One simulation for every release: each trial's future reaches the releases' cumulative counts in turn.
+    simulated = simulate_days_many(history, [r.remaining_before for r in open_rows], trials=PLAN_TRIALS, seed=seed)
+    for row, days in zip(open_rows, simulated, strict=True):
+        p50, p85 = percentile_days(days, 50), percentile_days(days, 85)
+        row.p50 = today + timedelta(days=p50) if p50 <= HORIZON_DAYS else None
+        row.p85 = today + timedelta(days=p85) if p85 <= HORIZON_DAYS else None
+    for row in rows:
+        row.risk, row.risk_reason = _risk(row, today=today, throughput=sum(history))
     return rows
