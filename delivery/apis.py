@@ -35,7 +35,12 @@ from .services.checklists import (
     launch_task_update,
     template_task_create,
 )
-from .services.outcomes import outcome_review_delete, outcome_review_record, outcome_review_reschedule
+from .services.outcomes import (
+    outcome_review_delete,
+    outcome_review_draft,
+    outcome_review_record,
+    outcome_review_reschedule,
+)
 
 
 class ForecastApi(APIView):
@@ -132,8 +137,9 @@ class ChecklistTemplateTaskViewSet(ResourceViewSet):
 
 @resource_docs(
     "outcome reviews of shipped initiatives and releases",
-    "Filter with ?product=, ?status=, ?initiative=, ?release= or ?workspace=. Change only `due_on`; record the "
-    "verdict with POST …/record/; delete the review of work shipped by mistake.",
+    "Filter with ?product=, ?status=, ?initiative=, ?release= or ?workspace=. PATCH `due_on` to choose when it "
+    "is asked for, `verdict` and `learning` (or POST …/record/) to record it; delete the review of work shipped "
+    "by mistake.",
 )
 class OutcomeReviewViewSet(ResourceViewSet):
     model = OutcomeReview
@@ -155,7 +161,13 @@ class OutcomeReviewViewSet(ResourceViewSet):
 
     def update_service(self, *, obj, data, access, actor):
         if "due_on" in data:
-            return outcome_review_reschedule(review=obj, due_on=data["due_on"])
+            obj = outcome_review_reschedule(review=obj, due_on=data["due_on"])
+        if "verdict" in data or "learning" in data:
+            verdict, learning = data.get("verdict", obj.verdict), data.get("learning", obj.learning)
+            if verdict:
+                obj = outcome_review_record(review=obj, verdict=verdict, learning=learning, actor=actor)
+            else:  # notes drafted before the verdict
+                obj = outcome_review_draft(review=obj, learning=learning)
         return obj
 
     @extend_schema(

@@ -2,9 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from core.bounds import DATE_MAX, DATE_MIN, TEXT_SHORT
+from workspaces.forms import ScopedModelForm
 
 from .forecast import GROWTH_MAX, TRIALS_MAX
-from .models import LaunchTask, Verdict
+from .models import ChecklistTemplateTask, LaunchTask, Verdict
 from .selectors.forecasts import SCOPES, TOP_MAX, WINDOW_MAX, WINDOW_MIN
 
 
@@ -53,3 +54,9 @@ class OutcomeRecordForm(forms.Form):
 
 class OutcomeRescheduleForm(forms.Form):
     due_on = forms.DateField(label="Ask for the review on", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ChecklistTemplateTaskForm(ScopedModelForm):
+    class Meta:
+        model = ChecklistTemplateTask
+        fields = ["title", "area", "days_before", "order"]

@@ -132,7 +132,7 @@ class OutcomeReviewSerializer(StrictModelSerializer):
             "updated_at",
             "version",
         ]
-        read_only_fields = [f for f in fields if f != "due_on"]
+        read_only_fields = [f for f in fields if f not in ("due_on", "verdict", "learning")]
 
 
 class OutcomeRecordSerializer(StrictSerializer):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import forecasts, outcomes, releases
+from .views import forecasts, outcomes, releases, templates
 
 app_name = "delivery"
 P = "products/<int:product_id>"
 R = f"{P}/releases/<int:release_id>"
 urlpatterns = [
+    *templates.template_task_crud.urls(),
     path(f"{P}/forecast/", forecasts.forecast_fragment, name="forecast"),
     path(f"{P}/release-plan/", releases.release_plan, name="release_plan"),
     path(f"{R}/checklist/", releases.checklist, name="checklist"),

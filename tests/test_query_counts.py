@@ -1,9 +1,14 @@
 """List pages run a fixed number of queries, however many rows they show."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+from delivery.models import OutcomeReview
 
 from . import factories as f
 
@@ -43,6 +48,20 @@ def _key_results(world, n):
         f.KeyResultFactory(objective=f.ObjectiveFactory(workspace=world.workspace), kpi=kpi)
 
 
+def _reviews(world, n):
+    for _ in range(n):
+        initiative = f.InitiativeFactory(product=world.product, status="shipped")
+        OutcomeReview.objects.create(
+            product=world.product, initiative=initiative, shipped_at=timezone.now(), due_on=date.today()
+        )
+
+
+def _releases_with_work(world, n):
+    for _ in range(n):
+        release = f.ReleaseFactory(product=world.product, target_date=date.today() + timedelta(days=30))
+        f.BacklogItemFactory(product=world.product, release=release, story_points=3)
+
+
 def _many(factory, **kw):
     def make(world, n):
         for _ in range(n):
@@ -63,6 +82,8 @@ LISTS = [
     ("products:business_case_list", "product", _many(f.BusinessCaseFactory, product=lambda w: w.product)),
     ("products:persona_list", "product", _many(f.PersonaFactory, product=lambda w: w.product)),
     ("products:product_list", "workspace", _many(f.ProductFactory, workspace=lambda w: w.workspace)),
+    ("delivery:review_list", "workspace", _reviews),
+    ("delivery:release_plan", "product", _releases_with_work),
 ]
 
 

@@ -182,3 +182,9 @@ def outcome_review_record(*, review: OutcomeReview, verdict: str, learning: str,
 def outcome_review_delete(*, review: OutcomeReview) -> None:
     """Drop a review (work marked shipped by mistake); shipping it again schedules a new one."""
     review.delete()
+
+
+@transaction.atomic
+def outcome_review_draft(*, review: OutcomeReview, learning: str) -> OutcomeReview:
+    """Keep notes on the learning before the verdict is recorded."""
+    return instance_update(instance=review, data={"learning": learning})[0]
