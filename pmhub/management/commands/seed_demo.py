@@ -24,6 +24,8 @@ from backlog.models import (
 from backlog.services import criteria as backlog_criteria
 from backlog.services import items as backlog_items
 from core.services import instance_create
+from delivery.models import OutcomeReview
+from delivery.services.outcomes import outcome_reviews_mark_due
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from okrs.services import key_results as okr_services
 from pmhub.demo_data import (
@@ -158,6 +160,8 @@ class Command(BaseCommand):
                 InitiativeStatus.PROPOSED,
                 InitiativeStatus.PROPOSED,
             ][i % 4]
+            if i == 0:
+                status = InitiativeStatus.SHIPPED  # its outcome review is due: see _review_due
             initiative = initiative_create(
                 instance=Initiative(
                     product=product,
@@ -180,6 +184,8 @@ class Command(BaseCommand):
             if initiatives and i % 3 == 2:
                 initiative_update(initiative=initiative, data={}, m2m={"depends_on": [initiatives[-1]]})
             initiatives.append(initiative)
+            if i == 0:
+                _review_due(initiative)
         sprints = demo_sprints(product=product, po=po)
         finals = self._items(product, users, rng, initiatives, releases, sprints, spec)
         demo_run_sprints(sprints=sprints, users=users, rng=rng, finals=finals)
@@ -351,6 +357,16 @@ def _status_for(sprint_status, rng) -> str:
     if sprint_status == SprintStatus.ACTIVE:
         return rng.choice([ItemStatus.IN_PROGRESS, ItemStatus.DONE, ItemStatus.READY])
     return ItemStatus.READY
+
+
+def _review_due(initiative) -> None:
+    """The demo's shipped initiative shipped six weeks ago; its outcome review is due."""
+    shipped = timezone.now() - timedelta(weeks=6)
+    Initiative.objects.filter(pk=initiative.pk).update(shipped_at=shipped)
+    OutcomeReview.objects.filter(initiative=initiative).update(
+        shipped_at=shipped, due_on=timezone.localdate() - timedelta(days=12)
+    )
+    outcome_reviews_mark_due()
 
 
 def _add_months(d: date, months: int) -> date:
