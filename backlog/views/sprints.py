@@ -34,6 +34,7 @@ class SprintCrud(Crud):
         Column("Capacity", "capacity_points", css="num"),
         Column("Planned", "planned_points", css="num"),
         Column("Accepted", "accepted_points", css="num"),
+        Column("Check", lambda sprint: " ".join(sprint_date_warnings(sprint=sprint)) or "", css="dep-warning"),
     ]
     empty_hint = "Plan a sprint: a goal, dates and the points the team can take on."
 
