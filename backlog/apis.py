@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
@@ -29,16 +29,21 @@ from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from .models import SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
 from .selectors.items import item_page_rows_for_user, item_rows
+from .selectors.sprint_history import sprint_burndown, sprint_date_warnings, sprint_review
 from .serializers import (
     ITEM_VALUE_FIELDS,
+    BurndownSerializer,
     ItemBulkResultSerializer,
     ItemBulkSerializer,
     ItemMoveSerializer,
     ItemSerializer,
+    SprintCompleteSerializer,
+    SprintReviewSerializer,
     SprintSerializer,
 )
 from .services.criteria import item_criteria_sync
 from .services.items import StaleWriteError, item_create, item_delete, item_move, item_update, items_bulk_save
+from .services.sprints import sprint_complete, sprint_start
 
 ID_DIGITS_MAX = 18  # every id of up to 18 digits fits PostgreSQL's bigint
 
@@ -325,3 +330,63 @@ class SprintViewSet(ResourceViewSet):
     ordering_fields = ["start_date", "name", "created_at", "updated_at"]
     ordering = ["start_date", "id"]
     filterset_class = make_filterset(Sprint, ["product", "status"], "product__workspace")
+
+    def _lifecycle(self, request):
+        sprint = self.get_object()
+        self.access_to(sprint.product.workspace_id).require(Capability.MANAGE_SPRINTS)
+        return sprint
+
+    @extend_schema(
+        request=None,
+        responses={200: SprintSerializer},
+        description="Start a planned sprint: its items now are the burndown's baseline. One active sprint per "
+        "product unless the product allows parallel sprints. Needs manage_sprints.",
+    )
+    @action(detail=True, methods=["post"])
+    @retry_on_conflict
+    def start(self, request, pk=None):
+        with transaction.atomic():
+            sprint = sprint_start(sprint=self._lifecycle(request), actor=request.user)
+        return self.respond(sprint)
+
+    @extend_schema(
+        request=SprintCompleteSerializer,
+        responses={200: SprintSerializer},
+        description="Complete an active sprint and move its unfinished items (one transaction) to the next "
+        "sprint, a new sprint or the backlog. Needs manage_sprints.",
+    )
+    @action(detail=True, methods=["post"])
+    @retry_on_conflict
+    def complete(self, request, pk=None):
+        with transaction.atomic():
+            sprint = self._lifecycle(request)
+            data = SprintCompleteSerializer(data=request.data, context=self.get_serializer_context())
+            data.is_valid(raise_exception=True)
+            sprint = sprint_complete(sprint=sprint, actor=request.user, **data.validated_data)
+        return self.respond(sprint)
+
+    @extend_schema(responses={200: BurndownSerializer}, description="Burndown and burnup from the sprint's history.")
+    @action(detail=True, methods=["get"])
+    def burndown(self, request, pk=None):
+        sprint = self.get_object()
+        chart = sprint_burndown(sprint=sprint)
+        span = max(len(chart.days) - 1, 1)
+        body = {
+            "sprint": sprint.pk,
+            "status": sprint.status,
+            "committed": chart.total,
+            "from_history": chart.from_history,
+            "added": chart.added,
+            "removed": chart.removed,
+            "reestimated": chart.reestimated,
+            "scope_creep": chart.scope_creep,
+            "ideal": [round(chart.total * (1 - i / span), 2) for i in range(len(chart.days))],
+            "days": [{"day": d.day, "scope": d.scope, "done": d.done, "remaining": d.remaining} for d in chart.series],
+            "date_warnings": sprint_date_warnings(sprint=sprint),
+        }
+        return Response(BurndownSerializer(body).data)
+
+    @extend_schema(responses={200: SprintReviewSerializer}, description="The sprint review and its summary.")
+    @action(detail=True, methods=["get"])
+    def review(self, request, pk=None):
+        return Response(SprintReviewSerializer(sprint_review(sprint=self.get_object())).data)

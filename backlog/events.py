@@ -12,3 +12,9 @@ ITEM_SAVED = define(
     webhook=False,  # prioritisation re-scores on it; webhooks get item.created and item.updated instead
 )
 ITEM_BULK_SAVED = define("item.bulk_saved", "Items of one product were created or changed in one bulk save.")
+SPRINT_STARTED = define("sprint.started", "A sprint started; its scope at that moment is the burndown's baseline.")
+SPRINT_COMPLETED = define(
+    "sprint.completed", "A sprint was completed; `carried_over` lists the unfinished items and where they went."
+)
+ITEM_DEPENDENCY_ADDED = define("item.dependency_added", "A backlog item now waits for another.")
+ITEM_DEPENDENCY_REMOVED = define("item.dependency_removed", "A backlog item no longer waits for another.")

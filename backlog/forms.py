@@ -93,7 +93,7 @@ class ExternalLinkForm(forms.ModelForm):
 class SprintForm(ScopedModelForm):
     class Meta:
         model = Sprint
-        fields = ["name", "goal", "start_date", "end_date", "capacity_points", "status"]
+        fields = ["name", "goal", "start_date", "end_date", "capacity_points"]
         widgets = {"start_date": DateInput(attrs=DATE_WINDOW_ATTRS), "end_date": DateInput(attrs=DATE_WINDOW_ATTRS)}
 
 
@@ -186,3 +186,29 @@ class PlanForm(forms.Form):
 
 class CriterionMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class SprintCompleteForm(forms.Form):
+    carry_over = forms.ChoiceField(
+        label="Unfinished items go to",
+        choices=[
+            ("next", "The next planned sprint"),
+            ("new", "A new sprint after this one"),
+            ("backlog", "The backlog"),
+        ],
+        widget=forms.RadioSelect,
+        initial="next",
+    )
+    target = forms.ModelChoiceField(
+        queryset=Sprint.objects.none(), required=False, label="Next sprint", empty_label="The next one by date"
+    )
+
+    def __init__(self, *args, sprint: Sprint, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = (
+            Sprint.objects.filter(product_id=sprint.product_id).exclude(status="closed").exclude(pk=sprint.pk)
+        )
+
+
+class DependencyForm(forms.Form):
+    depends_on = forms.IntegerField(label="Waits for (item number)", min_value=1, max_value=2_147_483_647)

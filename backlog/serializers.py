@@ -21,6 +21,7 @@ from .models import (
     IMPACT_OUTPUTS,
     AcceptanceCriterion,
     BacklogItem,
+    ItemDependency,
     Sprint,
 )
 
@@ -183,3 +184,66 @@ class SprintSerializer(StrictModelSerializer):
         ]
         read_only_fields = BASE_READ_ONLY
         create_only_fields = ("product",)
+
+
+class SprintCompleteSerializer(StrictSerializer):
+    carry_over = serializers.ChoiceField(
+        choices=["next", "new", "backlog"],
+        help_text="Where unfinished items go: the next planned sprint (or `target`), a new sprint right after "
+        "this one, or the backlog.",
+    )
+    target = scoped_fk(Sprint, "product__workspace", help_text="With carry_over=next: the sprint to move them to.")
+
+
+class BurndownDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    scope = serializers.IntegerField(help_text="Points in the sprint's scope at the end of the day.")
+    done = serializers.IntegerField(help_text="Points finished at the end of the day.")
+    remaining = serializers.IntegerField()
+
+
+class BurndownSerializer(serializers.Serializer):
+    sprint = serializers.IntegerField()
+    status = serializers.CharField()
+    committed = serializers.IntegerField(help_text="Points at the start (or planned, before the start).")
+    from_history = serializers.BooleanField(help_text="Computed from the sprint's recorded history.")
+    added = serializers.IntegerField()
+    removed = serializers.IntegerField()
+    reestimated = serializers.IntegerField()
+    scope_creep = serializers.IntegerField()
+    ideal = serializers.ListField(child=serializers.FloatField(), help_text="Ideal remaining points per day.")
+    days = BurndownDaySerializer(many=True)
+    date_warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ReviewItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    key = serializers.CharField()
+    title = serializers.CharField()
+    story_points = serializers.IntegerField(allow_null=True)
+    rejection_reason = serializers.CharField()
+
+
+class SprintReviewSerializer(serializers.Serializer):
+    accepted = ReviewItemSerializer(many=True)
+    done_not_accepted = ReviewItemSerializer(many=True)
+    rejected = ReviewItemSerializer(many=True)
+    carried_over = ReviewItemSerializer(many=True)
+    committed = serializers.IntegerField(allow_null=True)
+    completed = serializers.IntegerField()
+    summary = serializers.CharField()
+
+
+class ItemDependencySerializer(StrictModelSerializer):
+    item = scoped_fk(
+        BacklogItem, "product__workspace", required=True, allow_null=False, help_text="The item that waits."
+    )
+    depends_on = scoped_fk(
+        BacklogItem, "product__workspace", required=True, allow_null=False, help_text="The item it waits for."
+    )
+
+    class Meta:
+        model = ItemDependency
+        fields = ["id", "item", "depends_on", "created_at", "updated_at", "version"]
+        read_only_fields = BASE_READ_ONLY
+        create_only_fields = ("item", "depends_on")

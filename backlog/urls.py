@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import grooming, items, links, sprints
+from .views import dependencies, grooming, items, links, sprint_lifecycle, sprints
 
 app_name = "backlog"
 P = "products/<int:product_id>"
@@ -24,4 +24,13 @@ urlpatterns = [
     path(f"{P}/links/<int:pk>/delete/", links.link_delete, name="link_delete"),
     path(f"{P}/sprints/<int:pk>/plan/", sprints.sprint_plan, name="sprint_plan"),
     path(f"{P}/sprints/<int:pk>/plan/item/", sprints.sprint_plan_item, name="sprint_plan_item"),
+    path(f"{P}/items/<int:pk>/dependencies/", dependencies.dependency_add, name="dependency_add"),
+    path(
+        f"{P}/items/<int:pk>/dependencies/<int:dependency_id>/remove/",
+        dependencies.dependency_remove,
+        name="dependency_remove",
+    ),
+    path(f"{P}/sprints/<int:pk>/start/", sprint_lifecycle.sprint_start, name="sprint_start"),
+    path(f"{P}/sprints/<int:pk>/complete/", sprint_lifecycle.sprint_complete, name="sprint_complete"),
+    path(f"{P}/sprints/<int:pk>/review/", sprint_lifecycle.sprint_review, name="sprint_review"),
 ]

@@ -142,3 +142,39 @@ def progress_history(*, objective_ids, start, end) -> list[dict]:
 def last_recompute_job(*, workspace) -> Job | None:
     """The latest on-demand recompute of a workspace's OKRs (a tracked job), or None."""
     return Job.objects.filter(workspace=workspace, kind=RECOMPUTE_JOB_KIND).order_by("-created_at").first()
+
+
+def outcome_values(*, key_result_ids, kpi_ids) -> dict:
+    """Today's values of some key results (their current value) and KPIs (their latest measurement), with
+    their names and directions: {"key_results": {id: {...}}, "kpis": {id: {...}}} (two queries)."""
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-measured_at", "-id")
+    kpis = (
+        KPI.objects.filter(pk__in=list(kpi_ids))
+        .annotate(latest_value=Subquery(latest.values("value")[:1]))
+        .values("pk", "name", "unit", "direction", "latest_value")
+    )
+    key_results = KeyResult.objects.filter(pk__in=list(key_result_ids)).values(
+        "pk", "title", "unit", "direction", "start_value", "target_value", "current_value"
+    )
+    return {
+        "key_results": {
+            row["pk"]: {
+                "name": row["title"],
+                "unit": row["unit"],
+                "direction": row["direction"],
+                "start": row["start_value"],
+                "target": row["target_value"],
+                "value": row["current_value"],
+            }
+            for row in key_results
+        },
+        "kpis": {
+            row["pk"]: {
+                "name": row["name"],
+                "unit": row["unit"],
+                "direction": row["direction"],
+                "value": row["latest_value"],
+            }
+            for row in kpis
+        },
+    }

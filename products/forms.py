@@ -9,7 +9,7 @@ from .models import BusinessCase, Persona, Product, Vision
 class ProductForm(ScopedModelForm):
     class Meta:
         model = Product
-        fields = ["name", "key", "description", "stage"]
+        fields = ["name", "key", "description", "stage", "allow_parallel_sprints"]
 
     def clean_key(self):
         return self.cleaned_data["key"].upper()

@@ -33,6 +33,11 @@ class Product(BaseModel):
     )
     description = BoundedTextField(blank=True)
     stage = models.CharField(max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.DISCOVERY)
+    allow_parallel_sprints = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Let several sprints run at once (several teams on one product).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -12,7 +12,18 @@ class ProductSerializer(StrictModelSerializer):
 
     class Meta:
         model = Product
-        fields = ["id", "workspace", "name", "key", "description", "stage", "created_at", "updated_at", "version"]
+        fields = [
+            "id",
+            "workspace",
+            "name",
+            "key",
+            "description",
+            "stage",
+            "allow_parallel_sprints",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
         read_only_fields = BASE_READ_ONLY
         create_only_fields = ("workspace",)
 

@@ -17,6 +17,7 @@ from .models import INITIATIVE_RULES, Initiative, Release, Theme
 from .selectors.initiatives import initiatives_with_outcome_flag
 from .serializers import InitiativeSerializer, ReleaseSerializer, ThemeSerializer
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
+from .services.releases import release_create, release_update
 
 
 @resource_docs("themes", "Filter with ?product= or ?workspace=.")
@@ -39,6 +40,12 @@ class ReleaseViewSet(ResourceViewSet):
     ordering_fields = ["name", "target_date", "created_at", "updated_at"]
     ordering = ["target_date", "name", "id"]
     filterset_class = make_filterset(Release, ["product", "status"], "product__workspace")
+
+    def create_service(self, *, data, access, actor):
+        return release_create(instance=Release(**data), actor=actor)
+
+    def update_service(self, *, obj, data, access, actor):
+        return release_update(release=obj, data=dict(data), actor=actor)
 
 
 @resource_docs(

@@ -56,6 +56,13 @@ class Release(BaseModel):
         null=True, blank=True, validators=[validate_date_in_window], help_text=DATE_WINDOW_MESSAGE
     )
     status = models.CharField(max_length=12, choices=ReleaseStatus.choices, default=ReleaseStatus.PLANNED)
+    # The scope a PM committed to (release_baseline_set): the release page shows the change since.
+    baseline_points = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    baseline_items = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    baseline_at = models.DateTimeField(null=True, blank=True, editable=False)
+    shipped_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the release was last marked released."
+    )
 
     class Meta:
         ordering = ["target_date", "name"]
@@ -113,6 +120,9 @@ class Initiative(BaseModel):
         max_digits=16, decimal_places=2, default=0, db_default=0, editable=False, help_text="Customer impact score."
     )
     evidence_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    shipped_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the initiative was last marked shipped."
+    )
 
     class Meta:
         ordering = ["rank", "id"]

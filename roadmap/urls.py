@@ -15,5 +15,7 @@ urlpatterns = [
     path(f"{P}/initiatives/<int:pk>/reschedule/", views.initiative_reschedule, name="initiative_reschedule"),
     path(f"{P}/roadmap/share-links/", views.share_link_create, name="share_link_create"),
     path(f"{P}/roadmap/share-links/<int:pk>/revoke/", views.share_link_revoke, name="share_link_revoke"),
+    path(f"{P}/releases/<int:pk>/baseline/", views.release_baseline, name="release_baseline"),
+    path("workspaces/<int:workspace_id>/portfolio/", views.portfolio, name="portfolio"),
     path("shared/roadmap/<str:token>/", views.shared_roadmap, name="shared"),
 ]

@@ -12,18 +12,21 @@ from okrs.selectors import key_result_list
 from products.pages import Column, Crud
 from products.selectors import product_access
 from workspaces.models import Capability
+from workspaces.selectors import workspace_access
 
 from .filters import InitiativeFilter
 from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
 from .models import Initiative, Release, RoadmapShareLink, Theme
 from .selectors import board as board_selectors
 from .selectors.initiatives import initiative_items, initiative_list, initiative_progress_of
-from .selectors.releases import release_list
+from .selectors.releases import release_contents, release_list
 from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
+from .selectors.timeline import ZOOMS
 from .services import board as board_services
 from .services import share_links as share_link_services
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
+from .services.releases import release_baseline_set, release_create, release_update
 
 
 class ThemeCrud(Crud):
@@ -56,6 +59,17 @@ class ReleaseCrud(Crud):
 
     def get_queryset(self, access):
         return release_list(product=access.product)
+
+    detail_template = "roadmap/release_detail.html"
+
+    def detail_extra(self, request, access, obj) -> dict:
+        return release_contents(release=obj)
+
+    def perform_create(self, *, access, instance, data, m2m, actor):
+        return release_create(instance=instance, actor=actor)
+
+    def perform_update(self, *, access, obj, data, m2m, actor):
+        return release_update(release=obj, data=data, actor=actor)
 
 
 class InitiativeCrud(Crud):
@@ -139,11 +153,19 @@ def roadmap_board(request, product_id: int):
 def roadmap_timeline(request, product_id: int):
     """Quarters across, a lane per theme: drag a bar to reschedule or change its theme, resize to change its end."""
     access = product_access(user=request.user, product_id=product_id)
-    return render(
-        request,
-        "roadmap/timeline.html",
-        _page_context(access, timeline=board_selectors.roadmap_timeline(product=access.product)),
-    )
+    zoom = request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
+    timeline = board_selectors.roadmap_timeline(product=access.product, zoom=zoom)
+    return render(request, "roadmap/timeline.html", _page_context(access, timeline=timeline, zooms=ZOOMS))
+
+
+@login_required
+def portfolio(request, workspace_id: int):
+    """Every product's roadmap of the workspace on one timeline, with dependencies across products."""
+    access = workspace_access(user=request.user, workspace_id=workspace_id)
+    zoom = request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
+    timeline = board_selectors.portfolio_timeline(workspace=access.workspace, zoom=zoom)
+    context = {"access": access, "perms": access.perms, "workspace": access.workspace, "can_edit": False}
+    return render(request, "roadmap/portfolio.html", {**context, "timeline": timeline, "zooms": ZOOMS, "shared": True})
 
 
 def _initiative_for_edit(request, product_id: int, pk: int):
@@ -282,3 +304,15 @@ def shared_roadmap(request, token: str):
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+@require_POST
+def release_baseline(request, product_id: int, pk: int):
+    """Record the release's scope now as the baseline its scope change is measured from."""
+    access = product_access(user=request.user, product_id=product_id)
+    release = get_object_or_404(release_list(product=access.product), pk=pk)
+    access.require(Capability.EDIT_STRATEGY)
+    release = release_baseline_set(release=release, actor=request.user)
+    messages.success(request, f"Baseline set: {release.baseline_items} items, {release.baseline_points} points.")
+    return redirect(release_crud.url("detail", access, release))

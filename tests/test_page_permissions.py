@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from delivery.models import ChecklistTemplateTask
 from discovery.models import Customer, FeedbackNote, Idea
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from products.models import BusinessCase, Persona, Product, Vision
@@ -67,6 +68,16 @@ def _kr_data(world):
 
 
 PAGES = [
+    Page(
+        "template_task",
+        "delivery",
+        ChecklistTemplateTask,
+        "workspace",
+        STRATEGY,
+        lambda w, p: ChecklistTemplateTask.objects.create(workspace=p.workspace, title="Docs written"),
+        lambda w: {"title": "Support trained", "area": "support", "days_before": "5", "order": "1"},
+        "title",
+    ),
     Page(
         "product",
         "products",

@@ -1,9 +1,14 @@
 """List pages run a fixed number of queries, however many rows they show."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
+
+from delivery.models import OutcomeReview
 
 from . import factories as f
 
@@ -41,6 +46,20 @@ def _key_results(world, n):
     kpi = f.KPIFactory(product=world.product)
     for _ in range(n):
         f.KeyResultFactory(objective=f.ObjectiveFactory(workspace=world.workspace), kpi=kpi)
+
+
+def _reviews(world, n):
+    for _ in range(n):
+        initiative = f.InitiativeFactory(product=world.product, status="shipped")
+        OutcomeReview.objects.create(
+            product=world.product, initiative=initiative, shipped_at=timezone.now(), due_on=date.today()
+        )
+
+
+def _releases_with_work(world, n):
+    for _ in range(n):
+        release = f.ReleaseFactory(product=world.product, target_date=date.today() + timedelta(days=30))
+        f.BacklogItemFactory(product=world.product, release=release, story_points=3)
 
 
 def _many(factory, **kw):
@@ -86,6 +105,8 @@ LISTS = [
     ("products:persona_list", "product", _many(f.PersonaFactory, product=lambda w: w.product)),
     ("products:product_list", "workspace", _many(f.ProductFactory, workspace=lambda w: w.workspace)),
     ("transfer:import_list", "product", _imports),
+    ("delivery:review_list", "workspace", _reviews),
+    ("delivery:release_plan", "product", _releases_with_work),
 ]
 
 

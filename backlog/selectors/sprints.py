@@ -1,16 +1,10 @@
 """Reads for sprint planning: sprints with their points, capacity, velocity of the last sprints, the
 burndown chart, and hints on whether a story fits a sprint."""
 
-from dataclasses import dataclass
-from datetime import date, timedelta
-
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from core.bounds import DATE_MAX, DATE_MIN
-
-from ..models import DONE_STATUSES, SPRINT_DAYS_MAX, BacklogItem, ItemStatus, Sprint, SprintStatus
+from ..models import BacklogItem, ItemStatus, Sprint, SprintStatus
 
 
 def sprint_list(*, product) -> QuerySet[Sprint]:
@@ -43,63 +37,6 @@ def sprint_velocity(*, product, before: Sprint | None = None, count: int = 3) ->
     sprints = list(closed.order_by("-end_date", "-id")[:count])
     mean = round(sum(s.accepted_points for s in sprints) / len(sprints)) if sprints else None
     return {"sprints": list(reversed(sprints)), "mean": mean}
-
-
-@dataclass
-class Burndown:
-    total: int
-    days: list[date]
-    ideal: str  # SVG polyline points
-    actual: str
-    width: int
-    height: int
-    pad: int
-    y_ticks: list[tuple[int, float]]
-    x_ticks: list[tuple[str, float]]
-    remaining: int | None
-    last: list[str] | None  # x, y of today's point
-
-
-def sprint_burndown(*, sprint: Sprint, today: date | None = None, width: int = 640, height: int = 240) -> Burndown:
-    """Remaining points per day of the sprint (from when items became done) against the ideal line.
-
-    Drawn server-side as an SVG: no chart library needed, and it prints. At most SPRINT_DAYS_MAX days
-    are drawn, from a start inside the window of dates, whatever a sprint stored before both were checked.
-    """
-    today = today or timezone.localdate()
-    rows = list(
-        BacklogItem.objects.filter(sprint=sprint).values_list("story_points", "status", "done_at", "updated_at")
-    )
-    total = sum(row[0] or 0 for row in rows)
-    # Items made done by a path that does not record `done_at` count from their last change.
-    done_on = [
-        (timezone.localdate(done_at or updated_at), p or 0)
-        for p, status, done_at, updated_at in rows
-        if status in DONE_STATUSES
-    ]
-    first = max(DATE_MIN, min(sprint.start_date, DATE_MAX))
-    span = min(max((sprint.end_date - first).days, 1), SPRINT_DAYS_MAX)
-    days = [first + timedelta(days=i) for i in range(span + 1)]
-    pad = 36
-    top = max(total, 1)
-
-    def xy(index: int, value: float) -> str:
-        x = pad + index * (width - 2 * pad) / span
-        y = pad / 2 + (1 - value / top) * (height - pad * 1.5)
-        return f"{x:.1f},{y:.1f}"
-
-    ideal = " ".join(xy(i, total * (1 - i / span)) for i in range(span + 1))
-    actual_points, remaining = [], None
-    for i, day in enumerate(days):
-        if day > today:
-            break
-        remaining = total - sum(p for d, p in done_on if d <= day)
-        actual_points.append(xy(i, remaining))
-    y_ticks = [(v, float(xy(0, v).split(",")[1])) for v in sorted({0, top // 2, top})]
-    step = max(1, span // 6)
-    x_ticks = [(days[i].strftime("%-d %b"), float(xy(i, 0).split(",")[0])) for i in range(0, span + 1, step)]
-    last = actual_points[-1].split(",") if actual_points else None
-    return Burndown(total, days, ideal, " ".join(actual_points), width, height, pad, y_ticks, x_ticks, remaining, last)
 
 
 LARGE_STORY_POINTS = 13

@@ -26,7 +26,7 @@ why criteria writes lock their item before inserting. The API runs its write tra
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from core.events import publish
@@ -53,9 +53,13 @@ from ..models import (
     wsjf_score,
 )
 from .criteria import item_criteria_sync
+from .item_sets import items_set
+from .sprint_history import item_state, scope_changes_record
 
 DECISION_REFUSED = "Only a product owner or an admin can accept or reject work."
 BULK_FIELDS = ("sprint", "release", "status")
+# The fields a started sprint's ledger follows (services/sprint_history.py).
+SPRINT_LEDGER_FIELDS = frozenset({"sprint", "story_points", "status"})
 
 
 def stale_version_message(current_version: int) -> str:
@@ -169,6 +173,8 @@ def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
     for name, value in _scores({name: getattr(instance, name) for name in SCORE_INPUTS}).items():
         setattr(instance, name, value)
     item = instance_create(instance=instance, actor=actor)
+    if item.sprint_id is not None:
+        scope_changes_record(changes=[(item.pk, None, item_state(item))], actor=actor)
     _announce("item.created", item)
     return item
 
@@ -182,7 +188,10 @@ def _apply(*, item: BacklogItem, data: dict, actor) -> tuple[BacklogItem, list[s
     elif was_done and not is_done:
         data = {**data, "done_at": None}
     inputs = {name: data[name] if name in data else getattr(item, name) for name in SCORE_INPUTS}
+    before = item_state(item)
     item, changed = instance_update(instance=item, data={**data, **_scores(inputs)})
+    if SPRINT_LEDGER_FIELDS.intersection(changed):
+        scope_changes_record(changes=[(item.pk, before, item_state(item))], actor=actor)
     if changed:
         _announce("item.updated", item, changed=changed)
     return item, changed
@@ -227,6 +236,8 @@ def item_update_checked(*, item: BacklogItem, data: dict, version: int, actor) -
 def item_delete(*, item: BacklogItem, actor=None) -> None:
     """Delete an item (with its criteria and children); the delete hooks keep it in the trash."""
     item_id = item.pk
+    if item.sprint_id is not None:
+        scope_changes_record(changes=[(item_id, item_state(item), None)], actor=actor)
     instance_delete(instance=item, actor=actor)
     item.pk = item_id
     _announce("item.deleted", item)
@@ -310,24 +321,8 @@ def item_bulk_update(*, product: Product, item_ids: list[int], data: dict, actor
     if status is not None:
         item_decision_check(actor=actor, product_id=product.pk, status=status)
     _lock_product(product.pk)
-    ids = sorted(items_lock(item_ids, product_id=product.pk))
-    updates = {**data, "version": F("version") + 1, "updated_at": timezone.now()}
-    if status in DONE_STATUSES:
-        BacklogItem.objects.filter(pk__in=ids, done_at__isnull=True).update(done_at=timezone.now())
-    elif status is not None:
-        updates["done_at"] = None
-    count = BacklogItem.objects.filter(pk__in=ids).update(**updates)
-    changed = sorted(data)
-    for item_id, number, title, status, version in BacklogItem.objects.filter(pk__in=ids).values_list(
-        "pk", "number", "title", "status", "version"
-    ):
-        payload = {"id": item_id, "product": product.pk, "number": number, "title": title, "status": status}
-        publish(
-            event="item.updated",
-            workspace_id=product.workspace_id,
-            data={**payload, "version": version, "changed": changed},
-        )
-    return count
+    locked = items_lock(item_ids, product_id=product.pk)
+    return items_set(product=product, items=list(locked.values()), data=data, actor=actor)
 
 
 @transaction.atomic

@@ -18,9 +18,10 @@ from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..filters import ItemFilter
-from ..forms import BulkForm, CriterionForm, CriterionMoveForm, ExternalLinkForm, ItemForm, StoryForm
+from ..forms import BulkForm, CriterionForm, CriterionMoveForm, DependencyForm, ExternalLinkForm, ItemForm, StoryForm
 from ..models import AcceptanceCriterion, BacklogItem, Sprint, SprintStatus
 from ..selectors import items as item_selectors
+from ..selectors.dependencies import item_dependency_rows
 from ..selectors.sprints import story_quality_hints
 from ..services import criteria as criterion_services
 from ..services import items as item_services
@@ -135,7 +136,13 @@ class ItemCrud(Crud):
         item_services.item_delete(item=obj, actor=actor)
 
     def detail_extra(self, request, access, obj):
-        return {"criterion_form": CriterionForm(), "link_form": ExternalLinkForm(), **story_context(access, obj)}
+        return {
+            "criterion_form": CriterionForm(),
+            "link_form": ExternalLinkForm(),
+            "dependencies": item_dependency_rows(item=obj),
+            "dependency_form": DependencyForm(),
+            **story_context(access, obj),
+        }
 
     def context(self, access, **extra):
         can_rank = access.can(Capability.RANK_ITEMS)

@@ -16,7 +16,8 @@ from workspaces.models import Capability
 from ..forms import PlanForm, RejectForm, SprintForm
 from ..models import DONE_STATUSES, BacklogItem, Sprint, SprintStatus
 from ..selectors.items import item_list, items_decorate
-from ..selectors.sprints import sprint_burndown, sprint_capacity, sprint_list, sprint_velocity
+from ..selectors.sprint_history import sprint_burndown, sprint_commitments, sprint_date_warnings
+from ..selectors.sprints import sprint_capacity, sprint_list, sprint_velocity
 from ..services import sprints as sprint_services
 from .items import error_text, item_crud, item_for, next_url, wants_json
 
@@ -33,6 +34,7 @@ class SprintCrud(Crud):
         Column("Capacity", "capacity_points", css="num"),
         Column("Planned", "planned_points", css="num"),
         Column("Accepted", "accepted_points", css="num"),
+        Column("Check", lambda sprint: " ".join(sprint_date_warnings(sprint=sprint)) or "", css="dep-warning"),
     ]
     empty_hint = "Plan a sprint: a goal, dates and the points the team can take on."
 
@@ -46,6 +48,8 @@ class SprintCrud(Crud):
             "capacity": sprint_capacity(sprint=obj),
             "velocity": sprint_velocity(product=access.product, before=obj),
             "burndown": sprint_burndown(sprint=obj),
+            "date_warnings": sprint_date_warnings(sprint=obj),
+            "commitments": sprint_commitments(product=access.product),
             "can_decide": access.can(Capability.MANAGE_SPRINTS),
             "reject_form": RejectForm(),
         }
@@ -54,7 +58,7 @@ class SprintCrud(Crud):
 sprint_crud = SprintCrud()
 
 
-def _sprint_for(request, product_id: int, pk: int, capability: str | None = None):
+def sprint_for(request, product_id: int, pk: int, capability: str | None = None):
     access = product_access(user=request.user, product_id=product_id)
     sprint = get_object_or_404(Sprint.objects.filter(product=access.product), pk=pk)
     if capability:
@@ -87,14 +91,14 @@ def _plan_context(access, sprint) -> dict:
 @login_required
 def sprint_plan(request, product_id: int, pk: int):
     """Sprint planning: drag items from the backlog into the sprint against its capacity."""
-    access, sprint = _sprint_for(request, product_id, pk)
+    access, sprint = sprint_for(request, product_id, pk)
     return render(request, "backlog/sprint_plan.html", _plan_context(access, sprint))
 
 
 @login_required
 @require_POST
 def sprint_plan_item(request, product_id: int, pk: int):
-    access, sprint = _sprint_for(request, product_id, pk, Capability.MANAGE_SPRINTS)
+    access, sprint = sprint_for(request, product_id, pk, Capability.MANAGE_SPRINTS)
     form = PlanForm(request.POST)
     problem = None
     if form.is_valid():

@@ -73,7 +73,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
     # Delete for good what has been in the trash for more than 30 days.
     "trash-purge": {"task": "collaboration.tasks.trash_purge_old", "schedule": crontab(minute=40)},
+    # Ask for the outcome reviews of shipped work whose chosen day has come.
+    "delivery-outcome-reviews-due": {
+        "task": "delivery.tasks.outcome_reviews_due",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
+# Delivery: how long after shipping an outcome review is asked for, and the forecasts' history window.
+OUTCOME_REVIEW_DELAY_DAYS = env.int("OUTCOME_REVIEW_DELAY_DAYS", default=30)
+FORECAST_WINDOW_DAYS = env.int("FORECAST_WINDOW_DAYS", default=90)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message a worker took but never acknowledged (it died) is handed out again after this.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,

@@ -9,7 +9,14 @@ from django.utils import timezone
 from core.bounds import DATE_MAX, DATE_MIN
 
 from ..models import Horizon, Initiative, Release, Theme
-from .initiatives import initiative_list, initiative_progress, progress_attach
+from .initiatives import (
+    initiative_list,
+    initiative_list_for_products,
+    initiative_progress,
+    initiatives_with_progress,
+    progress_attach,
+)
+from .timeline import dependency_arrows, zoom_window
 
 DEFAULT_SPAN_DAYS = 270
 UNSCHEDULED_BAR_DAYS = 30
@@ -92,10 +99,12 @@ def _months_between(start: date, end: date) -> int:
 class Lane:
     theme: Theme | None
     bars: list[dict] = field(default_factory=list)
+    label: str = ""  # a lane that is no theme (the portfolio's products)
+    lane_key: str = ""
 
     @property
     def key(self) -> str:
-        return str(self.theme.pk) if self.theme else ""
+        return self.lane_key or (str(self.theme.pk) if self.theme else "")
 
 
 @dataclass
@@ -111,30 +120,44 @@ class Timeline:
     unscheduled: list[Initiative]
     warnings: list[tuple[Initiative, Initiative]]
     clipped: bool = False  # some bar runs past an edge of the window
+    zoom: str = "quarter"
+    dependencies: list[dict] = field(default_factory=list)  # arrows: {"from", "to", "conflict"}
 
     @property
     def last_day(self) -> date:
         return self.end - ONE_DAY
 
 
-def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, today: date | None = None) -> Timeline:
+def roadmap_timeline(
+    *,
+    product,
+    initiatives: list[Initiative] | None = None,
+    today: date | None = None,
+    zoom: str = "quarter",
+    releases: list[Release] | None = None,
+    lanes: list[Lane] | None = None,
+    lane_of=None,
+) -> Timeline:
     """Quarters and months across, one lane per theme, bars from start to end (percent positions).
 
     The columns cover at most WINDOW_MONTHS_MAX months (see timeline_window), so the page stays small
-    whatever dates are stored; bars running past an edge are cut there and marked clipped.
+    whatever dates are stored; bars running past an edge are cut there and marked clipped. `zoom`
+    "month" or "year" shows a fixed window around today instead (see timeline.zoom_window). The
+    portfolio passes its initiatives, releases, lanes and `lane_of` (initiative -> lane key).
     """
     today = today or timezone.localdate()
     initiatives = roadmap_initiatives(product=product) if initiatives is None else initiatives
     scheduled = [i for i in initiatives if i.start_date]
     unscheduled = [i for i in initiatives if not i.start_date]
-    releases = list(Release.objects.filter(product=product, target_date__isnull=False).order_by("target_date"))
+    if releases is None:
+        releases = list(Release.objects.filter(product=product, target_date__isnull=False).order_by("target_date"))
     first = min([today, *(i.start_date for i in scheduled)])
     last = max(
         [today + timedelta(days=DEFAULT_SPAN_DAYS)]
         + [i.end_date or i.start_date for i in scheduled]
         + [r.target_date for r in releases]
     )
-    start, end = timeline_window(first=first, last=last, today=today)
+    start, end = zoom_window(zoom=zoom, today=today) or timeline_window(first=first, last=last, today=today)
     days = (end - start).days
 
     def pct(day: date) -> float:
@@ -153,8 +176,11 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
         }
         for m in range(0, len(months), 3)
     ]
-    themes = list(Theme.objects.filter(product=product).order_by("order", "name"))
-    lanes = {t.pk: Lane(t) for t in themes}
+    if lanes is None:
+        lanes = {t.pk: Lane(t) for t in Theme.objects.filter(product=product).order_by("order", "name")}
+    else:
+        lanes = {lane.key: lane for lane in lanes}
+    lane_of = lane_of or (lambda initiative: initiative.theme_id)
     no_theme = Lane(None)
     clipped = False
     for initiative in scheduled:
@@ -172,7 +198,7 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
             "clipped_end": finish >= end,
         }
         clipped = clipped or bar["clipped_start"] or bar["clipped_end"]
-        lanes.get(initiative.theme_id, no_theme).bars.append(bar)
+        lanes.get(lane_of(initiative), no_theme).bars.append(bar)
     lane_list = list(lanes.values())
     if no_theme.bars or not lane_list:
         lane_list.append(no_theme)
@@ -189,4 +215,35 @@ def roadmap_timeline(*, product, initiatives: list[Initiative] | None = None, to
         unscheduled=unscheduled,
         warnings=warnings,
         clipped=clipped,
+        zoom=zoom,
+        dependencies=dependency_arrows(scheduled),
+    )
+
+
+def portfolio_timeline(*, workspace, zoom: str = "quarter", today: date | None = None) -> Timeline:
+    """Every product's initiatives of a workspace on one timeline, a lane per product, with the
+    dependencies between them (across products too), in a fixed number of queries."""
+    products = list(workspace.products.order_by("name"))
+    depends = Prefetch("depends_on", queryset=Initiative.objects.only("id", "title", "start_date", "end_date"))
+    initiatives = list(
+        initiatives_with_progress(initiative_list_for_products(product_ids=[p.pk for p in products]))
+        .prefetch_related(depends)
+        .order_by("product__name", "rank", "id")
+    )
+    for initiative in initiatives:
+        initiative.progress = initiative_progress(initiative)
+        initiative.late_dependencies = late_dependencies(initiative)
+    releases = list(
+        Release.objects.filter(product__workspace=workspace, target_date__isnull=False)
+        .select_related("product")
+        .order_by("target_date")
+    )
+    return roadmap_timeline(
+        product=None,
+        initiatives=initiatives,
+        today=today,
+        zoom=zoom,
+        releases=releases,
+        lanes=[Lane(None, label=f"{p.key} · {p.name}", lane_key=f"p{p.pk}") for p in products],
+        lane_of=lambda initiative: f"p{initiative.product_id}",
     )

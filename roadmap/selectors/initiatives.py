@@ -91,3 +91,14 @@ def initiative_progress_of(*, initiative: Initiative) -> dict | None:
 def initiative_items(*, initiative: Initiative) -> QuerySet:
     """The backlog items of an initiative in backlog order, with their product (for the PAY-42 key)."""
     return initiative.items.filter(product_id=initiative.product_id).select_related("product").order_by("rank")
+
+
+def outcome_links(*, initiative_ids) -> dict[str, set[int]]:
+    """The key results and KPIs linked to some initiatives (two queries)."""
+    ids = list(initiative_ids)
+    return {
+        "key_results": set(
+            Initiative.key_results.through.objects.filter(initiative_id__in=ids).values_list("keyresult_id", flat=True)
+        ),
+        "kpis": set(Initiative.kpis.through.objects.filter(initiative_id__in=ids).values_list("kpi_id", flat=True)),
+    }

@@ -3,7 +3,12 @@
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from django.utils import timezone
+
+from backlog.models import ItemDependency
+from delivery.models import ChecklistTemplateTask, LaunchTask, OutcomeReview
 from integrations.models import WebhookSubscription
 from jobs.models import Job
 from tests import factories as f
@@ -82,6 +87,20 @@ def _code_host(product, workspace):
     return code_host_create(workspace=workspace, provider="github", name="acme/pay", actor=None)[0]
 
 
+def _dependency(product, workspace):
+    waiter, waited = f.BacklogItemFactory(product=product), f.BacklogItemFactory(product=product)
+    return ItemDependency.objects.create(item=waiter, depends_on=waited)
+
+
+def _review(product, workspace):
+    return OutcomeReview.objects.create(
+        product=product,
+        initiative=f.InitiativeFactory(product=product, status="shipped"),
+        shipped_at=timezone.now(),
+        due_on=date.today() + timedelta(days=30),
+    )
+
+
 RESOURCES = [
     Resource(
         "products",
@@ -146,6 +165,34 @@ RESOURCES = [
         lambda p, w: {"product": p.pk, "name": f"S{n()}", "start_date": "2027-01-04", "end_date": "2027-01-15"},
         {"goal": "Ship refunds"},
         SPRINTS,
+    ),
+    Resource(
+        "item-dependencies",
+        _dependency,
+        lambda p, w: {"item": f.BacklogItemFactory(product=p).pk, "depends_on": f.BacklogItemFactory(product=p).pk},
+        None,  # a dependency is added or removed, never changed
+        ITEMS,
+    ),
+    Resource(
+        "launch-tasks",
+        lambda p, w: LaunchTask.objects.create(release=f.ReleaseFactory(product=p), title="Docs"),
+        lambda p, w: {"release": f.ReleaseFactory(product=p).pk, "title": "Support trained", "area": "support"},
+        {"done": True},
+        STRATEGY,
+    ),
+    Resource(
+        "launch-template-tasks",
+        lambda p, w: ChecklistTemplateTask.objects.create(workspace=w, title="Docs"),
+        lambda p, w: {"workspace": w.pk, "title": "Legal review", "area": "legal", "days_before": 10},
+        {"title": "Changed"},
+        STRATEGY,
+    ),
+    Resource(
+        "outcome-reviews",
+        _review,
+        None,  # scheduled when work ships (tests/delivery/test_outcomes.py)
+        {"due_on": (date.today() + timedelta(days=10)).isoformat()},
+        STRATEGY,
     ),
     Resource(
         "objectives",

@@ -552,7 +552,7 @@ def test_the_timeline_window_is_at_most_five_years_and_keeps_today_in_view():
 
 
 def test_a_legacy_sprint_of_a_century_draws_a_bounded_burndown(world):
-    from backlog.selectors.sprints import sprint_burndown
+    from backlog.selectors.sprint_history import sprint_burndown
 
     sprint = f.SprintFactory(product=world.product)
     Sprint.objects.filter(pk=sprint.pk).update(start_date=date(9999, 1, 1), end_date=date(9999, 12, 31))

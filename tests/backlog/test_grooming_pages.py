@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from backlog.models import AcceptanceCriterion, BacklogItem
-from backlog.selectors.sprints import sprint_burndown, story_quality_hints
+from backlog.selectors.sprint_history import sprint_burndown
+from backlog.selectors.sprints import story_quality_hints
 from backlog.services.items import item_bulk_update
 from backlog.services.sprints import item_accept
 from core.exceptions import ApplicationError
@@ -249,9 +250,11 @@ def test_rejecting_needs_a_reason_and_only_finished_work_is_reviewed(world):
         item_accept(item=open_item, actor=None)
 
 
-def test_burndown_counts_points_down_as_items_are_done(world):
+def test_burndown_of_a_sprint_started_before_the_ledger_counts_points_down_from_its_items(world):
     start = date(2027, 1, 4)
-    sprint = f.SprintFactory(product=world.product, start_date=start, end_date=start + timedelta(days=9))
+    sprint = f.SprintFactory(
+        product=world.product, start_date=start, end_date=start + timedelta(days=9), status="active"
+    )
     a = f.BacklogItemFactory(product=world.product, sprint=sprint, story_points=5)
     b = f.BacklogItemFactory(product=world.product, sprint=sprint, story_points=3)
     f.BacklogItemFactory(product=world.product, sprint=sprint, story_points=2)

@@ -13,10 +13,19 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from backlog.models import DECISION_STATUSES, BacklogItem, ItemKind, ItemStatus, MoSCoW, Sprint, SprintStatus
+from backlog.models import (
+    DECISION_STATUSES,
+    BacklogItem,
+    ItemKind,
+    ItemStatus,
+    MoSCoW,
+    SprintStatus,
+)
 from backlog.services import criteria as backlog_criteria
 from backlog.services import items as backlog_items
 from core.services import instance_create
+from delivery.models import OutcomeReview
+from delivery.services.outcomes import outcome_reviews_mark_due
 from okrs.models import KPI, KeyResult, Measurement, Objective
 from okrs.services import key_results as okr_services
 from pmhub.demo_data import (
@@ -31,9 +40,11 @@ from pmhub.demo_data import (
     THINGS,
     VERBS,
 )
+from pmhub.demo_sprints import demo_run_sprints, demo_sprints
 from products import services as product_services
 from products.models import BusinessCase, Persona, ValidationStatus
 from roadmap.models import Horizon, Initiative, InitiativeStatus, Release, Theme
+from roadmap.services.initiatives import initiative_create, initiative_update
 from workspaces.models import Membership, Role, Workspace
 from workspaces.services import workspace_create
 
@@ -149,7 +160,9 @@ class Command(BaseCommand):
                 InitiativeStatus.PROPOSED,
                 InitiativeStatus.PROPOSED,
             ][i % 4]
-            initiative = instance_create(
+            if i == 0:
+                status = InitiativeStatus.SHIPPED  # its outcome review is due: see _review_due
+            initiative = initiative_create(
                 instance=Initiative(
                     product=product,
                     theme=themes[i % len(themes)],
@@ -169,10 +182,13 @@ class Command(BaseCommand):
                 },
             )
             if initiatives and i % 3 == 2:
-                initiative.depends_on.add(initiatives[-1])
+                initiative_update(initiative=initiative, data={}, m2m={"depends_on": [initiatives[-1]]})
             initiatives.append(initiative)
-        sprints = self._sprints(product, po, users)
-        self._items(product, users, rng, initiatives, releases, sprints, spec)
+            if i == 0:
+                _review_due(initiative)
+        sprints = demo_sprints(product=product, po=po)
+        finals = self._items(product, users, rng, initiatives, releases, sprints, spec)
+        demo_run_sprints(sprints=sprints, users=users, rng=rng, finals=finals)
 
     def _okrs(self, product, workspace, users, rng, quarters, company_objective, spec):
         pm = users["pm"]
@@ -250,29 +266,10 @@ class Command(BaseCommand):
             )
         return kpis, [*key_results, manual]
 
-    def _sprints(self, product, po, users):
-        today = timezone.localdate()
-        start = today - timedelta(days=today.weekday()) - timedelta(weeks=4)
-        sprints = []
-        for i, status in enumerate([SprintStatus.CLOSED, SprintStatus.ACTIVE, SprintStatus.PLANNED]):
-            sprints.append(
-                instance_create(
-                    instance=Sprint(
-                        product=product,
-                        name=f"{product.key} Sprint {i + 1}",
-                        goal=f"Sprint {i + 1} goal for {product.name}",
-                        start_date=start + timedelta(weeks=2 * i),
-                        end_date=start + timedelta(weeks=2 * i, days=11),
-                        capacity_points=34,
-                        status=status,
-                    ),
-                    actor=po,
-                )
-            )
-        return sprints
-
-    def _items(self, product, users, rng, initiatives, releases, sprints, spec):
+    def _items(self, product, users, rng, initiatives, releases, sprints, spec) -> dict[int, str]:
+        """The backlog; sprint items start ready and their final status is returned, for `_run_sprints`."""
         po, dev = users["po"], users["dev"]
+        finals: dict[int, str] = {}
         for epic_index, initiative in enumerate(initiatives):
             epic = backlog_items.item_create(
                 instance=BacklogItem(
@@ -288,8 +285,10 @@ class Command(BaseCommand):
             for n in range(10):
                 verb, thing = rng.choice(VERBS), rng.choice(THINGS)
                 as_a, want, so_that = rng.choice(STORY_TEMPLATES)
-                sprint = sprints[(epic_index + n) % 3] if n < 4 else None
-                status = _status_for(sprint, rng)
+                sprint_index = (epic_index + n) % 3 if n < 4 else None
+                sprint = sprints[sprint_index] if sprint_index is not None else None
+                final = _status_for(SPRINT_PLAN[sprint_index] if sprint is not None else None, rng)
+                status = ItemStatus.READY if sprint is not None else final
                 item = backlog_items.item_create(
                     instance=BacklogItem(
                         product=product,
@@ -317,6 +316,7 @@ class Command(BaseCommand):
                     ),
                     actor=po if status in DECISION_STATUSES else dev,  # only the product owner decides
                 )
+                finals[item.pk] = final
                 for k in range(rng.choice([2, 3])):
                     criterion = backlog_criteria.criterion_add(
                         item=item,
@@ -324,7 +324,7 @@ class Command(BaseCommand):
                         text=f"Given a {as_a}, when they {verb} {thing} (case {k + 1}), then they see the result "
                         "within two seconds.",
                     )
-                    if status in (ItemStatus.DONE, ItemStatus.ACCEPTED):
+                    if final in (ItemStatus.DONE, ItemStatus.ACCEPTED):
                         backlog_criteria.criterion_update(criterion=criterion, data={"met": True})
         extras = [(ItemKind.BUG, t) for t in BUGS] + [(ItemKind.CHORE, t) for t in CHORES]
         for kind, title in extras[: 75 - 66]:
@@ -342,16 +342,31 @@ class Command(BaseCommand):
                 ),
                 actor=dev,
             )
+        return finals
 
 
-def _status_for(sprint, rng) -> str:
-    if sprint is None:
+# What each of the three demo sprints becomes: the past one closed, the current one active, the next planned.
+SPRINT_PLAN = [SprintStatus.CLOSED, SprintStatus.ACTIVE, SprintStatus.PLANNED]
+
+
+def _status_for(sprint_status, rng) -> str:
+    if sprint_status is None:
         return rng.choice([ItemStatus.NEW, ItemStatus.NEW, ItemStatus.READY])
-    if sprint.status == SprintStatus.CLOSED:
+    if sprint_status == SprintStatus.CLOSED:
         return rng.choice([ItemStatus.ACCEPTED, ItemStatus.ACCEPTED, ItemStatus.REJECTED])
-    if sprint.status == SprintStatus.ACTIVE:
+    if sprint_status == SprintStatus.ACTIVE:
         return rng.choice([ItemStatus.IN_PROGRESS, ItemStatus.DONE, ItemStatus.READY])
     return ItemStatus.READY
+
+
+def _review_due(initiative) -> None:
+    """The demo's shipped initiative shipped six weeks ago; its outcome review is due."""
+    shipped = timezone.now() - timedelta(weeks=6)
+    Initiative.objects.filter(pk=initiative.pk).update(shipped_at=shipped)
+    OutcomeReview.objects.filter(initiative=initiative).update(
+        shipped_at=shipped, due_on=timezone.localdate() - timedelta(days=12)
+    )
+    outcome_reviews_mark_due()
 
 
 def _add_months(d: date, months: int) -> date:
