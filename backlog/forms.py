@@ -165,3 +165,20 @@ class PlanForm(forms.Form):
 
 class CriterionMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
+
+
+class SavedViewForm(forms.Form):
+    """Save the view on screen: its query string comes from the page, the name from the person."""
+
+    name = forms.CharField(max_length=80, label="View name")
+    shared = forms.BooleanField(required=False, label="Share with the workspace")
+    query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, can_share: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_share = can_share  # the page offers sharing only then; the service decides
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("shared", False)
+        return data

@@ -66,6 +66,7 @@
   }
 
   window.PMHub = { postJSON, toast, announce, csrfToken };
+  document.documentElement.classList.add("js");
 
   document.addEventListener("keydown", (event) => {
     // Escape closes the open workspace/product switcher.
@@ -76,6 +77,12 @@
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) window.print();
+    // On a phone the product menu is one button that opens the list of sections.
+    const toggle = event.target.closest("[data-subnav-toggle]");
+    if (toggle) {
+      const open = toggle.closest("[data-subnav]").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    }
   });
 
   document.addEventListener("focusin", (event) => {

@@ -45,6 +45,15 @@ def _webhook(product, workspace):
     return webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=["item.*"], actor=None)[0]
 
 
+def _saved_view(product):
+    """A shared view (every member sees it) made by one of the product's workspace admins."""
+    from backlog.models import SavedView
+
+    owner = product.workspace.memberships.filter(role=Role.ADMIN).first()
+    owner = owner.user if owner else f.UserFactory()
+    return SavedView.objects.create(product=product, owner=owner, name=f"View {n()}", shared=True)
+
+
 RESOURCES = [
     Resource(
         "products",
@@ -109,6 +118,13 @@ RESOURCES = [
         lambda p, w: {"product": p.pk, "name": f"S{n()}", "start_date": "2027-01-04", "end_date": "2027-01-15"},
         {"goal": "Ship refunds"},
         SPRINTS,
+    ),
+    Resource(
+        "saved-views",
+        lambda p, w: _saved_view(p),
+        lambda p, w: {"product": p.pk, "name": f"Ready {n()}", "shared": True, "filters": {"status": "ready"}},
+        {"group_by": "status", "columns": ["status", "points"]},
+        ITEMS,
     ),
     Resource(
         "objectives",
