@@ -28,7 +28,7 @@ def row_context(request, access, item, **extra) -> dict:
         "can_rank": access.can(Capability.RANK_ITEMS),
         "request": request,
         "cols": listing.columns_from(request.GET),
-        "cols_param": ",".join(listing.columns_from(request.GET)),
+        "cols_param": request.GET.get("columns", "")[:200],
         **extra,
     }
 

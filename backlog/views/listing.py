@@ -1,6 +1,7 @@
 """The backlog list as a view: filters as chips (the URL carries only what is set), columns, grouping,
 the product's last view remembered in the session, and saved views (personal or shared)."""
 
+import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -102,7 +103,7 @@ def view_context(request, access, filterset) -> dict:
     return {
         "chips": chips(filterset, request.GET, request.path) if filterset is not None else [],
         "cols": columns_from(request.GET),
-        "cols_param": ",".join(columns_from(request.GET)),
+        "cols_param": ",".join(c for c in columns_from(request.GET) if "columns" in params),
         "all_columns": VIEW_COLUMNS.items(),
         "group_by": params.get("group", "") if params.get("group") in GroupBy.values else "",
         "group_choices": GroupBy.choices,
@@ -112,7 +113,7 @@ def view_context(request, access, filterset) -> dict:
         "filtered": any(name in params for name in VIEW_FILTERS) or "group" in params,
         "saved_views": views,
         "current_view": current,
-        "prop_choices": property_choices(access),
+        "prop_choices": json.dumps(property_choices(access)),
         "view_form": SavedViewForm(can_share=access.can(Capability.EDIT_ITEMS)),
     }
 

@@ -11,8 +11,8 @@
   let lastClicked = null; // for shift-click ranges
 
   function readChoices() {
-    const node = document.getElementById("prop-choices");
-    choices = node ? JSON.parse(node.textContent) : {};
+    const node = table();
+    choices = node && node.dataset.choices ? JSON.parse(node.dataset.choices) : {};
   }
 
   // ---- ranking -------------------------------------------------------------------------------
@@ -353,7 +353,7 @@
     ["Shift + R · I · C · F", "RICE reach · impact · confidence · effort"],
     ["Enter", "Open the item"],
     ["Shift + Tab, then ↑ / ↓", "Move the item among its visible neighbours (Home / End: top / bottom)"],
-    ["/", "Search titles"],
+    ["/", "Search titles; Escape in the filters goes back to the rows"],
     ["Ctrl / ⌘ + K", "Command palette: jump anywhere"],
     ["?", "This list"],
   ];
@@ -400,6 +400,12 @@
     if (!table() && event.key !== "?") return;
     const handle = event.target.closest("[data-move-handle]");
     if (handle && handleMoveKeys(event, handle)) return;
+    if (event.key === "Escape" && event.target.closest("[data-view-form]")) {
+      // Done choosing filters: back to the rows.
+      event.preventDefault();
+      setCurrent(current && current.isConnected ? current : rows()[0]);
+      return;
+    }
     if (event.key === "Escape") {
       const form = event.target.closest(".inline-edit");
       const cancel = form && form.querySelector("[data-cancel]");

@@ -25,7 +25,8 @@ RUN_AXE = """async () => {
   const result = await window.axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(" ") + " — " + n.failureSummary.split("\\n").slice(0, 2).join(" ")),
+    nodes: v.nodes.slice(0, 3).map(
+      n => n.target.join(" ") + " — " + n.failureSummary.split("\\n").slice(0, 2).join(" ")),
   }));
 }"""
 
@@ -86,7 +87,8 @@ def app_urls(world, role: str) -> list[str]:
 WIDEST = """() => Array.from(document.querySelectorAll("body *"))
   .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
     && !Array.from(el.children).some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
-  .slice(0, 5).map(el => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : ""))"""
+  .slice(0, 5)
+  .map(el => el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ").join(".") : ""))"""
 
 
 @pytest.fixture
