@@ -7,6 +7,10 @@ from backlog.models import BacklogItem, SavedView
 from tests import factories as f
 
 
+IN_SPRINT = """([name, n]) => Array.from(document.querySelectorAll("td[data-prop=sprint]"))
+  .filter(cell => cell.textContent.includes(name)).length === n"""
+
+
 def _keys(page) -> list[str]:
     return page.locator("[data-backlog] tr[data-item-id]").evaluate_all("rows => rows.map(r => r.dataset.itemKey)")
 
@@ -81,9 +85,7 @@ def test_triage_to_sprint_with_the_keyboard_only(world, signed_in):
     page.keyboard.type("print 7")
     with page.expect_response(lambda r: "/props/" in r.url and r.status == 200):
         page.keyboard.press("Enter")
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('td[data-prop=sprint]')).filter(c => c.textContent.includes('Sprint 7')).length === 2"
-    )
+    page.wait_for_function(IN_SPRINT, arg=["Sprint 7", 2])
     planned = set(BacklogItem.objects.filter(sprint=sprint).values_list("number", flat=True))
     assert planned == {int(third.split("-")[1]), int(ready[1].split("-")[1])}
     # e edits the title in place.
@@ -128,8 +130,6 @@ def test_filters_apply_at_once_a_view_is_saved_and_a_range_changes_in_place(worl
     page.locator("[data-bulk] select[name=sprint]").select_option(label="Sprint 8")
     with page.expect_response(lambda r: "/props/" in r.url):
         page.get_by_role("button", name="Apply to selected").click()
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('td[data-prop=sprint]')).filter(c => c.textContent.includes('Sprint 8')).length === 3"
-    )
+    page.wait_for_function(IN_SPRINT, arg=["Sprint 8", 3])
     assert page.evaluate("() => window.notReloaded")
     assert BacklogItem.objects.filter(sprint=sprint).count() == 3
