@@ -4,6 +4,36 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Full-text search of items (PostgreSQL only; other databases search with LIKE, see
+# backlog/selectors/search.py): a stored, generated tsvector (title A, story B, description C) with
+# a GIN index, and an expression GIN index on acceptance criteria. The column is not a model field:
+# only the search selector reads it, and nothing has to keep it up to date.
+SEARCH_SQL = [
+    """ALTER TABLE backlog_backlogitem ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
+        || setweight(to_tsvector('english'::regconfig, coalesce(as_a, '') || ' ' || coalesce(i_want, '')
+                     || ' ' || coalesce(so_that, '')), 'B')
+        || setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'C')
+    ) STORED""",
+    "CREATE INDEX backlog_item_search ON backlog_backlogitem USING GIN (search_vector)",
+    """CREATE INDEX backlog_criterion_search ON backlog_acceptancecriterion
+       USING GIN (to_tsvector('english'::regconfig, text))""",
+]
+UNDO_SQL = [
+    "DROP INDEX IF EXISTS backlog_criterion_search",
+    "DROP INDEX IF EXISTS backlog_item_search",
+    "ALTER TABLE backlog_backlogitem DROP COLUMN IF EXISTS search_vector",
+]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in statements:
+                schema_editor.execute(sql)
+
+    return run
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -89,4 +119,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(_run(SEARCH_SQL), _run(UNDO_SQL)),
     ]

@@ -6,7 +6,6 @@ from django.urls import reverse
 from backlog.models import BacklogItem, SavedView
 from tests import factories as f
 
-
 IN_SPRINT = """([name, n]) => Array.from(document.querySelectorAll("td[data-prop=sprint]"))
   .filter(cell => cell.textContent.includes(name)).length === n"""
 
