@@ -4,13 +4,16 @@ from django import forms
 
 from core.bounds import DATE_WINDOW_ATTRS
 from core.forms import DateInput
+from customfields.forms import CustomValuesFormMixin
+from customfields.selectors import field_definitions_for
 from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
+from workspaces.selectors import users_of_workspace
 
 from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ItemStatus, Sprint
 
 
-class ItemForm(ScopedModelForm):
+class ItemForm(CustomValuesFormMixin, ScopedModelForm):
     # The copy an editor loaded: a save based on an older one is refused (see ItemCrud._save).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     impact = forms.TypedChoiceField(
@@ -48,8 +51,11 @@ class ItemForm(ScopedModelForm):
         ]
         widgets = {"i_want": forms.Textarea(attrs={"rows": 2}), "so_that": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, custom: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if custom and self.access.product is not None:
+            users = users_of_workspace(workspace_id=self.access.workspace.pk)  # read only for a person field
+            self.add_custom_fields(field_definitions_for(product=self.access.product, target="item"), users=users)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         if self.instance.impact is not None:
@@ -58,6 +64,12 @@ class ItemForm(ScopedModelForm):
         if self.instance.pk:
             parent_choices = parent_choices.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parent_choices.order_by("rank")
+
+    def clean(self):
+        data = super().clean()
+        if self.custom_definitions:
+            data["custom_fields"] = self.custom_values()
+        return data
 
 
 class CriterionForm(forms.ModelForm):

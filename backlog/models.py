@@ -177,6 +177,9 @@ class BacklogItem(BaseModel):
     # Kept by the criteria services (criteria_flag_refresh): lets a page of items skip the criteria
     # lookup for the many items that have none.
     has_criteria = models.BooleanField(default=False, db_default=False, editable=False)
+    # Values of the workspace's custom fields ({key: value}), checked by customfields.values in the
+    # item services; GIN-indexed on PostgreSQL (migration 0006) so that filtering by one stays indexed.
+    custom_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["rank"]

@@ -2,7 +2,10 @@ from django import forms
 
 from core.bounds import DATE_WINDOW_ATTRS
 from core.forms import DateInput
+from customfields.forms import CustomValuesFormMixin
+from customfields.selectors import field_definitions_for
 from workspaces.forms import ScopedModelForm
+from workspaces.selectors import users_of_workspace
 
 from .models import Initiative, Release, Theme
 
@@ -21,7 +24,7 @@ class ReleaseForm(ScopedModelForm):
         widgets = {"target_date": DateInput(attrs=DATE_WINDOW_ATTRS)}
 
 
-class InitiativeForm(ScopedModelForm):
+class InitiativeForm(CustomValuesFormMixin, ScopedModelForm):
     class Meta:
         model = Initiative
         fields = [
@@ -47,8 +50,17 @@ class InitiativeForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.access.product is not None:
+            definitions = field_definitions_for(product=self.access.product, target="initiative")
+            self.add_custom_fields(definitions, users=users_of_workspace(workspace_id=self.access.workspace.pk))
         if self.instance.pk:
             self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(pk=self.instance.pk)
+
+    def clean(self):
+        data = super().clean()
+        if self.custom_definitions:
+            data["custom_fields"] = self.custom_values()
+        return data
 
     def clean_depends_on(self):
         depends_on = self.cleaned_data["depends_on"]

@@ -18,8 +18,11 @@ SEARCH_SQL = [
     "CREATE INDEX backlog_item_search ON backlog_backlogitem USING GIN (search_vector)",
     """CREATE INDEX backlog_criterion_search ON backlog_acceptancecriterion
        USING GIN (to_tsvector('english'::regconfig, text))""",
+    # Custom field values: `custom_fields @> '{"tier": "Enterprise"}'` is an index scan.
+    "CREATE INDEX backlog_item_custom_fields ON backlog_backlogitem USING GIN (custom_fields jsonb_path_ops)",
 ]
 UNDO_SQL = [
+    "DROP INDEX IF EXISTS backlog_item_custom_fields",
     "DROP INDEX IF EXISTS backlog_criterion_search",
     "DROP INDEX IF EXISTS backlog_item_search",
     "ALTER TABLE backlog_backlogitem DROP COLUMN IF EXISTS search_vector",
@@ -118,6 +121,11 @@ class Migration(migrations.Migration):
                     )
                 ],
             },
+        ),
+        migrations.AddField(
+            model_name="backlogitem",
+            name="custom_fields",
+            field=models.JSONField(blank=True, default=dict),
         ),
         migrations.RunPython(_run(SEARCH_SQL), _run(UNDO_SQL)),
     ]

@@ -87,7 +87,7 @@ def property_choices(access) -> dict[str, list]:
     """The choices of the row popovers, from the item form itself (so the same scope and values)."""
     if not access.can(Capability.EDIT_ITEMS):
         return {}
-    form = ItemForm(access=access, instance=BacklogItem(product=access.product))
+    form = ItemForm(access=access, instance=BacklogItem(product=access.product), custom=False)
     found = {}
     for name in ("status", "moscow", "impact", "sprint", "owner"):
         found[name] = [[str(getattr(v, "value", v)), str(label)] for v, label in form.fields[name].choices]

@@ -36,7 +36,7 @@ def item_props(request, product_id: int, pk: int):
         return JsonResponse({"detail": "Choose a property and a value."}, status=400)
     name, raw = form.cleaned_data["field"], form.cleaned_data["value"]
     item = row_item(access, item.pk)
-    field = ItemForm(access=access, instance=item).fields[name]  # scoped choices: this workspace only
+    field = ItemForm(access=access, instance=item, custom=False).fields[name]  # scoped choices: this workspace only
     try:
         value = field.clean(raw)
         data = {name: value}

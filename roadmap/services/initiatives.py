@@ -9,6 +9,8 @@ from django.db.models import Max
 from core.events import publish
 from core.ranks import RANK_GAP
 from core.services import instance_create, instance_update
+from customfields.models import FieldTarget
+from customfields.values import custom_values_clean
 
 from ..models import INITIATIVE_LINKS_MAX, Initiative
 
@@ -47,6 +49,9 @@ def initiative_links_check(m2m: dict[str, Iterable] | None) -> dict[str, list]:
 def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] | None = None) -> Initiative:
     """Add an initiative at the end of its now/next/later column."""
     m2m = initiative_links_check(m2m)
+    instance.custom_fields = custom_values_clean(
+        values=instance.custom_fields, product=instance.product, target=FieldTarget.INITIATIVE
+    )
     if not instance.rank:
         last = Initiative.objects.filter(product_id=instance.product_id, horizon=instance.horizon).aggregate(
             r=Max("rank")
@@ -60,6 +65,11 @@ def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] |
 @transaction.atomic
 def initiative_update(*, initiative: Initiative, data: dict, m2m: dict[str, Iterable] | None = None) -> Initiative:
     m2m = initiative_links_check(m2m)
+    if "custom_fields" in data:
+        values = custom_values_clean(
+            values=data["custom_fields"], product=initiative.product, target=FieldTarget.INITIATIVE
+        )
+        data = {**data, "custom_fields": values}
     initiative, changed = instance_update(instance=initiative, data=data, m2m=m2m)
     if changed:
         initiative_announce("initiative.updated", initiative, changed=changed)

@@ -45,6 +45,12 @@ def _webhook(product, workspace):
     return webhook_create(workspace=workspace, url="http://127.0.0.1:9/hook", events=["item.*"], actor=None)[0]
 
 
+def _field_definition(workspace):
+    from customfields.models import FieldDefinition
+
+    return FieldDefinition.objects.create(workspace=workspace, name="Tier", key=f"tier_{n()}", field_type="text")
+
+
 def _saved_view(product):
     """A shared view (every member sees it) made by one of the product's workspace admins."""
     from backlog.models import SavedView
@@ -118,6 +124,19 @@ RESOURCES = [
         lambda p, w: {"product": p.pk, "name": f"S{n()}", "start_date": "2027-01-04", "end_date": "2027-01-15"},
         {"goal": "Ship refunds"},
         SPRINTS,
+    ),
+    Resource(
+        "custom-fields",
+        lambda p, w: _field_definition(w),
+        lambda p, w: {
+            "workspace": w.pk,
+            "name": "Tier",
+            "key": f"tier_{n()}",
+            "field_type": "single_select",
+            "options": ["Free", "Pro"],
+        },
+        {"name": "Customer tier"},
+        ADMIN_ONLY,
     ),
     Resource(
         "saved-views",
