@@ -2,6 +2,8 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Value, When
 
+from customfields.models import FieldType
+from customfields.selectors import custom_select_fields
 from roadmap.models import Initiative, Release, Theme
 from workspaces.filters import ScopedFilterSet
 
@@ -60,6 +62,26 @@ class ItemFilter(ScopedFilterSet):
     class Meta:
         model = BacklogItem
         fields = ["search", "kind", "status", "moscow", "theme", "initiative", "release", "sprint", "owner"]
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, access=access, **kwargs)
+        # A chip per select custom field of the product: an index-served containment test.
+        for definition in custom_select_fields(product=access.product):
+            self.filters[f"cf_{definition.key}"] = django_filters.ChoiceFilter(
+                choices=[(o, o) for o in definition.options],
+                label=definition.name,
+                empty_label=f"Any {definition.name.lower()}",
+                method=self.custom_value_filter(definition),
+            )
+        self.__dict__.pop("_form", None)  # built by the base class before these filters: build it again
+
+    @staticmethod
+    def custom_value_filter(definition):
+        def filter_value(queryset, name, value):
+            wanted = [value] if definition.field_type == FieldType.MULTI_SELECT else value
+            return queryset.filter(custom_fields__contains={definition.key: wanted})
+
+        return filter_value
 
     def group_rows(self, queryset, name, value):
         if value not in GROUP_ORDER:

@@ -68,7 +68,8 @@ class ItemForm(CustomValuesFormMixin, ScopedModelForm):
     def clean(self):
         data = super().clean()
         if self.custom_definitions:
-            data["custom_fields"] = self.custom_values()
+            # Set on the instance too: a new object is saved from the form's instance.
+            data["custom_fields"] = self.instance.custom_fields = self.custom_values()
         return data
 
 

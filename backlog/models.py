@@ -1,3 +1,4 @@
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
@@ -312,6 +313,7 @@ VIEW_COLUMNS = {
 }
 DEFAULT_COLUMNS = ("kind", "status", "points", "rice", "wsjf", "moscow", "sprint", "criteria")
 VIEW_FILTER_VALUE_MAX = 200
+CUSTOM_FILTER = re.compile(r"^cf_[a-z][a-z0-9_]{0,39}$")  # a select custom field: cf_<key>
 SAVED_VIEWS_PER_PRODUCT_MAX = 200
 
 
@@ -342,7 +344,7 @@ class SavedView(BaseModel):
         if not isinstance(self.filters, dict):
             errors["filters"] = "Filters are an object of names and values."
         else:
-            unknown = sorted(set(self.filters) - set(VIEW_FILTERS))
+            unknown = sorted(k for k in self.filters if k not in VIEW_FILTERS and not CUSTOM_FILTER.match(str(k)))
             if unknown:
                 errors["filters"] = f"Unknown filters: {', '.join(unknown)}. Known: {', '.join(VIEW_FILTERS)}."
             elif any(not isinstance(v, str) or len(v) > VIEW_FILTER_VALUE_MAX for v in self.filters.values()):

@@ -9,7 +9,9 @@ Figures printed (median of REPEAT runs, server time):
   word, a common word, a two-word prefix and a word only in criteria;
 - the same through `GET /api/v1/search/` (the whole request: auth, all kinds of hits, JSON);
 - the baseline: one bare `ILIKE '%word%'` SELECT over titles, descriptions and criteria (LIMIT 20,
-  no ranking), the scan a LIKE search costs.
+  no ranking), the scan a LIKE search costs;
+- custom fields: counting a product's items with one select value through the JSONB containment the
+  GIN index serves, next to the same test written as `->>` (no index), and the backlog page filtered by it.
 
 Run: `DATABASE_URL=postgres://… python -m bench search` (or `make bench`).
 """
@@ -83,6 +85,13 @@ VERBS = [
     "hide",
     "rename",
 ]
+TIERS = ["Free"] * 12 + ["Pro"] * 6 + ["Enterprise"] * 2  # an enterprise ask is one item in ten
+REGIONS = ["EU", "US", "APAC", "LATAM"]
+CUSTOM_SQL = """
+SELECT count(*) FROM backlog_backlogitem i WHERE i.product_id = %(product)s AND {condition}
+"""
+CUSTOM_INDEXED = "i.custom_fields @> %(wanted)s::jsonb"
+CUSTOM_SCAN = "i.custom_fields ->> 'tier' = %(tier)s"  # the same test, which the GIN index cannot serve
 QUERIES = {
     "rare word": "chargeback",
     "common word": "payment",
@@ -117,6 +126,7 @@ def _load(rng: random.Random):
                 description=f"Customers asked to {rng.choice(VERBS)} the {noun} when the {other} changes.",
                 i_want=f"to {rng.choice(VERBS)} my {noun}",
                 status=rng.choice(["new", "ready", "in_progress", "done"]),
+                custom_fields={"tier": rng.choice(TIERS), "regions": rng.sample(REGIONS, rng.randint(1, 2))},
             )
         )
     BacklogItem.objects.bulk_create(items, batch_size=5000)
@@ -181,5 +191,39 @@ def main() -> None:
                 f"bare ILIKE scan {scan * 1000:6.1f} ms ({len(rows)} rows, unranked) · "
                 f"ratio {search / scan:.2f}×"
             )
+        _custom_fields(client, workspace)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _custom_fields(client, workspace) -> None:
+    """Filtering by a custom field value: the backlog page and the containment query (GIN), next to
+    the same test written so that no index serves it (a scan of the product's items)."""
+    import json
+
+    from customfields.models import FieldDefinition
+    from products.models import Product
+
+    FieldDefinition.objects.create(
+        workspace=workspace, name="Tier", key="tier", field_type="single_select", options=["Free", "Pro", "Enterprise"]
+    )
+    product = Product.objects.filter(workspace=workspace).first()
+    params = {"product": product.pk, "wanted": json.dumps({"tier": "Enterprise"}), "tier": "Enterprise"}
+
+    def count(condition):
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(CUSTOM_SQL.format(condition=condition), params)
+                return cursor.fetchone()[0]
+
+        return run
+
+    indexed, found = _timed(count(CUSTOM_INDEXED))
+    scan, same = _timed(count(CUSTOM_SCAN))
+    url = f"/products/{product.pk}/items/?cf_tier=Enterprise"
+    page, response = _timed(lambda: client.get(url))
+    print(
+        f"custom field filter over {ITEMS // PRODUCTS:,} items of a product: containment (GIN) {indexed * 1000:6.1f} ms "
+        f"({found} items) · unindexed ->> scan {scan * 1000:6.1f} ms ({same} items) · ratio {indexed / scan:.2f}× · "
+        f"backlog page ?cf_tier=Enterprise {page * 1000:6.1f} ms (HTTP {response.status_code})"
+    )

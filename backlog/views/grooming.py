@@ -27,7 +27,7 @@ def row_context(request, access, item, **extra) -> dict:
         "can_edit": access.can(Capability.EDIT_ITEMS),
         "can_rank": access.can(Capability.RANK_ITEMS),
         "request": request,
-        "cols": listing.columns_from(request.GET),
+        "cols": listing.columns_from(request.GET, listing.custom_columns(access.product)),
         "cols_param": request.GET.get("columns", "")[:200],
         **extra,
     }

@@ -2,6 +2,7 @@
 the product's last view remembered in the session, and saved views (personal or shared)."""
 
 import json
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -12,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from core.forms import add_validation_error
+from customfields.models import FieldTarget
+from customfields.selectors import field_definitions_for
 from products.selectors import product_access
 from workspaces.models import Capability
 
@@ -24,9 +27,17 @@ VIEW_PARAMS = (*VIEW_FILTERS, "columns", "group", "ordering")
 SESSION_KEY = "backlog_view:{}"
 
 
+CUSTOM_PARAM = re.compile(r"^cf_[a-z][a-z0-9_]{0,39}$")
+
+
+def is_filter(name: str) -> bool:
+    return name in VIEW_FILTERS or bool(CUSTOM_PARAM.match(name))
+
+
 def clean_params(query: QueryDict) -> dict[str, str]:
     """The view's parameters that are set, in a fixed order (page aside): what the URL should carry."""
-    return {name: query.get(name, "").strip() for name in VIEW_PARAMS if query.get(name, "").strip()}
+    names = [*VIEW_PARAMS, *sorted(k for k in query if CUSTOM_PARAM.match(k))]
+    return {name: query.get(name, "").strip()[:200] for name in names if query.get(name, "").strip()}
 
 
 def clean_query(query: QueryDict) -> str:
@@ -36,8 +47,14 @@ def clean_query(query: QueryDict) -> str:
     return urlencode(params)
 
 
-def columns_from(query: QueryDict) -> list[str]:
-    asked = [c for c in query.get("columns", "").split(",") if c in VIEW_COLUMNS]
+def custom_columns(product) -> dict[str, str]:
+    """The product's item custom fields as backlog columns: {"cf_<key>": name}."""
+    return {f"cf_{d.key}": d.name for d in field_definitions_for(product=product, target=FieldTarget.ITEM)}
+
+
+def columns_from(query: QueryDict, custom: dict[str, str] | None = None) -> list[str]:
+    known = {**VIEW_COLUMNS, **(custom or {})}
+    asked = [c for c in query.get("columns", "").split(",") if c in known]
     return list(dict.fromkeys(asked)) or list(DEFAULT_COLUMNS)
 
 
@@ -68,8 +85,8 @@ def chips(filterset, query: QueryDict, path: str) -> list[dict]:
     """One chip per set filter: its label, the chosen value as people read it, and the view without it."""
     found = []
     params = clean_params(query)
-    for name in VIEW_FILTERS:
-        if name not in params or name not in filterset.form.fields:
+    for name in params:
+        if not is_filter(name) or name not in filterset.form.fields:
             continue
         field = filterset.form.fields[name]
         value = params[name]
@@ -100,17 +117,19 @@ def view_context(request, access, filterset) -> dict:
     query = urlencode(params)
     views = list(saved_views_for_product(user=request.user, product=access.product))
     current = next((v for v in views if v.query == query), None)
+    custom = custom_columns(access.product)
+    cols = columns_from(request.GET, custom)
     return {
         "chips": chips(filterset, request.GET, request.path) if filterset is not None else [],
-        "cols": columns_from(request.GET),
-        "cols_param": ",".join(c for c in columns_from(request.GET) if "columns" in params),
-        "all_columns": VIEW_COLUMNS.items(),
+        "cols": cols,
+        "cols_param": ",".join(cols) if "columns" in params else "",
+        "all_columns": [*VIEW_COLUMNS.items(), *custom.items()],
         "group_by": params.get("group", "") if params.get("group") in GroupBy.values else "",
         "group_choices": GroupBy.choices,
         "ordering_choices": ViewOrdering.choices,
         "ordering": ordering,
         "view_query": query,
-        "filtered": any(name in params for name in VIEW_FILTERS) or "group" in params,
+        "filtered": any(is_filter(name) for name in params) or "group" in params,
         "saved_views": views,
         "current_view": current,
         "prop_choices": json.dumps(property_choices(access)),
@@ -156,7 +175,7 @@ def saved_view_save(request, product_id: int):
     data = {
         "name": form.cleaned_data["name"],
         "shared": form.cleaned_data["shared"],
-        "filters": {k: v for k, v in params.items() if k in VIEW_FILTERS},
+        "filters": {k: v for k, v in params.items() if is_filter(k)},
         "columns": [c for c in params.get("columns", "").split(",") if c],
         "group_by": params.get("group", ""),
         "ordering": params.get("ordering", ""),

@@ -175,3 +175,28 @@ def test_filtering_by_a_value_uses_containment(world, fields):
     f.BacklogItemFactory(product=world.product)
     item_services.item_update(item=a, data={"custom_fields": {"tier": "Pro"}}, actor=world.users["admin"])
     assert list(BacklogItem.objects.filter(custom_fields__contains={"tier": "Pro"})) == [a]
+
+
+def test_the_backlog_filters_and_shows_custom_fields(world, fields, django_assert_max_num_queries):
+    pro = f.BacklogItemFactory(product=world.product, title="SSO")
+    item_services.item_update(
+        item=pro, data={"custom_fields": {"tier": "Pro", "regions": ["EU", "US"]}}, actor=world.users["admin"]
+    )
+    f.BacklogItemFactory(product=world.product, title="Dark mode")
+    client = world.client("viewer")
+    url = reverse("backlog:item_list", kwargs={"product_id": world.product.pk})
+    response = client.get(url, {"cf_regions": "US", "columns": "status,cf_tier,cf_regions"}, follow=True)
+    assert [row["obj"].title for row in response.context["rows"]] == ["SSO"]
+    body = response.content.decode()
+    assert ">Customer tier</th>" in body and "EU, US" in body
+    assert response.context["chips"][0]["label"] == "Regions"
+    assert [r["obj"].title for r in client.get(url, {"cf_tier": "Free"}).context["rows"]] == []
+    # A saved view keeps the custom filter.
+    client = world.client("product_owner")
+    client.post(
+        reverse("backlog:saved_view_save", kwargs={"product_id": world.product.pk}),
+        {"name": "Pro", "query": "cf_tier=Pro"},
+    )
+    from backlog.models import SavedView
+
+    assert SavedView.objects.get(name="Pro").filters == {"cf_tier": "Pro"}
