@@ -223,7 +223,7 @@ def _custom_fields(client, workspace) -> None:
     url = f"/products/{product.pk}/items/?cf_tier=Enterprise"
     page, response = _timed(lambda: client.get(url))
     print(
-        f"custom field filter over {ITEMS // PRODUCTS:,} items of a product: containment (GIN) {indexed * 1000:6.1f} ms "
+        f"custom field filter, {ITEMS // PRODUCTS:,} items of a product: containment (GIN) {indexed * 1000:6.1f} ms "
         f"({found} items) · unindexed ->> scan {scan * 1000:6.1f} ms ({same} items) · ratio {indexed / scan:.2f}× · "
         f"backlog page ?cf_tier=Enterprise {page * 1000:6.1f} ms (HTTP {response.status_code})"
     )

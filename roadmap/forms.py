@@ -53,8 +53,27 @@ class InitiativeForm(CustomValuesFormMixin, ScopedModelForm):
         if self.access.product is not None:
             definitions = field_definitions_for(product=self.access.product, target="initiative")
             self.add_custom_fields(definitions, users=users_of_workspace(workspace_id=self.access.workspace.pk))
+        self.group_key_results()
         if self.instance.pk:
             self.fields["depends_on"].queryset = self.fields["depends_on"].queryset.exclude(pk=self.instance.pk)
+
+    def group_key_results(self) -> None:
+        """The key results under "Product · Objective (period)": two like titles are told apart, this
+        product's goals first. Validation still goes through the field's (scoped) queryset."""
+        field = self.fields["key_results"]
+        product = self.access.product
+        rows = field.queryset.select_related("objective__product").order_by("objective__title", "title")
+        groups: dict[tuple, list] = {}
+        for kr in rows:
+            objective = kr.objective
+            owner = objective.product.name if objective.product_id else "Whole workspace"
+            first = 0 if product is not None and objective.product_id == product.pk else 1
+            key = (first, owner, objective.title, objective.period)
+            groups.setdefault(key, []).append((kr.pk, kr.title))
+        field.choices = [
+            (f"{owner} · {title} ({period})", krs) for (_, owner, title, period), krs in sorted(groups.items())
+        ]
+        field.widget.attrs.update({"data-filterable": "Search key results", "size": 8})
 
     def clean(self):
         data = super().clean()

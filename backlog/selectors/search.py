@@ -36,26 +36,26 @@ def prefix_tsquery(text: str) -> str | None:
 @functools.cache
 def _item_search_sql(*, with_product: bool) -> str:
     item, product, criterion = BacklogItem._meta, Product._meta, AcceptanceCriterion._meta
-    scope = f'p."workspace_id" IN (SELECT m."workspace_id" FROM {Membership._meta.db_table} m WHERE m."user_id" = %s)'
+    members = Membership._meta.db_table
+    scope = f'p."workspace_id" IN (SELECT w."workspace_id" FROM {members} w WHERE w."user_id" = %(user)s)'
     if with_product:
-        scope += ' AND i."product_id" = %s'
-    # Two index scans joined by UNION (an OR across the two tables would scan every item), then the
-    # user's scope and the ranking on the few matches. A match in the criteria only ranks lowest.
+        scope += ' AND i."product_id" = %(product)s'
+    # Two GIN index scans joined by UNION (an OR across the two tables would scan every item), then
+    # the user's scope and the ranking of the matches. A match in the criteria only ranks lowest.
     return f"""
-        WITH query AS (SELECT to_tsquery('english'::regconfig, %s) AS q),
-        matched AS (
-            SELECT i."id" FROM {item.db_table} i, query WHERE i."search_vector" @@ query.q
-            UNION
-            SELECT c."item_id" FROM {criterion.db_table} c, query
-            WHERE to_tsvector('english'::regconfig, c."text") @@ query.q
-        )
         SELECT i."id", i."product_id", p."key", i."number", i."title", i."status", i."kind",
-               ts_rank_cd(i."search_vector", query.q) AS score
-        FROM matched JOIN {item.db_table} i ON i."id" = matched."id"
-        JOIN {product.db_table} p ON p."id" = i."product_id", query
+               ts_rank_cd(i."search_vector", to_tsquery('english'::regconfig, %(q)s)) AS score
+        FROM (
+            SELECT m."id" FROM {item.db_table} m WHERE m."search_vector" @@ to_tsquery('english'::regconfig, %(q)s)
+            UNION
+            SELECT c."item_id" FROM {criterion.db_table} c
+            WHERE to_tsvector('english'::regconfig, c."text") @@ to_tsquery('english'::regconfig, %(q)s)
+        ) matched
+        JOIN {item.db_table} i ON i."id" = matched."id"
+        JOIN {product.db_table} p ON p."id" = i."product_id"
         WHERE {scope}
         ORDER BY score DESC, i."id" DESC
-        LIMIT %s
+        LIMIT %(limit)s
     """
 
 
@@ -69,10 +69,7 @@ def item_search(*, user, text: str, product_id: int | None = None, limit: int = 
     query = prefix_tsquery(text)
     if query is None:
         return []
-    params: list = [query, user.pk]
-    if product_id is not None:
-        params.append(product_id)
-    params.append(limit)
+    params = {"q": query, "user": user.pk, "product": product_id, "limit": limit}
     with connection.cursor() as db:
         db.execute(_item_search_sql(with_product=product_id is not None), params)
         rows = [dict(zip(FIELDS, row, strict=True)) for row in db.fetchall()]

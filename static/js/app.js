@@ -100,6 +100,31 @@
   document.addEventListener("htmx:sendError", () => toast("The server cannot be reached.", "error"));
 })();
 
+// A long multi-select (key results) gets a search box that hides the options which do not match.
+(() => {
+  document.querySelectorAll("select[data-filterable]").forEach((select) => {
+    const input = document.createElement("input");
+    input.type = "search";
+    input.className = "select-filter";
+    input.placeholder = select.dataset.filterable;
+    input.setAttribute("aria-label", select.dataset.filterable);
+    input.setAttribute("aria-controls", select.id);
+    select.before(input);
+    input.addEventListener("input", () => {
+      const text = input.value.trim().toLowerCase();
+      select.querySelectorAll("optgroup").forEach((group) => {
+        let shown = 0;
+        group.querySelectorAll("option").forEach((option) => {
+          const match = !text || `${group.label} ${option.textContent}`.toLowerCase().includes(text);
+          option.hidden = !match;
+          if (match) shown += 1;
+        });
+        group.hidden = shown === 0;
+      });
+    });
+  });
+})();
+
 // The product navigation marks the section the page belongs to.
 (() => {
   const links = Array.from(document.querySelectorAll(".subnav a"));

@@ -89,9 +89,8 @@ def test_values_are_stored_in_their_types(world, fields):
 )
 def test_a_value_that_does_not_fit_its_definition_is_refused_and_nothing_saved(world, fields, values):
     item = f.BacklogItemFactory(product=world.product)
-    with pytest.raises(ValidationError) as error:
-        with transaction.atomic():
-            item_services.item_update(item=item, data={"custom_fields": values}, actor=world.users["admin"])
+    with pytest.raises(ValidationError) as error, transaction.atomic():
+        item_services.item_update(item=item, data={"custom_fields": values}, actor=world.users["admin"])
     assert "custom_fields" in error.value.message_dict
     item.refresh_from_db()
     assert item.custom_fields == {} and item.version == 1
