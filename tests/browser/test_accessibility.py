@@ -79,6 +79,8 @@ def app_urls(world, role: str) -> list[str]:
         reverse("workspaces:member_list", kwargs=w),
         reverse("integrations:token_list"),
         reverse("accounts:security"),
+        reverse("search:search") + "?q=card",
+        reverse("backlog:item_list", kwargs=p) + "?group=status&status=new",
     ]
     return urls
 
