@@ -228,6 +228,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+# One date and number format on every page (pmhub/formats/en/formats.py), and the currency money is shown in.
+FORMAT_MODULE_PATH = ["pmhub.formats"]
+PMHUB_CURRENCY = env("PMHUB_CURRENCY", default="EUR")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
