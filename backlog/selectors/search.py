@@ -44,7 +44,7 @@ def _item_search_sql(*, with_product: bool) -> str:
     # the user's scope and the ranking of the matches. A match in the criteria only ranks lowest.
     return f"""
         SELECT i."id", i."product_id", p."key", i."number", i."title", i."status", i."kind",
-               ts_rank_cd(i."search_vector", to_tsquery('english'::regconfig, %(q)s)) AS score
+               ts_rank(i."search_vector", to_tsquery('english'::regconfig, %(q)s)) AS score
         FROM (
             SELECT m."id" FROM {item.db_table} m WHERE m."search_vector" @@ to_tsquery('english'::regconfig, %(q)s)
             UNION
