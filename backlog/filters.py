@@ -2,8 +2,8 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Case, IntegerField, Value, When
 
-from customfields.models import FieldType
-from customfields.selectors import custom_select_fields
+from customfields.models import SELECT_TYPES, FieldTarget, FieldType
+from customfields.selectors import field_definitions_for
 from roadmap.models import Initiative, Release, Theme
 from workspaces.filters import ScopedFilterSet
 
@@ -65,8 +65,10 @@ class ItemFilter(ScopedFilterSet):
 
     def __init__(self, *args, access, **kwargs):
         super().__init__(*args, access=access, **kwargs)
-        # A chip per select custom field of the product: an index-served containment test.
-        for definition in custom_select_fields(product=access.product):
+        # A chip per select custom field of the product: an index-served containment test. The
+        # definitions are kept for the page (its custom columns), read once per request.
+        self.custom_definitions = list(field_definitions_for(product=access.product, target=FieldTarget.ITEM))
+        for definition in [d for d in self.custom_definitions if d.field_type in SELECT_TYPES]:
             self.filters[f"cf_{definition.key}"] = django_filters.ChoiceFilter(
                 choices=[(o, o) for o in definition.options],
                 label=definition.name,

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from .models import SELECT_TYPES, FieldDefinition
+from .models import FieldDefinition
 
 
 def field_definitions_for(*, product, target: str) -> QuerySet[FieldDefinition]:
@@ -28,10 +28,3 @@ def export_value(value) -> str | int | float:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return "" if value is None else value
-
-
-def custom_select_fields(*, product, target: str = "item") -> list[FieldDefinition]:
-    """The select fields of a product's items (the backlog's filter chips)."""
-    if product is None:
-        return []
-    return list(field_definitions_for(product=product, target=target).filter(field_type__in=SELECT_TYPES))

@@ -47,9 +47,11 @@ def clean_query(query: QueryDict) -> str:
     return urlencode(params)
 
 
-def custom_columns(product) -> dict[str, str]:
+def custom_columns(product, definitions=None) -> dict[str, str]:
     """The product's item custom fields as backlog columns: {"cf_<key>": name}."""
-    return {f"cf_{d.key}": d.name for d in field_definitions_for(product=product, target=FieldTarget.ITEM)}
+    if definitions is None:
+        definitions = field_definitions_for(product=product, target=FieldTarget.ITEM)
+    return {f"cf_{d.key}": d.name for d in definitions}
 
 
 def columns_from(query: QueryDict, custom: dict[str, str] | None = None) -> list[str]:
@@ -117,7 +119,7 @@ def view_context(request, access, filterset) -> dict:
     query = urlencode(params)
     views = list(saved_views_for_product(user=request.user, product=access.product))
     current = next((v for v in views if v.query == query), None)
-    custom = custom_columns(access.product)
+    custom = custom_columns(access.product, getattr(filterset, "custom_definitions", None))
     cols = columns_from(request.GET, custom)
     return {
         "chips": chips(filterset, request.GET, request.path) if filterset is not None else [],

@@ -25,13 +25,13 @@ from pmhub.demo_data import (
     DEMO_PASSWORD,
     DEMO_SLUG,
     DEMO_USERS,
-    EPIC_STORIES,
     PERSONAS,
     PRODUCTS,
     STORY_TEMPLATES,
     THINGS,
     VERBS,
 )
+from pmhub.demo_stories import EPIC_STORIES
 from products import services as product_services
 from products.models import BusinessCase, Persona, ValidationStatus
 from roadmap.models import Horizon, Initiative, InitiativeStatus, Release, Theme
