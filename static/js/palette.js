@@ -12,6 +12,7 @@
   let timer = null;
   let opener = null;
   let asked = 0;
+  let pending = Promise.resolve();
 
   function commands() {
     const found = Array.from(document.querySelectorAll("nav.subnav a")).map((a) => ({
@@ -109,7 +110,10 @@
     document.body.appendChild(dialog);
     input.addEventListener("input", () => {
       window.clearTimeout(timer);
-      timer = window.setTimeout(search, 120);
+      timer = window.setTimeout(() => {
+        timer = null;
+        pending = search();
+      }, 120);
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
@@ -119,8 +123,16 @@
         render();
       } else if (event.key === "Enter") {
         event.preventDefault();
-        const entry = entries[active];
-        if (entry) window.location.assign(entry.url);
+        // Open what matches what was typed, not what matched a moment before.
+        if (timer) {
+          window.clearTimeout(timer);
+          timer = null;
+          pending = search();
+        }
+        pending.then(() => {
+          const entry = entries[active];
+          if (entry) window.location.assign(entry.url);
+        });
       }
     });
     dialog.addEventListener("close", () => {
@@ -137,7 +149,7 @@
     input.value = "";
     dialog.showModal();
     input.focus();
-    search();
+    pending = search();
   }
 
   document.addEventListener("keydown", (event) => {
