@@ -13,6 +13,7 @@ from roadmap.selectors.initiatives import initiative_list_for_products
 from workspaces.selectors import workspace_ids_for_user
 
 KINDS = ("item", "product", "initiative", "objective", "key_result")
+KIND_CHOICES = [(kind, kind.replace("_", " ")) for kind in KINDS]
 OTHERS_PER_KIND = 5
 
 

@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "backlog.models.ItemStatus",
         "MoscowEnum": "backlog.models.MoSCoW",
         "ScenarioStatusEnum": "prioritization.models.ScenarioStatus",
+        "ItemKindEnum": "backlog.models.ItemKind",
+        "SearchHitKindEnum": "search.selectors.KIND_CHOICES",
     },
 }
 
