@@ -22,9 +22,11 @@ from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs
 from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
+from customfields.selectors import export_value, field_keys_for_workspaces
 from products.selectors import products_for_user
 from roadmap.models import Theme
 from workspaces.models import Capability
+from workspaces.selectors import workspace_ids_for_user
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from .models import SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
@@ -314,9 +316,13 @@ class ItemViewSet(ResourceViewSet):
         qs = self.filter_queryset(self.scope(BacklogItem.objects.all())).order_by("product_id", "rank")
         self.check_product_filter(request)
         columns = ["key", "title", "kind", "status", "story_points", "rice_score", "wsjf_score", "moscow", "rank"]
-        values = qs.values_list("product__key", "number", *columns[1:])
-        rows = ([f"{key}-{number}", *rest] for key, number, *rest in values.iterator(chunk_size=2000))
-        response = HttpResponse(csv_text(columns, rows), content_type="text/csv; charset=utf-8")
+        custom = field_keys_for_workspaces(workspace_ids=workspace_ids_for_user(user=request.user), target="item")
+        values = qs.values_list("product__key", "number", *columns[1:], "custom_fields")
+        rows = (
+            [f"{key}-{number}", *rest, *(export_value(fields.get(k)) for k in custom)]
+            for key, number, *rest, fields in values.iterator(chunk_size=2000)
+        )
+        response = HttpResponse(csv_text([*columns, *custom], rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
         return response
 

@@ -1,9 +1,32 @@
 import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Case, IntegerField, Value, When
 
-from roadmap.models import Theme
+from customfields.models import SELECT_TYPES, FieldTarget, FieldType
+from customfields.selectors import field_definitions_for
+from roadmap.models import Initiative, Release, Theme
 from workspaces.filters import ScopedFilterSet
 
-from .models import BacklogItem, ItemKind, ItemStatus, MoSCoW
+from .models import BacklogItem, GroupBy, ItemKind, ItemStatus, MoSCoW, Sprint
+
+
+def _by_choice(field: str, choices) -> Case:
+    """Order rows by the position of their value among the field's choices (blank last)."""
+    return Case(
+        *[When(**{field: value}, then=Value(n)) for n, (value, _) in enumerate(choices)],
+        default=Value(len(choices)),
+        output_field=IntegerField(),
+    )
+
+
+# How a grouped backlog is ordered: the group first (in its natural order), then the view's order.
+GROUP_ORDER = {
+    GroupBy.STATUS: lambda: [_by_choice("status", ItemStatus.choices)],
+    GroupBy.MOSCOW: lambda: [_by_choice("moscow", MoSCoW.choices)],
+    GroupBy.SPRINT: lambda: ["sprint__start_date", "sprint_id"],
+    GroupBy.INITIATIVE: lambda: ["initiative__title", "initiative_id"],
+    GroupBy.ASSIGNEE: lambda: ["owner__username", "owner_id"],
+}
 
 EVIDENCE_CHOICES = [("none", "No evidence"), ("some", "Has evidence")]
 
@@ -19,11 +42,17 @@ def with_evidence(queryset, name, value):
 
 class ItemFilter(ScopedFilterSet):
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Search")
-    kind = django_filters.ChoiceFilter(choices=ItemKind.choices)
-    status = django_filters.ChoiceFilter(choices=ItemStatus.choices)
-    moscow = django_filters.ChoiceFilter(choices=MoSCoW.choices, label="MoSCoW")
+    kind = django_filters.ChoiceFilter(choices=ItemKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, empty_label="Any status")
+    moscow = django_filters.ChoiceFilter(choices=MoSCoW.choices, label="MoSCoW", empty_label="Any MoSCoW")
     theme = django_filters.ModelChoiceFilter(
-        field_name="initiative__theme", queryset=Theme.objects.all(), label="Theme"
+        field_name="initiative__theme", queryset=Theme.objects.all(), label="Theme", empty_label="Any theme"
+    )
+    initiative = django_filters.ModelChoiceFilter(queryset=Initiative.objects.all(), empty_label="Any initiative")
+    release = django_filters.ModelChoiceFilter(queryset=Release.objects.all(), empty_label="Any release")
+    sprint = django_filters.ModelChoiceFilter(queryset=Sprint.objects.all(), empty_label="Any sprint")
+    owner = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone"
     )
     evidence = django_filters.ChoiceFilter(choices=EVIDENCE_CHOICES, method=with_evidence, label="Evidence")
     ordering = django_filters.OrderingFilter(
@@ -35,8 +64,41 @@ class ItemFilter(ScopedFilterSet):
             ("created_at", "created_at"),
             ("updated_at", "updated_at"),
         ),
+        label="Sort",
+        empty_label="Manual order",
+    )
+    # Declared after `ordering`: the group comes first, the chosen order within each group.
+    group = django_filters.ChoiceFilter(
+        choices=GroupBy.choices, method="group_rows", label="Group by", empty_label="No grouping"
     )
 
     class Meta:
         model = BacklogItem
-        fields = ["search", "kind", "status", "moscow", "theme", "initiative", "release", "sprint", "evidence"]
+        fields = ["search", "kind", "status", "moscow", "theme", "initiative", "release", "sprint", "owner", "evidence"]
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, access=access, **kwargs)
+        # A chip per select custom field of the product: an index-served containment test. The
+        # definitions are kept for the page (its custom columns), read once per request.
+        self.custom_definitions = list(field_definitions_for(product=access.product, target=FieldTarget.ITEM))
+        for definition in [d for d in self.custom_definitions if d.field_type in SELECT_TYPES]:
+            self.filters[f"cf_{definition.key}"] = django_filters.ChoiceFilter(
+                choices=[(o, o) for o in definition.options],
+                label=definition.name,
+                empty_label=f"Any {definition.name.lower()}",
+                method=self.custom_value_filter(definition),
+            )
+        self.__dict__.pop("_form", None)  # built by the base class before these filters: build it again
+
+    @staticmethod
+    def custom_value_filter(definition):
+        def filter_value(queryset, name, value):
+            wanted = [value] if definition.field_type == FieldType.MULTI_SELECT else value
+            return queryset.filter(custom_fields__contains={definition.key: wanted})
+
+        return filter_value
+
+    def group_rows(self, queryset, name, value):
+        if value not in GROUP_ORDER:
+            return queryset
+        return queryset.order_by(*GROUP_ORDER[value](), *(queryset.query.order_by or ["rank"]), "pk")

@@ -5,15 +5,18 @@ from django.urls import reverse
 
 from core.bounds import DATE_WINDOW_ATTRS
 from core.forms import DateInput, SearchSelect
+from customfields.forms import CustomValuesFormMixin
+from customfields.selectors import field_definitions_for
 from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
+from workspaces.selectors import users_of_workspace
 
 from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ExternalLink, ItemStatus, Sprint
 
 PARENT_KINDS = ("epic", "feature")
 
 
-class ItemForm(ScopedModelForm):
+class ItemForm(CustomValuesFormMixin, ScopedModelForm):
     # The copy an editor loaded: a save based on an older one is refused (see ItemCrud._save).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     impact = forms.TypedChoiceField(
@@ -51,8 +54,11 @@ class ItemForm(ScopedModelForm):
         ]
         widgets = {"i_want": forms.Textarea(attrs={"rows": 2}), "so_that": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, custom: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if custom and self.access.product is not None:
+            users = users_of_workspace(workspace_id=self.access.workspace.pk)  # read only for a person field
+            self.add_custom_fields(field_definitions_for(product=self.access.product, target="item"), users=users)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         if self.instance.impact is not None:
@@ -69,6 +75,13 @@ class ItemForm(ScopedModelForm):
         self.fields["parent"].widget = widget
         self.fields["parent"].queryset = parent_choices.order_by("rank")
         self.fields["parent"].help_text = "An epic or a feature: type part of its title or its number."
+
+    def clean(self):
+        data = super().clean()
+        if self.custom_definitions:
+            # Set on the instance too: a new object is saved from the form's instance.
+            data["custom_fields"] = self.instance.custom_fields = self.custom_values()
+        return data
 
 
 class CriterionForm(forms.ModelForm):
@@ -212,3 +225,20 @@ class SprintCompleteForm(forms.Form):
 
 class DependencyForm(forms.Form):
     depends_on = forms.IntegerField(label="Waits for (item number)", min_value=1, max_value=2_147_483_647)
+
+
+class SavedViewForm(forms.Form):
+    """Save the view on screen: its query string comes from the page, the name from the person."""
+
+    name = forms.CharField(max_length=80, label="View name")
+    shared = forms.BooleanField(required=False, label="Share with the workspace")
+    query = forms.CharField(max_length=2000, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, can_share: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.can_share = can_share  # the page offers sharing only then; the service decides
+
+    def clean(self):
+        data = super().clean()
+        data.setdefault("shared", False)
+        return data

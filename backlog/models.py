@@ -206,6 +206,9 @@ class BacklogItem(BaseModel):
         max_digits=16, decimal_places=2, default=0, db_default=0, editable=False, help_text="Customer impact score."
     )
     evidence_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # Values of the workspace's custom fields ({key: value}), checked by customfields.values in the
+    # item services; GIN-indexed on PostgreSQL (migration 0006) so that filtering by one stays indexed.
+    custom_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["rank"]
@@ -341,59 +344,15 @@ class ExternalLink(BaseModel):
         return self.key or self.url
 
 
-class ScopeChangeKind(models.TextChoices):
-    BASELINE = "baseline", "In scope at the start"
-    ADDED = "added", "Added after the start"
-    REMOVED = "removed", "Removed after the start"
-    REESTIMATED = "reestimated", "Re-estimated"
-    COMPLETED = "completed", "Finished"
-    REOPENED = "reopened", "Reopened"
-    REJECTED = "rejected", "Rejected"
-    CARRIED_OVER = "carried_over", "Carried over at the end"
-
-
-class SprintScopeChange(models.Model):
-    """One entry of a started sprint's ledger, written by the item services on every path while the
-    sprint is active: its burndown is the running sum of the ledger, and a closed sprint keeps its chart.
-    A rejected or carried-over item leaves the sprint but not its scope: it shows as work not done."""
-
-    sprint = models.ForeignKey(Sprint, on_delete=models.CASCADE, related_name="scope_changes")
-    item = models.ForeignKey(
-        BacklogItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="sprint_scope_changes"
-    )
-    kind = models.CharField(max_length=14, choices=ScopeChangeKind.choices)
-    scope_points = models.IntegerField(default=0, help_text="Change of the sprint's scope in points.")
-    done_points = models.IntegerField(default=0, help_text="Change of the sprint's finished points.")
-    scope_items = models.SmallIntegerField(default=0)
-    done_items = models.SmallIntegerField(default=0)
-    at = models.DateTimeField(db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["at", "id"]
-        indexes = [models.Index(fields=["sprint", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.sprint_id}: {self.kind} {self.scope_points:+}/{self.done_points:+}"
-
-
-class ItemDependency(BaseModel):
-    """`item` cannot be finished before `depends_on` (depends_on blocks item). Both in one workspace."""
-
-    workspace_path = "item__product__workspace"
-
-    item = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="dependencies")
-    depends_on = models.ForeignKey(BacklogItem, on_delete=models.CASCADE, related_name="dependents")
-
-    class Meta:
-        ordering = ["id"]
-        verbose_name_plural = "item dependencies"
-        constraints = [
-            models.UniqueConstraint(fields=["item", "depends_on"], name="item_dependency_unique"),
-            models.CheckConstraint(condition=~models.Q(item=models.F("depends_on")), name="item_dependency_not_self"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.item_id} waits for {self.depends_on_id}"
+# Models kept in modules of their own (imported here so that Django registers them with the app).
+from .planning_models import ItemDependency, ScopeChangeKind, SprintScopeChange  # noqa: E402, F401
+from .saved_view_models import (  # noqa: E402, F401
+    DEFAULT_COLUMNS,
+    SAVED_VIEWS_PER_PRODUCT_MAX,
+    VIEW_COLUMNS,
+    VIEW_FILTER_VALUE_MAX,
+    VIEW_FILTERS,
+    GroupBy,
+    SavedView,
+    ViewOrdering,
+)

@@ -56,6 +56,7 @@ ITEM_FIELDS = [
     "i_want",
     "so_that",
     "acceptance_criteria",
+    "custom_fields",
     "created_at",
     "updated_at",
     "version",
@@ -81,6 +82,14 @@ class ImpactField(serializers.DecimalField):
     schema_enum = {"request": IMPACT_INPUTS, "response": IMPACT_OUTPUTS}
 
 
+def CUSTOM_FIELDS():  # noqa: N802  (a field factory, used like a field class)
+    return serializers.DictField(
+        required=False,
+        help_text="Values of the workspace's custom fields by key (see /api/v1/custom-fields/); each is "
+        'checked against its definition (type, choices), an unknown key is refused; null or "" unsets.',
+    )
+
+
 class ItemSerializer(StrictModelSerializer):
     product = scoped_fk(Product, "workspace", required=True, allow_null=False)
     key = serializers.CharField(read_only=True, help_text="Product key and number, like PAY-42.")
@@ -100,6 +109,7 @@ class ItemSerializer(StrictModelSerializer):
         help_text="The item's acceptance criteria in order. On write, the full list: entries with an id "
         f"are kept and changed, without an id added, missing ones deleted. At most {CRITERIA_PER_ITEM_MAX}.",
     )
+    custom_fields = CUSTOM_FIELDS()
     read_only_hints = {"rank": "Read-only: move items with POST /api/v1/items/{id}/move/."}
 
     class Meta:

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import dependencies, grooming, items, links, sprint_lifecycle, sprints
+from .views import dependencies, grooming, items, links, listing, props, sprint_lifecycle, sprints
 
 app_name = "backlog"
 P = "products/<int:product_id>"
 urlpatterns = [
     *items.item_crud.urls(),
     *sprints.sprint_crud.urls(),
+    path(f"{P}/views/", listing.saved_view_save, name="saved_view_save"),
+    path(f"{P}/views/<int:pk>/delete/", listing.saved_view_delete, name="saved_view_delete"),
+    path(f"{P}/items/<int:pk>/props/", props.item_props, name="item_props"),
     path(f"{P}/items/<int:pk>/move/", items.item_move, name="item_move"),
     path(f"{P}/items/<int:pk>/row/", grooming.item_row, name="item_row"),
     path(f"{P}/items/<int:pk>/inline/", grooming.item_inline, name="item_inline"),

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from . import apis
+
+router = SimpleRouter()
+router.register("custom-fields", apis.FieldDefinitionViewSet, basename="custom-field")
+urlpatterns = router.urls

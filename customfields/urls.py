@@ -1,2 +1,4 @@
+from .views import field_crud
+
 app_name = "customfields"
-urlpatterns: list = []
+urlpatterns = [*field_crud.urls()]

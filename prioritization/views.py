@@ -68,6 +68,8 @@ def ranking(request, product_id: int):
     filterset = selectors.RankingFilter(request.GET, queryset=items, access=access)
     filtered = bool(filterset.form.has_changed()) if filterset.is_bound else False
     items = filterset.qs if filterset.is_valid() else items.none()
+    if not request.GET.get("status"):  # finished work leaves the ranking, unless a status is asked for
+        items = items.filter(status__in=selectors.OPEN_STATUSES)
     sort = request.GET.get("sort")
     if sort == "gap":  # the whole list numbered both ways, then ordered by the distance (on request only)
         ranked = selectors.ranked(items=items, framework=framework)

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
+from core.formatting import money
 from workspaces.models import Capability
 
 from . import selectors, services
@@ -51,8 +52,8 @@ class BusinessCaseCrud(Crud):
     columns = [
         Column("Title", "title", link=True),
         Column("Validation", "validation_status"),
-        Column("Benefit / year", "expected_annual_benefit", css="num"),
-        Column("Cost / year", "expected_annual_cost", css="num"),
+        Column("Benefit / year", lambda b: money(b.expected_annual_benefit), css="num"),
+        Column("Cost / year", lambda b: money(b.expected_annual_cost), css="num"),
         Column("ROI", lambda b: "—" if b.roi_percent is None else f"{b.roi_percent} %", css="num"),
         Column("Decision", "decision"),
     ]
@@ -69,6 +70,13 @@ class BusinessCaseCrud(Crud):
     ]
     detail_template = "products/business_case_detail.html"
     empty_hint = "A business case states the problem, the evidence and the expected benefit and cost."
+
+    def detail_rows(self, obj):
+        amounts = {obj.expected_annual_benefit, obj.expected_annual_cost}
+        return [
+            (label, money(value) if value in amounts and value is not None else value)
+            for label, value in super().detail_rows(obj)
+        ]
 
 
 class PersonaCrud(Crud):

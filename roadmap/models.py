@@ -106,6 +106,8 @@ class Initiative(BaseModel):
     status = models.CharField(max_length=12, choices=InitiativeStatus.choices, default=InitiativeStatus.PROPOSED)
     release = models.ForeignKey(Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="initiatives")
     key_results = models.ManyToManyField("okrs.KeyResult", blank=True, related_name="initiatives")
+    # Values of the workspace's custom fields for initiatives, checked by customfields.values.
+    custom_fields = models.JSONField(default=dict, blank=True)
     kpis = models.ManyToManyField("okrs.KPI", blank=True, related_name="initiatives", verbose_name="KPIs")
     depends_on = models.ManyToManyField(
         "self",

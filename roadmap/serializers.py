@@ -45,6 +45,10 @@ class InitiativeSerializer(StrictModelSerializer):
     kpis = _many(KPI, "product__workspace", "KPIs this initiative should move.")
     depends_on = _many(Initiative, "product__workspace", "Initiatives that must be done before this one.")
     has_outcome = serializers.BooleanField(read_only=True, help_text="Linked to at least one key result or KPI.")
+    custom_fields = serializers.DictField(
+        required=False,
+        help_text="Values of the workspace's custom fields for initiatives, by key; checked against their definitions.",
+    )
 
     class Meta:
         model = Initiative
@@ -63,6 +67,7 @@ class InitiativeSerializer(StrictModelSerializer):
             "kpis",
             "depends_on",
             "has_outcome",
+            "custom_fields",
             "rank",
             "created_at",
             "updated_at",

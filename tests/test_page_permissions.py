@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from backlog.models import AcceptanceCriterion, BacklogItem, Sprint
+from customfields.models import FieldDefinition
 from delivery.models import ChecklistTemplateTask
 from discovery.models import Customer, FeedbackNote, Idea
 from okrs.models import KPI, KeyResult, Measurement, Objective
@@ -201,6 +202,24 @@ PAGES = [
         lambda w, p: f.KeyResultFactory(objective=f.ObjectiveFactory(workspace=p.workspace)),
         _kr_data,
         "title",
+    ),
+    Page(
+        "field",
+        "customfields",
+        FieldDefinition,
+        "workspace",
+        WORKSPACE,
+        lambda w, p: FieldDefinition.objects.create(
+            workspace=p.workspace, name="Tier", key=f"tier_{p.pk}_{FieldDefinition.objects.count()}"
+        ),
+        lambda w: {
+            "name": "Due",
+            "key": f"due_{FieldDefinition.objects.count()}",
+            "target": "item",
+            "field_type": "date",
+            "order": "0",
+        },
+        "name",
     ),
 ]
 PAGES += [

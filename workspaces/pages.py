@@ -200,7 +200,13 @@ class Crud:
             request,
             self.list_template,
             self.context(
-                access, page=page, rows=rows, columns=self.columns, filterset=filterset, query=query.urlencode()
+                access,
+                page=page,
+                rows=rows,
+                columns=self.columns,
+                filterset=filterset,
+                query=query.urlencode(),
+                request=request,
             ),
         )
 

@@ -1,6 +1,7 @@
 """Reads of backlog items and sprints for pages, the API's hot list, and other apps' figures."""
 
 import functools
+import json
 
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
@@ -211,5 +212,7 @@ def item_rows(fetched: list[tuple]) -> list[dict]:
     none: list = []
     for row in rows:
         row["key"] = f"{row['key']}-{row['number']}"
+        if isinstance(row.get("custom_fields"), str):  # jsonb arrives as text through a raw cursor
+            row["custom_fields"] = json.loads(row["custom_fields"])
         row["acceptance_criteria"] = criteria.get(row["id"], none)
     return rows

@@ -34,6 +34,8 @@ from core.exceptions import ApplicationError
 from core.ranks import check_anchors, rank_for_move
 from core.ranks import ranks_rebalance as rebalance
 from core.services import instance_create, instance_delete, instance_update
+from customfields.models import FieldTarget
+from customfields.values import custom_values_clean
 from products.models import Product
 from roadmap.models import Release
 from workspaces.models import Capability, Membership
@@ -160,6 +162,11 @@ def _scores(values: dict) -> dict:
     }
 
 
+def _custom_fields(product, values) -> dict:
+    """Custom field values as stored, checked against the definitions of the item's product."""
+    return custom_values_clean(values=values, product=product, target=FieldTarget.ITEM)
+
+
 def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
     item_decision_check(actor=actor, product_id=instance.product_id, status=instance.status)
     _lock_product(instance.product_id)
@@ -172,6 +179,7 @@ def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
         instance.done_at = timezone.now()
     for name, value in _scores({name: getattr(instance, name) for name in SCORE_INPUTS}).items():
         setattr(instance, name, value)
+    instance.custom_fields = _custom_fields(instance.product, instance.custom_fields)
     item = instance_create(instance=instance, actor=actor)
     if item.sprint_id is not None:
         scope_changes_record(changes=[(item.pk, None, item_state(item))], actor=actor)
@@ -187,6 +195,8 @@ def _apply(*, item: BacklogItem, data: dict, actor) -> tuple[BacklogItem, list[s
         data = {**data, "done_at": timezone.now()}
     elif was_done and not is_done:
         data = {**data, "done_at": None}
+    if "custom_fields" in data:
+        data = {**data, "custom_fields": _custom_fields(item.product, data["custom_fields"])}
     inputs = {name: data[name] if name in data else getattr(item, name) for name in SCORE_INPUTS}
     before = item_state(item)
     item, changed = instance_update(instance=item, data={**data, **_scores(inputs)})

@@ -14,21 +14,24 @@ from workspaces.models import Capability
 from ..forms import BulkForm, InlineItemForm
 from ..selectors.items import item_list, items_decorate
 from ..services import items as item_services
+from . import listing
 from .items import error_text, item_crud, item_for, next_url
 
 
-def _row_context(request, access, item, **extra) -> dict:
+def row_context(request, access, item, **extra) -> dict:
     return {
         "row": {"obj": item, "url": item_crud.url("detail", access, item)},
         "product": access.product,
         "can_edit": access.can(Capability.EDIT_ITEMS),
         "can_rank": access.can(Capability.RANK_ITEMS),
         "request": request,
+        "cols": listing.columns_from(request.GET, listing.custom_columns(access.product)),
+        "cols_param": request.GET.get("columns", "")[:200],
         **extra,
     }
 
 
-def _row_item(access, pk):
+def row_item(access, pk):
     item = get_object_or_404(item_list(product=access.product), pk=pk)
     return items_decorate(items=[item], children=True)[0]
 
@@ -37,8 +40,8 @@ def _row_item(access, pk):
 def item_row(request, product_id: int, pk: int):
     """One backlog row (after an inline edit is cancelled)."""
     access = product_access(user=request.user, product_id=product_id)
-    item = _row_item(access, pk)
-    return render(request, "backlog/_partials/item_row.html", _row_context(request, access, item))
+    item = row_item(access, pk)
+    return render(request, "backlog/_partials/item_row.html", row_context(request, access, item))
 
 
 @login_required
@@ -46,10 +49,10 @@ def item_row(request, product_id: int, pk: int):
 def item_inline(request, product_id: int, pk: int):
     """Edit a backlog row in place. A save based on an older version is refused, showing the newer values."""
     access, item = item_for(request, product_id, pk, Capability.EDIT_ITEMS)
-    item = _row_item(access, item.pk)
+    item = row_item(access, item.pk)
     if request.method == "GET":
         form = InlineItemForm(access=access, instance=item)
-        return render(request, "backlog/_partials/item_inline.html", _row_context(request, access, item, form=form))
+        return render(request, "backlog/_partials/item_inline.html", row_context(request, access, item, form=form))
     form = InlineItemForm(request.POST, access=access, instance=item)
     conflict = None
     if form.is_valid():
@@ -61,18 +64,18 @@ def item_inline(request, product_id: int, pk: int):
             )
         except item_services.StaleWriteError as error:
             conflict = _conflict(form, error.current)
-            form = InlineItemForm(access=access, instance=_row_item(access, item.pk))
+            form = InlineItemForm(access=access, instance=row_item(access, item.pk))
         except ValidationError as error:
             add_validation_error(form, error)
         else:
-            saved = _row_item(access, item.pk)
+            saved = row_item(access, item.pk)
             return render(
-                request, "backlog/_partials/item_row.html", _row_context(request, access, saved, saved_now=True)
+                request, "backlog/_partials/item_row.html", row_context(request, access, saved, saved_now=True)
             )
     return render(
         request,
         "backlog/_partials/item_inline.html",
-        _row_context(request, access, item, form=form, conflict=conflict),
+        row_context(request, access, item, form=form, conflict=conflict),
     )
 
 

@@ -1,6 +1,6 @@
 """Item pages: the backlog list, an item's detail and form, moves, the story editor and acceptance criteria."""
 
-from urllib.parse import parse_qs, parse_qsl
+from urllib.parse import parse_qsl
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +25,7 @@ from ..selectors.dependencies import item_dependency_rows
 from ..selectors.sprints import story_quality_hints
 from ..services import criteria as criterion_services
 from ..services import items as item_services
+from . import listing
 
 
 def _criteria(item) -> str:
@@ -144,12 +145,34 @@ class ItemCrud(Crud):
             **story_context(access, obj),
         }
 
+    def list_view(self, request, **kwargs):
+        """The list as a view: a plain visit opens the product's last view; empty parameters leave
+        the URL (a redirect, or the address htmx shows); filters apply without a reload (htmx)."""
+        access = self.get_access(request, kwargs)
+        request.backlog_access = access  # one lookup per request: the page's own get_access reuses it
+        target = listing.redirect_for(request, access.product)
+        if target is not None:
+            return redirect(target)
+        response = super().list_view(request, **kwargs)
+        listing.remember(request, access.product)
+        if request.htmx:
+            query = listing.clean_query(request.GET)
+            response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+        return response
+
+    def get_access(self, request, kwargs):
+        return getattr(request, "backlog_access", None) or super().get_access(request, kwargs)
+
     def context(self, access, **extra):
         can_rank = access.can(Capability.RANK_ITEMS)
-        if "rows" in extra:  # the list page: bulk actions and the columns of a row
+        if "filterset" in extra:  # the list page: bulk actions, the view (chips, columns, groups, saved views)
+            request = extra.pop("request")
             extra["bulk_form"] = BulkForm(product=access.product)
+            extra.update(listing.view_context(request, access, extra.get("filterset")))
+            extra["row_groups"] = listing.grouped(extra["rows"], extra["group_by"])
+            extra["query"] = extra["view_query"]
             extra["goto_keep"] = [(k, v) for k, v in parse_qsl(extra.get("query", "")) if k != "goto"]
-            ordering = parse_qs(extra.get("query", "")).get("ordering", ["rank"])[0]
+            ordering = extra["ordering"]
             if ordering not in ("rank", ""):
                 # Sorted by a score, the rows are not in rank order: dragging them would mislead.
                 can_rank, extra["sorted_by"] = False, ordering.lstrip("-").replace("_", " ")

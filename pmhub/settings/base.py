@@ -248,6 +248,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+# One date and number format on every page (pmhub/formats/en/formats.py), and the currency money is shown in.
+FORMAT_MODULE_PATH = ["pmhub.formats"]
+PMHUB_CURRENCY = env("PMHUB_CURRENCY", default="EUR")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -367,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "NoteStateEnum": "discovery.models.NoteState",
         "IdeaStatusEnum": "discovery.models.IDEA_STATUSES",
         "IdeaStatusSettableEnum": "discovery.models.IDEA_STATUSES_SETTABLE",
+        "SearchHitKindEnum": "search.selectors.KIND_CHOICES",
     },
 }
 

@@ -11,6 +11,8 @@ from core.dependencies import CYCLE, SELF_DEPENDENCY, first_cycle
 from core.events import publish
 from core.ranks import RANK_GAP
 from core.services import instance_create, instance_delete, instance_update
+from customfields.models import FieldTarget
+from customfields.values import custom_values_clean
 
 from ..models import INITIATIVE_LINKS_MAX, Initiative, InitiativeStatus
 
@@ -91,6 +93,9 @@ def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] |
     m2m = initiative_links_check(m2m)
     if instance.status == InitiativeStatus.SHIPPED and instance.shipped_at is None:
         instance.shipped_at = timezone.now()
+    instance.custom_fields = custom_values_clean(
+        values=instance.custom_fields, product=instance.product, target=FieldTarget.INITIATIVE
+    )
     if not instance.rank:
         last = Initiative.objects.filter(product_id=instance.product_id, horizon=instance.horizon).aggregate(
             r=Max("rank")
@@ -109,6 +114,11 @@ def initiative_update(*, initiative: Initiative, data: dict, m2m: dict[str, Iter
     if "depends_on" in m2m:
         initiative_dependencies_check(initiative=initiative, depends_on=m2m["depends_on"])
     data = _shipped(initiative, data)
+    if "custom_fields" in data:
+        values = custom_values_clean(
+            values=data["custom_fields"], product=initiative.product, target=FieldTarget.INITIATIVE
+        )
+        data = {**data, "custom_fields": values}
     initiative, changed = instance_update(instance=initiative, data=data, m2m=m2m)
     if changed:
         initiative_announce("initiative.updated", initiative, changed=changed)

@@ -66,6 +66,7 @@
   }
 
   window.PMHub = { postJSON, toast, announce, csrfToken };
+  document.documentElement.classList.add("js");
 
   document.addEventListener("keydown", (event) => {
     // Escape closes the open workspace/product switcher.
@@ -76,6 +77,12 @@
 
   document.addEventListener("click", (event) => {
     if (event.target.closest("[data-print]")) window.print();
+    // On a phone the product menu is one button that opens the list of sections.
+    const toggle = event.target.closest("[data-subnav-toggle]");
+    if (toggle) {
+      const open = toggle.closest("[data-subnav]").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", String(open));
+    }
   });
 
   document.addEventListener("focusin", (event) => {
@@ -91,6 +98,31 @@
   // htmx: a failed request tells the user instead of failing silently.
   document.addEventListener("htmx:responseError", () => toast("That did not work. Reload the page and try again.", "error"));
   document.addEventListener("htmx:sendError", () => toast("The server cannot be reached.", "error"));
+})();
+
+// A long multi-select (key results) gets a search box that hides the options which do not match.
+(() => {
+  document.querySelectorAll("select[data-filterable]").forEach((select) => {
+    const input = document.createElement("input");
+    input.type = "search";
+    input.className = "select-filter";
+    input.placeholder = select.dataset.filterable;
+    input.setAttribute("aria-label", select.dataset.filterable);
+    input.setAttribute("aria-controls", select.id);
+    select.before(input);
+    input.addEventListener("input", () => {
+      const text = input.value.trim().toLowerCase();
+      select.querySelectorAll("optgroup").forEach((group) => {
+        let shown = 0;
+        group.querySelectorAll("option").forEach((option) => {
+          const match = !text || `${group.label} ${option.textContent}`.toLowerCase().includes(text);
+          option.hidden = !match;
+          if (match) shown += 1;
+        });
+        group.hidden = shown === 0;
+      });
+    });
+  });
 })();
 
 // The product navigation marks the section the page belongs to.

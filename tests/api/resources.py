@@ -101,6 +101,21 @@ def _review(product, workspace):
     )
 
 
+def _field_definition(workspace):
+    from customfields.models import FieldDefinition
+
+    return FieldDefinition.objects.create(workspace=workspace, name="Tier", key=f"tier_{n()}", field_type="text")
+
+
+def _saved_view(product):
+    """A shared view (every member sees it) made by one of the product's workspace admins."""
+    from backlog.models import SavedView
+
+    owner = product.workspace.memberships.filter(role=Role.ADMIN).first()
+    owner = owner.user if owner else f.UserFactory()
+    return SavedView.objects.create(product=product, owner=owner, name=f"View {n()}", shared=True)
+
+
 RESOURCES = [
     Resource(
         "products",
@@ -193,6 +208,26 @@ RESOURCES = [
         None,  # scheduled when work ships (tests/delivery/test_outcomes.py)
         {"due_on": (date.today() + timedelta(days=10)).isoformat()},
         STRATEGY,
+    ),
+    Resource(
+        "custom-fields",
+        lambda p, w: _field_definition(w),
+        lambda p, w: {
+            "workspace": w.pk,
+            "name": "Tier",
+            "key": f"tier_{n()}",
+            "field_type": "single_select",
+            "options": ["Free", "Pro"],
+        },
+        {"name": "Customer tier"},
+        ADMIN_ONLY,
+    ),
+    Resource(
+        "saved-views",
+        lambda p, w: _saved_view(p),
+        lambda p, w: {"product": p.pk, "name": f"Ready {n()}", "shared": True, "filters": {"status": "ready"}},
+        {"group_by": "status", "columns": ["status", "points"]},
+        ITEMS,
     ),
     Resource(
         "objectives",

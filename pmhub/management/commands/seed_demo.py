@@ -41,6 +41,7 @@ from pmhub.demo_data import (
     VERBS,
 )
 from pmhub.demo_sprints import demo_run_sprints, demo_sprints
+from pmhub.demo_stories import EPIC_STORIES
 from products import services as product_services
 from products.models import BusinessCase, Persona, ValidationStatus
 from roadmap.models import Horizon, Initiative, InitiativeStatus, Release, Theme
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 workspace = self._build(users)
             self.stdout.write(self.style.SUCCESS(f"Demo workspace “{workspace.name}” created."))
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ as one of these users:")
+        self.stdout.write("Sign in at the address the server prints (runserver: http://127.0.0.1:8000/) as one of:")
         for username, role, *_ in DEMO_USERS:
             self.stdout.write(f"  {username:8} ({Role(role).label})")
         self.stdout.write(f"Password for every demo user: {DEMO_PASSWORD}")
@@ -282,9 +283,14 @@ class Command(BaseCommand):
                 ),
                 actor=po,
             )
-            for n in range(10):
+            written = EPIC_STORIES.get(initiative.title, [])
+            for n in range(len(written) or 10):
                 verb, thing = rng.choice(VERBS), rng.choice(THINGS)
                 as_a, want, so_that = rng.choice(STORY_TEMPLATES)
+                title = f"{verb.capitalize()} {thing}"
+                check = None
+                if written:
+                    title, want, so_that, check = written[n]
                 sprint_index = (epic_index + n) % 3 if n < 4 else None
                 sprint = sprints[sprint_index] if sprint_index is not None else None
                 final = _status_for(SPRINT_PLAN[sprint_index] if sprint is not None else None, rng)
@@ -293,7 +299,7 @@ class Command(BaseCommand):
                     instance=BacklogItem(
                         product=product,
                         kind=ItemKind.STORY if n % 4 else ItemKind.FEATURE,
-                        title=f"{verb.capitalize()} {thing}",
+                        title=title,
                         parent=epic,
                         initiative=initiative,
                         release=initiative.release,
@@ -317,13 +323,20 @@ class Command(BaseCommand):
                     actor=po if status in DECISION_STATUSES else dev,  # only the product owner decides
                 )
                 finals[item.pk] = final
-                for k in range(rng.choice([2, 3])):
-                    criterion = backlog_criteria.criterion_add(
-                        item=item,
-                        actor=dev,
-                        text=f"Given a {as_a}, when they {verb} {thing} (case {k + 1}), then they see the result "
-                        "within two seconds.",
-                    )
+                texts = (
+                    [
+                        check,
+                        "Given the request fails midway, when it is retried, then nothing happens twice",
+                    ]
+                    if check
+                    else [
+                        f"Given a {as_a}, when they {verb} {thing} (case {k + 1}), "
+                        "then they see the result within two seconds."
+                        for k in range(rng.choice([2, 3]))
+                    ]
+                )
+                for text in texts:
+                    criterion = backlog_criteria.criterion_add(item=item, actor=dev, text=text)
                     if final in (ItemStatus.DONE, ItemStatus.ACCEPTED):
                         backlog_criteria.criterion_update(criterion=criterion, data={"met": True})
         extras = [(ItemKind.BUG, t) for t in BUGS] + [(ItemKind.CHORE, t) for t in CHORES]

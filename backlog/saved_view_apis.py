@@ -1,0 +1,116 @@
+"""API v1: saved backlog views (personal, or shared with the workspace)."""
+
+from dataclasses import dataclass
+
+from rest_framework import serializers
+
+from core.schema import resource_docs
+from core.serializers import StrictModelSerializer, StrictSerializer
+from products.models import Product
+from workspaces.selectors import Access
+from workspaces.viewsets import ResourceViewSet, make_filterset, scoped_fk
+
+from .models import VIEW_COLUMNS, VIEW_FILTER_VALUE_MAX, VIEW_FILTERS, SavedView
+from .selectors.saved_views import saved_views_visible_to
+from .services import saved_views as view_services
+
+MEMBER = "member"  # any member may call the endpoint; the service decides what their role may do
+
+
+@dataclass(frozen=True)
+class MemberAccess(Access):
+    def can(self, capability: str) -> bool:
+        return capability == MEMBER or super().can(capability)
+
+
+def _filter_value(**kwargs):
+    return serializers.CharField(required=False, allow_blank=True, max_length=VIEW_FILTER_VALUE_MAX, **kwargs)
+
+
+class SavedViewFiltersSerializer(StrictSerializer):
+    """The backlog page's filters (see backlog/filters.py): ids and choice values written as text."""
+
+    search = _filter_value(help_text="Words in the title.")
+    kind = _filter_value()
+    status = _filter_value()
+    moscow = _filter_value()
+    theme = _filter_value(help_text="A theme id.")
+    initiative = _filter_value(help_text="An initiative id.")
+    release = _filter_value(help_text="A release id.")
+    sprint = _filter_value(help_text="A sprint id.")
+    owner = _filter_value(help_text="The assignee's user id.")
+    evidence = _filter_value(help_text='"none" (no customer evidence) or "some".')
+
+    def to_internal_value(self, data):
+        return dict(super().to_internal_value(data))
+
+
+assert set(SavedViewFiltersSerializer._declared_fields) == set(VIEW_FILTERS)
+
+
+class SavedViewSerializer(StrictModelSerializer):
+    product = scoped_fk(Product, "workspace", required=True, allow_null=False)
+    filters = SavedViewFiltersSerializer(required=False, help_text="The backlog filters of the view (only set ones).")
+    columns = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(VIEW_COLUMNS)),
+        required=False,
+        max_length=len(VIEW_COLUMNS),
+        help_text="The columns shown, in order; empty for the default ones.",
+    )
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    query = serializers.CharField(read_only=True, help_text="The view as the backlog page's query string.")
+
+    class Meta:
+        model = SavedView
+        fields = [
+            "id",
+            "product",
+            "name",
+            "shared",
+            "filters",
+            "columns",
+            "group_by",
+            "ordering",
+            "owner",
+            "query",
+            "created_at",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = ["created_at", "updated_at", "version"]
+        create_only_fields = ["product"]
+
+
+@resource_docs(
+    "saved backlog views",
+    "Yours and the shared ones of your workspaces. Every member saves personal views; sharing one, or "
+    "changing or deleting a shared one, needs the right to edit items. Filter with ?product=, ?shared=.",
+)
+class SavedViewViewSet(ResourceViewSet):
+    model = SavedView
+    serializer_class = SavedViewSerializer
+    capability = MEMBER
+    select_related = ("owner", "product")
+    filterset_class = make_filterset(SavedView, ["product", "shared"], "product__workspace")
+
+    def base_queryset(self):
+        return saved_views_visible_to(user=self.request.user).select_related(*self.select_related)
+
+    def scope(self, qs):
+        qs = super().scope(qs)
+        if getattr(self, "swagger_fake_view", False):
+            return qs
+        return qs.filter(pk__in=saved_views_visible_to(user=self.request.user).values("pk"))
+
+    def access_to(self, workspace_id: int) -> Access:
+        access = super().access_to(workspace_id)
+        return MemberAccess(workspace=access.workspace, membership=access.membership)
+
+    def create_service(self, *, data: dict, access: Access, actor):
+        return view_services.saved_view_create(access=access, product=data["product"], actor=actor, data=data)
+
+    def update_service(self, *, obj, data: dict, access: Access, actor):
+        return view_services.saved_view_update(view=obj, access=access, actor=actor, data=data)
+
+    def delete_service(self, *, obj, access: Access, actor) -> None:
+        view_services.saved_view_delete(view=obj, access=access, actor=actor)

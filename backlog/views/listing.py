@@ -1,0 +1,205 @@
+"""The backlog list as a view: filters as chips (the URL carries only what is set), columns, grouping,
+the product's last view remembered in the session, and saved views (personal or shared)."""
+
+import json
+import re
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from core.forms import add_validation_error
+from customfields.models import FieldTarget
+from customfields.selectors import field_definitions_for
+from products.selectors import product_access
+from workspaces.models import Capability
+
+from ..forms import ItemForm, SavedViewForm
+from ..models import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_FILTERS, BacklogItem, GroupBy, ViewOrdering
+from ..selectors.saved_views import saved_views_for_product
+from ..services import saved_views as view_services
+
+VIEW_PARAMS = (*VIEW_FILTERS, "columns", "group", "ordering")
+SESSION_KEY = "backlog_view:{}"
+
+
+CUSTOM_PARAM = re.compile(r"^cf_[a-z][a-z0-9_]{0,39}$")
+
+
+def is_filter(name: str) -> bool:
+    return name in VIEW_FILTERS or bool(CUSTOM_PARAM.match(name))
+
+
+def clean_params(query: QueryDict) -> dict[str, str]:
+    """The view's parameters that are set, in a fixed order (page aside): what the URL should carry."""
+    names = [*VIEW_PARAMS, *sorted(k for k in query if CUSTOM_PARAM.match(k))]
+    return {name: query.get(name, "").strip()[:200] for name in names if query.get(name, "").strip()}
+
+
+def clean_query(query: QueryDict) -> str:
+    params = clean_params(query)
+    if query.get("page", "").strip() not in ("", "1"):
+        params["page"] = query["page"].strip()
+    return urlencode(params)
+
+
+def custom_columns(product, definitions=None) -> dict[str, str]:
+    """The product's item custom fields as backlog columns: {"cf_<key>": name}."""
+    if definitions is None:
+        definitions = field_definitions_for(product=product, target=FieldTarget.ITEM)
+    return {f"cf_{d.key}": d.name for d in definitions}
+
+
+def columns_from(query: QueryDict, custom: dict[str, str] | None = None) -> list[str]:
+    known = {**VIEW_COLUMNS, **(custom or {})}
+    asked = [c for c in query.get("columns", "").split(",") if c in known]
+    return list(dict.fromkeys(asked)) or list(DEFAULT_COLUMNS)
+
+
+def redirect_for(request, product) -> str | None:
+    """Where a plain visit of the backlog should go instead: the product's last view (remembered in
+    the session), or the same view without its empty parameters. None: render this request."""
+    key = SESSION_KEY.format(product.pk)
+    if request.GET.get("clear"):
+        request.session.pop(key, None)
+        return request.path
+    if not request.GET:
+        remembered = request.session.get(key)
+        return f"{request.path}?{remembered}" if remembered else None
+    if request.htmx:
+        return None
+    wanted = clean_query(request.GET)
+    return f"{request.path}?{wanted}" if wanted != request.GET.urlencode() else None
+
+
+def remember(request, product) -> None:
+    key = SESSION_KEY.format(product.pk)
+    query = urlencode(clean_params(request.GET))
+    if request.session.get(key, "") != query:
+        request.session[key] = query
+
+
+def chips(filterset, query: QueryDict, path: str) -> list[dict]:
+    """One chip per set filter: its label, the chosen value as people read it, and the view without it."""
+    found = []
+    params = clean_params(query)
+    for name in params:
+        if not is_filter(name) or name not in filterset.form.fields:
+            continue
+        field = filterset.form.fields[name]
+        value = params[name]
+        shown = value
+        for choice_value, label in getattr(field, "choices", []):
+            if str(getattr(choice_value, "value", choice_value)) == value:
+                shown = label
+                break
+        rest = {k: v for k, v in params.items() if k != name}
+        found.append({"name": name, "label": field.label or name, "value": shown, "url": f"{path}?{urlencode(rest)}"})
+    return found
+
+
+def property_choices(access) -> dict[str, list]:
+    """The choices of the row popovers, from the item form itself (so the same scope and values)."""
+    if not access.can(Capability.EDIT_ITEMS):
+        return {}
+    form = ItemForm(access=access, instance=BacklogItem(product=access.product), custom=False)
+    found = {}
+    for name in ("status", "moscow", "impact", "sprint", "owner"):
+        found[name] = [[str(getattr(v, "value", v)), str(label)] for v, label in form.fields[name].choices]
+    return found
+
+
+def view_context(request, access, filterset) -> dict:
+    params = clean_params(request.GET)
+    ordering = params.get("ordering", "rank")
+    query = urlencode(params)
+    views = list(saved_views_for_product(user=request.user, product=access.product))
+    current = next((v for v in views if v.query == query), None)
+    custom = custom_columns(access.product, getattr(filterset, "custom_definitions", None))
+    cols = columns_from(request.GET, custom)
+    return {
+        "chips": chips(filterset, request.GET, request.path) if filterset is not None else [],
+        "cols": cols,
+        "cols_param": ",".join(cols) if "columns" in params else "",
+        "all_columns": [*VIEW_COLUMNS.items(), *custom.items()],
+        "group_by": params.get("group", "") if params.get("group") in GroupBy.values else "",
+        "group_choices": GroupBy.choices,
+        "ordering_choices": ViewOrdering.choices,
+        "ordering": ordering,
+        "view_query": query,
+        "filtered": any(is_filter(name) for name in params) or "group" in params,
+        "saved_views": views,
+        "current_view": current,
+        "prop_choices": json.dumps(property_choices(access)),
+        "view_form": SavedViewForm(can_share=access.can(Capability.EDIT_ITEMS)),
+    }
+
+
+def group_label(item, group_by: str) -> str:
+    if group_by == GroupBy.ASSIGNEE:
+        return item.owner.get_username() if item.owner_id else "Unassigned"
+    if group_by in (GroupBy.STATUS, GroupBy.MOSCOW):
+        return getattr(item, f"get_{group_by}_display")() or "No MoSCoW"
+    related = getattr(item, group_by) if getattr(item, f"{group_by}_id") else None
+    return str(related) if related is not None else f"No {group_by}"
+
+
+def grouped(rows: list[dict], group_by: str) -> list[dict]:
+    """Consecutive rows of one group (the filter orders by the group first) under its label."""
+    groups: list[dict] = []
+    for row in rows:
+        label = group_label(row["obj"], group_by) if group_by else ""
+        if not groups or groups[-1]["label"] != label:
+            groups.append({"label": label, "rows": []})
+        groups[-1]["rows"].append(row)
+    return groups
+
+
+# ---- saving views ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def saved_view_save(request, product_id: int):
+    """Save the view on screen (its query) under a name, personal or shared."""
+    access = product_access(user=request.user, product_id=product_id)
+    form = SavedViewForm(request.POST, can_share=access.can(Capability.EDIT_ITEMS))
+    back = redirect("backlog:item_list", product_id=access.product.pk)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
+    query = QueryDict(form.cleaned_data["query"])
+    params = clean_params(query)
+    data = {
+        "name": form.cleaned_data["name"],
+        "shared": form.cleaned_data["shared"],
+        "filters": {k: v for k, v in params.items() if is_filter(k)},
+        "columns": [c for c in params.get("columns", "").split(",") if c],
+        "group_by": params.get("group", ""),
+        "ordering": params.get("ordering", ""),
+    }
+    try:
+        view = view_services.saved_view_create(access=access, product=access.product, actor=request.user, data=data)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return back
+    except ValidationError as error:
+        add_validation_error(form, error)
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return back
+    messages.success(request, f"View “{view.name}” saved{' and shared' if view.shared else ''}.")
+    return redirect(f"{back.url}?{view.query}" if view.query else f"{back.url}?clear=1")
+
+
+@login_required
+@require_POST
+def saved_view_delete(request, product_id: int, pk: int):
+    access = product_access(user=request.user, product_id=product_id)
+    view = get_object_or_404(saved_views_for_product(user=request.user, product=access.product), pk=pk)
+    view_services.saved_view_delete(view=view, access=access, actor=request.user)
+    messages.success(request, f"View “{view.name}” deleted.")
+    return redirect("backlog:item_list", product_id=access.product.pk)
