@@ -115,6 +115,7 @@ def _announce(event: str, item: BacklogItem, **extra) -> None:
         "status": item.status,
         "rank": item.rank,
         "version": item.version,
+        "owner": item.owner_id,
         **extra,
     }
     publish(event=event, workspace_id=product.workspace_id, data=data)
@@ -169,7 +170,7 @@ def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
     for name, value in _scores({name: getattr(instance, name) for name in SCORE_INPUTS}).items():
         setattr(instance, name, value)
     item = instance_create(instance=instance, actor=actor)
-    _announce("item.created", item)
+    _announce("item.created", item, actor=getattr(actor, "pk", None))
     return item
 
 
@@ -184,7 +185,7 @@ def _apply(*, item: BacklogItem, data: dict, actor) -> tuple[BacklogItem, list[s
     inputs = {name: data[name] if name in data else getattr(item, name) for name in SCORE_INPUTS}
     item, changed = instance_update(instance=item, data={**data, **_scores(inputs)})
     if changed:
-        _announce("item.updated", item, changed=changed)
+        _announce("item.updated", item, changed=changed, actor=getattr(actor, "pk", None))
     return item, changed
 
 
@@ -277,7 +278,7 @@ def item_move(
         return item
     BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
     item.rank = rank
-    _announce("item.moved", item, before=before, after=after, position=position)
+    _announce("item.moved", item, before=before, after=after, position=position, actor=getattr(actor, "pk", None))
     return item
 
 
@@ -324,7 +325,7 @@ def item_bulk_update(*, product: Product, item_ids: list[int], data: dict, actor
         publish(
             event="item.updated",
             workspace_id=product.workspace_id,
-            data={**payload, "version": version, "changed": changed},
+            data={**payload, "version": version, "changed": changed, "actor": getattr(actor, "pk", None)},
         )
     return count
 

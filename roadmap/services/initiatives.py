@@ -53,7 +53,7 @@ def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] |
         )["r"]
         instance.rank = (last or 0) + RANK_GAP
     initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
-    initiative_announce("initiative.created", initiative)
+    initiative_announce("initiative.created", initiative, actor=getattr(actor, "pk", None))
     return initiative
 
 
