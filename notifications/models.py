@@ -57,7 +57,9 @@ class Notification(models.Model):
 
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=12, choices=NotificationKind.choices)
     event = models.CharField(max_length=60)
     target_type = models.CharField(max_length=20, choices=TargetType.choices)
@@ -101,7 +103,9 @@ class StakeholderSubscription(models.Model):
     """
 
     product = models.ForeignKey("products.Product", on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     share_link = models.ForeignKey(
         "roadmap.RoadmapShareLink", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

@@ -29,4 +29,6 @@ def is_watching(*, user, target: Target) -> bool:
 
 
 def watches_for_user(*, user) -> QuerySet[Watch]:
-    return Watch.objects.filter(user=user, workspace__in=workspace_ids_for_user(user=user)).order_by("-created_at", "-pk")
+    return Watch.objects.filter(user=user, workspace__in=workspace_ids_for_user(user=user)).order_by(
+        "-created_at", "-pk"
+    )

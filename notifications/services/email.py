@@ -38,7 +38,9 @@ def unsubscribe_token_read(token: str) -> tuple[int, str]:
 
 
 def unsubscribe_url(*, user_id: int, what: str) -> str:
-    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, what=what)})
+    return settings.SITE_URL + reverse(
+        "notifications:unsubscribe", kwargs={"token": unsubscribe_token(user_id=user_id, what=what)}
+    )
 
 
 def preference_of(user_id: int) -> EmailPreference:
@@ -47,7 +49,9 @@ def preference_of(user_id: int) -> EmailPreference:
 
 @transaction.atomic
 def email_preference_save(*, user, immediate: bool, digest: bool) -> EmailPreference:
-    preference, _ = EmailPreference.objects.update_or_create(user=user, defaults={"immediate": immediate, "digest": digest})
+    preference, _ = EmailPreference.objects.update_or_create(
+        user=user, defaults={"immediate": immediate, "digest": digest}
+    )
     return preference
 
 
@@ -111,7 +115,10 @@ def notifications_email_now(*, notification_ids: list[int]) -> int:
 def digest_recipient_ids() -> list[int]:
     """Users with notifications no email has carried yet."""
     return list(
-        Notification.objects.filter(emailed_at__isnull=True).values_list("recipient_id", flat=True).distinct().order_by()
+        Notification.objects.filter(emailed_at__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+        .order_by()
     )
 
 

@@ -33,7 +33,9 @@ class _Batch:
         if not messages:
             return
         actor_ids = {m.get("actor") for _, m in messages if m.get("actor")}
-        names = dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username")) if actor_ids else {}
+        names = (
+            dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username")) if actor_ids else {}
+        )
         for _, message in messages:
             if message.get("actor"):
                 message["actor_name"] = names.get(message["actor"], "")

@@ -55,7 +55,9 @@ def stakeholder_subscribe_member(*, user, product) -> StakeholderSubscription:
     if not user.email:
         raise ValidationError("Add an email address to your account first: the update is sent by email.")
     subscription, _ = StakeholderSubscription.objects.update_or_create(
-        product=product, email=user.email.lower(), defaults={"user": user, "share_link": None, "confirmed_at": timezone.now()}
+        product=product,
+        email=user.email.lower(),
+        defaults={"user": user, "share_link": None, "confirmed_at": timezone.now()},
     )
     _snapshot_ensure(product.pk)
     return subscription
@@ -110,11 +112,15 @@ def stakeholder_unsubscribe(*, token: str) -> bool:
 
 def stakeholder_confirm_send(*, subscription_id: int) -> bool:
     subscription = (
-        StakeholderSubscription.objects.filter(pk=subscription_id, confirmed_at__isnull=True).select_related("product").first()
+        StakeholderSubscription.objects.filter(pk=subscription_id, confirmed_at__isnull=True)
+        .select_related("product")
+        .first()
     )
     if subscription is None:
         return False
-    link = settings.SITE_URL + reverse("notifications:stakeholder_confirm", kwargs={"token": _token(CONFIRM_SALT, subscription)})
+    link = settings.SITE_URL + reverse(
+        "notifications:stakeholder_confirm", kwargs={"token": _token(CONFIRM_SALT, subscription)}
+    )
     body = render_to_string(
         "notifications/emails/stakeholder_confirm.txt", {"product": subscription.product, "link": link}
     )
@@ -167,7 +173,9 @@ def stakeholder_update_send(*, product_id: int, now=None) -> int:
         unsubscribe = settings.SITE_URL + reverse(
             "notifications:stakeholder_unsubscribe", kwargs={"token": _token(UNSUBSCRIBE_SALT, subscription)}
         )
-        body = render_to_string("notifications/emails/stakeholder_update.txt", {**context, "unsubscribe_url": unsubscribe})
+        body = render_to_string(
+            "notifications/emails/stakeholder_update.txt", {**context, "unsubscribe_url": unsubscribe}
+        )
         EmailMultiAlternatives(
             subject=f"What changed on the {product.name} roadmap this week",
             body=body,

@@ -12,7 +12,13 @@ def watch_add(*, user_ids, target: Target, reason: str = WatchReason.MANUAL) -> 
     ids = {getattr(u, "pk", u) for u in user_ids if u}
     Watch.objects.bulk_create(
         [
-            Watch(workspace_id=target.workspace_id, user_id=uid, target_type=target.type, target_id=target.id, reason=reason)
+            Watch(
+                workspace_id=target.workspace_id,
+                user_id=uid,
+                target_type=target.type,
+                target_id=target.id,
+                reason=reason,
+            )
             for uid in sorted(ids)
         ],
         ignore_conflicts=True,

@@ -27,8 +27,12 @@ PAGE_SIZE = 50
 @login_required
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(inbox_for_user(user=request.user, unread_only=unread_only), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page, "rows": page.object_list, "unread_only": unread_only})
+    page = Paginator(inbox_for_user(user=request.user, unread_only=unread_only), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "notifications/inbox.html", {"page": page, "rows": page.object_list, "unread_only": unread_only}
+    )
 
 
 @login_required

@@ -39,9 +39,7 @@ def live_poll(request, workspace_id: int):
     if not events and not resync and request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        response = JsonResponse(
-            {"events": [{"id": i, **m} for i, m in events], "last": last, "resync": resync}
-        )
+        response = JsonResponse({"events": [{"id": i, **m} for i, m in events], "last": last, "resync": resync})
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache, private"
     return response

@@ -80,7 +80,9 @@ def confirm(request, token: str):
     subscription = stakeholder_confirm(token=token)
     if subscription is None:
         return render(request, "notifications/stakeholder_token.html", {"mode": "invalid"}, status=404)
-    return render(request, "notifications/stakeholder_token.html", {"mode": "confirmed", "product": subscription.product})
+    return render(
+        request, "notifications/stakeholder_token.html", {"mode": "confirmed", "product": subscription.product}
+    )
 
 
 @csrf_exempt  # the signed token is the authority; mail clients post here with one click (RFC 8058)

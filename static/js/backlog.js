@@ -102,4 +102,6 @@
     if (event.target.matches("[data-select-all], input[name=ids]")) refreshBulk();
   });
   refreshBulk();
+  // Live updates re-rendered rows (static/js/live.js): the selection count follows.
+  document.addEventListener("pmhub:live-refreshed", refreshBulk);
 })();

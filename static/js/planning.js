@@ -60,4 +60,6 @@
       },
     });
   });
+  // Live updates moved cards (static/js/live.js): the counts follow.
+  document.addEventListener("pmhub:live-refreshed", refreshCounts);
 })();

@@ -67,4 +67,6 @@
     handle.focus();
     saveMove(card);
   });
+  // Live updates moved cards between columns (static/js/live.js): the counts follow.
+  document.addEventListener("pmhub:live-refreshed", refreshCounts);
 })();
