@@ -10,6 +10,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -38,6 +39,8 @@ def uvicorn_server(*, live_redis_url: str, extra_env: dict | None = None):
         "LIVE_POLL_SECONDS": "1",
         "LIVE_HEARTBEAT_SECONDS": "1",
         "AXES_ENABLED": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
         **(extra_env or {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -72,3 +75,26 @@ def uvicorn_server(*, live_redis_url: str, extra_env: dict | None = None):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def redis_url_for_tests() -> str:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("needs Redis: set CELERY_BROKER_URL=redis://…")
+    return url
+
+
+@pytest.fixture(scope="module")
+def asgi_base(django_db_setup, django_db_blocker):
+    """One uvicorn process per test module, serving the test database, with live updates on Redis."""
+    with django_db_blocker.unblock(), uvicorn_server(live_redis_url=redis_url_for_tests()) as base:
+        yield base
+
+
+@pytest.fixture
+def live_settings(settings):
+    """This process publishes live updates to the Redis the server reads (writes made by the test itself)."""
+    settings.LIVE_REDIS_URL = redis_url_for_tests()
+    return settings

@@ -6,87 +6,214 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('products', '0003_bounded_inputs'),
-        ('roadmap', '0003_bounded_inputs'),
-        ('workspaces', '0002_invitation'),
+        ("products", "0003_bounded_inputs"),
+        ("roadmap", "0003_bounded_inputs"),
+        ("workspaces", "0002_invitation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailPreference',
+            name="EmailPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('immediate', models.BooleanField(default=True, help_text='Mentions and assignments, at once.')),
-                ('digest', models.BooleanField(default=True, help_text='Everything else on what you watch, once a day.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='email_preference', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("immediate", models.BooleanField(default=True, help_text="Mentions and assignments, at once.")),
+                (
+                    "digest",
+                    models.BooleanField(default=True, help_text="Everything else on what you watch, once a day."),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RoadmapSnapshot',
+            name="RoadmapSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('data', models.JSONField(default=dict)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.product')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("taken_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="products.product"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mention', 'Mentioned you'), ('assignment', 'Assigned to you'), ('comment', 'New comment'), ('change', 'Changed')], max_length=12)),
-                ('event', models.CharField(max_length=60)),
-                ('target_type', models.CharField(choices=[('item', 'Backlog item'), ('initiative', 'Initiative'), ('objective', 'Objective'), ('key_result', 'Key result')], max_length=20)),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('title', models.CharField(max_length=300)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('url', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mention", "Mentioned you"),
+                            ("assignment", "Assigned to you"),
+                            ("comment", "New comment"),
+                            ("change", "Changed"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("event", models.CharField(max_length=60)),
+                (
+                    "target_type",
+                    models.CharField(
+                        choices=[
+                            ("item", "Backlog item"),
+                            ("initiative", "Initiative"),
+                            ("objective", "Objective"),
+                            ("key_result", "Key result"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("target_id", models.PositiveBigIntegerField()),
+                ("title", models.CharField(max_length=300)),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("url", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="workspaces.workspace"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['recipient', '-created_at'], name='notification_inbox'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread'), models.Index(condition=models.Q(('emailed_at__isnull', True)), fields=['created_at'], name='notification_unmailed')],
+                "indexes": [
+                    models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)), fields=["recipient"], name="notification_unread"
+                    ),
+                    models.Index(
+                        condition=models.Q(("emailed_at__isnull", True)),
+                        fields=["created_at"],
+                        name="notification_unmailed",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StakeholderSubscription',
+            name="StakeholderSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='products.product')),
-                ('share_link', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='roadmap.roadmapsharelink')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="products.product"
+                    ),
+                ),
+                (
+                    "share_link",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="roadmap.roadmapsharelink",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('product', 'email'), name='stakeholder_once_per_email')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("product", "email"), name="stakeholder_once_per_email")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Watch',
+            name="Watch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target_type', models.CharField(choices=[('item', 'Backlog item'), ('initiative', 'Initiative'), ('objective', 'Objective'), ('key_result', 'Key result')], max_length=20)),
-                ('target_id', models.PositiveBigIntegerField()),
-                ('reason', models.CharField(choices=[('creator', 'Created it'), ('owner', 'Owns it'), ('mention', 'Was mentioned'), ('manual', 'Chose to watch')], default='manual', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='watches', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "target_type",
+                    models.CharField(
+                        choices=[
+                            ("item", "Backlog item"),
+                            ("initiative", "Initiative"),
+                            ("objective", "Objective"),
+                            ("key_result", "Key result"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("target_id", models.PositiveBigIntegerField()),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("creator", "Created it"),
+                            ("owner", "Owns it"),
+                            ("mention", "Was mentioned"),
+                            ("manual", "Chose to watch"),
+                        ],
+                        default="manual",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="watches", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="workspaces.workspace"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='watch_target')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'target_type', 'target_id'), name='watch_once_per_user')],
+                "indexes": [models.Index(fields=["target_type", "target_id"], name="watch_target")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "target_type", "target_id"), name="watch_once_per_user")
+                ],
             },
         ),
     ]

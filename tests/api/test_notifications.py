@@ -64,7 +64,10 @@ def test_watching_another_workspaces_object_is_not_found(api, world):
     item = item_create(instance=BacklogItem(product=world.product, title="W"), actor=None)
     response = api("outsider").post("/api/v1/watches/", {"target_type": "item", "target_id": item.pk}, format="json")
     assert response.status_code == 404
-    assert api("outsider").post("/api/v1/watches/", {"target_type": "sprint", "target_id": 1}, format="json").status_code == 400
+    assert (
+        api("outsider").post("/api/v1/watches/", {"target_type": "sprint", "target_id": 1}, format="json").status_code
+        == 400
+    )
     assert not Watch.objects.filter(user=world.outsider).exists()
 
 
@@ -73,7 +76,10 @@ def test_preferences(api):
     assert client.get("/api/v1/notifications/preferences/").json() == {"immediate": True, "digest": True}
     response = client.put("/api/v1/notifications/preferences/", {"immediate": False, "digest": True}, format="json")
     assert response.json() == {"immediate": False, "digest": True}
-    assert client.put("/api/v1/notifications/preferences/", {"immediate": "no", "digest": True}, format="json").status_code == 400
+    assert (
+        client.put("/api/v1/notifications/preferences/", {"immediate": "no", "digest": True}, format="json").status_code
+        == 400
+    )
 
 
 def test_anonymous_gets_401(api):

@@ -1,5 +1,6 @@
 """A small Server-Sent Events reader for tests: connect with a session cookie, read events with a timeout."""
 
+import contextlib
 import http.client
 import json
 import queue
@@ -73,8 +74,6 @@ class EventStream:
         return found
 
     def close(self) -> None:
-        try:
-            self.conn.sock and self.conn.sock.shutdown(2)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError, AttributeError):
+            self.conn.sock.shutdown(2)
         self.conn.close()

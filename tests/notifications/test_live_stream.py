@@ -1,35 +1,20 @@
 """Server-Sent Events from a real uvicorn process with Redis pub/sub: delivery, catch-up, isolation."""
 
-import os
-
 import pytest
 import redis
 
 from backlog.models import BacklogItem
 from backlog.services.items import item_create, item_update
 from notifications.live_store import stream_key
-from tests.asgi_server import uvicorn_server
-from tests.conftest import skip_or_fail
 
 from .sse import EventStream, session_cookie
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def asgi_base(django_db_setup, django_db_blocker):
-    """One uvicorn process for the module, serving the test database."""
-    url = os.environ.get("CELERY_BROKER_URL", "")
-    if not url.startswith("redis://"):
-        skip_or_fail("needs Redis: set CELERY_BROKER_URL=redis://…")
-    with django_db_blocker.unblock(), uvicorn_server(live_redis_url=url) as base:
-        yield base
-
-
 @pytest.fixture
-def server(asgi_base, settings, world):
-    settings.LIVE_REDIS_URL = os.environ["CELERY_BROKER_URL"]
-    client = redis.Redis.from_url(settings.LIVE_REDIS_URL)
+def server(asgi_base, live_settings, world):
+    client = redis.Redis.from_url(live_settings.LIVE_REDIS_URL)
     keys = [stream_key(world.workspace.pk), stream_key(world.other_workspace.pk)]
     client.delete(*keys)
     yield asgi_base
@@ -57,7 +42,10 @@ def test_a_change_reaches_members_of_its_workspace_and_nobody_else(server, world
     item_update(item=item, data={"title": "Checkout v2"}, actor=po)
 
     got = ours.changes(timeout=5, count=2)
-    assert [(e["data"]["event"], e["data"]["id"]) for e in got] == [("item.created", item.pk), ("item.updated", item.pk)]
+    assert [(e["data"]["event"], e["data"]["id"]) for e in got] == [
+        ("item.created", item.pk),
+        ("item.updated", item.pk),
+    ]
     assert got[1]["data"]["actor_name"] == "product_owner_user"
     assert got[1]["data"]["changed"] == ["title"]
     assert theirs.changes(timeout=1) == []  # the other workspace's member hears nothing of ours

@@ -67,7 +67,9 @@ def test_inbox_lists_changes_with_links_and_the_badge_counts_unread(world, item)
     assert 'aria-label="1 unread"' in badge
     notification = Notification.objects.get(recipient=viewer)
     response = client.post(reverse("notifications:open", kwargs={"pk": notification.pk}))
-    assert response["Location"] == reverse("backlog:item_detail", kwargs={"product_id": world.product.pk, "pk": item.pk})
+    assert response["Location"] == reverse(
+        "backlog:item_detail", kwargs={"product_id": world.product.pk, "pk": item.pk}
+    )
     assert "0 unread" in client.get(reverse("notifications:bell")).content.decode()
 
 
@@ -77,7 +79,9 @@ def test_mark_all_read_and_nobody_opens_another_users_notification(world, item):
     for title in ("B", "C"):
         item = item_update(item=BacklogItem.objects.get(pk=item.pk), data={"title": title}, actor=world.users["admin"])
     notification = Notification.objects.filter(recipient=viewer).first()
-    assert world.client("executive").post(reverse("notifications:open", kwargs={"pk": notification.pk})).status_code == 404
+    assert (
+        world.client("executive").post(reverse("notifications:open", kwargs={"pk": notification.pk})).status_code == 404
+    )
     world.client("viewer").post(reverse("notifications:read_all"))
     assert not Notification.objects.filter(recipient=viewer, read_at__isnull=True).exists()
 

@@ -104,7 +104,10 @@ def test_revoking_the_share_link_stops_its_followers_updates(world):
 def test_following_a_revoked_or_unknown_link_is_not_found(client, world):
     link, token = share_link_create(product=world.product, actor=world.users["admin"])
     share_link_revoke(link=link, actor=world.users["admin"])
-    assert client.post(reverse("notifications:shared_follow", kwargs={"token": token}), {"email": "a@b.co"}).status_code == 404
+    assert (
+        client.post(reverse("notifications:shared_follow", kwargs={"token": token}), {"email": "a@b.co"}).status_code
+        == 404
+    )
     assert not StakeholderSubscription.objects.exists()
 
 
@@ -117,7 +120,9 @@ def test_another_workspaces_product_updates_page_is_not_found(world):
 
 horizons = st.sampled_from(["now", "next", "later"])
 days = st.one_of(st.none(), st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31)))
-initiative = st.fixed_dictionaries({"title": st.text(max_size=5), "horizon": horizons, "end": days, "status": st.just("planned")})
+initiative = st.fixed_dictionaries(
+    {"title": st.text(max_size=5), "horizon": horizons, "end": days, "status": st.just("planned")}
+)
 states = st.dictionaries(st.sampled_from([str(i) for i in range(8)]), initiative, max_size=8)
 
 
