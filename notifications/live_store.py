@@ -70,12 +70,12 @@ class RedisStore:
         """(messages after `after`, the last id, whether the client must resync because it missed some)."""
         key = stream_key(workspace_id)
         last = self.client.xrevrange(key, count=1)
-        last_id = last[0][0] if last else None
+        last_id = last[0][0] if last else "0-0"  # nothing yet: the client starts from the very beginning
         if not after:
             return [], last_id, False
         first = self.client.xrange(key, count=1)
         if not first:
-            return [], after, False
+            return [], last_id if after == "0-0" else after, False
         if stream_id_tuple(after) < stream_id_tuple(first[0][0]) and stream_id_tuple(after) != (0, 0):
             return [], last_id, True
         entries = self.client.xrange(key, min=f"({after}", count=READ_MAX)
@@ -96,9 +96,9 @@ class CacheStore:
         return ids
 
     def read_after(self, workspace_id: int, after: str | None) -> tuple[list[tuple[str, dict]], str | None, bool]:
-        last = cache.get(f"live:{workspace_id}:n")
-        last_id = None if last is None else str(last)
-        if not after or last is None:
+        last = cache.get(f"live:{workspace_id}:n") or 0
+        last_id = str(last)  # "0": nothing yet, the client starts from the very beginning
+        if not after:
             return [], last_id, False
         try:
             start = int(after)
