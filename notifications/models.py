@@ -12,6 +12,10 @@ class TargetType(models.TextChoices):
     INITIATIVE = "initiative", "Initiative"
     OBJECTIVE = "objective", "Objective"
     KEY_RESULT = "key_result", "Key result"
+    OTHER = "other", "Other"  # commented on, not watchable here (a business case, an idea…)
+
+
+WATCHABLE = [(value, label) for value, label in TargetType.choices if value != TargetType.OTHER]
 
 
 class WatchReason(models.TextChoices):
@@ -26,7 +30,7 @@ class Watch(models.Model):
 
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="watches")
-    target_type = models.CharField(max_length=20, choices=TargetType.choices)
+    target_type = models.CharField(max_length=20, choices=WATCHABLE)
     target_id = models.PositiveBigIntegerField()
     reason = models.CharField(max_length=10, choices=WatchReason.choices, default=WatchReason.MANUAL)
     created_at = models.DateTimeField(auto_now_add=True)

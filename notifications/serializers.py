@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from core.serializers import StrictBooleanField, StrictIntegerField, StrictSerializer
 
-from .models import Notification, NotificationKind, TargetType, Watch
+from .models import WATCHABLE, Notification, NotificationKind, TargetType, Watch
 
 ID_MAX = 2**63 - 1
 MARK_MAX = 500
@@ -58,12 +58,12 @@ class UnreadOutput(serializers.Serializer):
 
 
 class WatchInput(StrictSerializer):
-    target_type = serializers.ChoiceField(choices=TargetType.choices)
+    target_type = serializers.ChoiceField(choices=WATCHABLE)
     target_id = StrictIntegerField(min_value=1, max_value=ID_MAX)
 
 
 class WatchOutput(serializers.ModelSerializer):
-    target_type = serializers.ChoiceField(choices=TargetType.choices, read_only=True)
+    target_type = serializers.ChoiceField(choices=WATCHABLE, read_only=True)
 
     class Meta:
         model = Watch

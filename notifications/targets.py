@@ -22,15 +22,13 @@ EVENT_TARGETS: dict[str, TargetType] = {
     "key_result.checked_in": TargetType.KEY_RESULT,
 }
 
-# collaboration's comment targets, by the names it may use
+# collaboration names a comment's object "<app_label>.<model>"; the watchable ones map to a TargetType,
+# the others (business cases, ideas…) still tell the people mentioned, as TargetType.OTHER.
 COMMENT_TARGETS = {
-    "item": TargetType.ITEM,
-    "backlogitem": TargetType.ITEM,
-    "backlog_item": TargetType.ITEM,
-    "initiative": TargetType.INITIATIVE,
-    "objective": TargetType.OBJECTIVE,
-    "keyresult": TargetType.KEY_RESULT,
-    "key_result": TargetType.KEY_RESULT,
+    "backlog.backlogitem": TargetType.ITEM,
+    "roadmap.initiative": TargetType.INITIATIVE,
+    "okrs.objective": TargetType.OBJECTIVE,
+    "okrs.keyresult": TargetType.KEY_RESULT,
 }
 
 

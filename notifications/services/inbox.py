@@ -18,6 +18,7 @@ from .watching import watch_add, watches_forget
 
 # Moving an item in the backlog's manual order is grooming, not news for the item's watchers.
 QUIET_EVENTS = frozenset({"item.moved"})
+COMMENT_EVENTS = frozenset({"comment.created", "comment.updated"})
 TITLE_MAX = 300
 
 
@@ -37,11 +38,13 @@ def _members(workspace_id: int, user_ids) -> set[int]:
     return set(users_of_workspace(workspace_id=workspace_id).filter(pk__in=ids).values_list("pk", flat=True))
 
 
-def _notify(*, target: Target, recipients, kind: str, event: str, actor_id: int | None, title: str, summary: str):
+def _notify(
+    *, target: Target, recipients, kind: str, event: str, actor_id: int | None, title: str, summary: str, url: str = ""
+):
     recipients = sorted(_members(target.workspace_id, set(recipients) - {actor_id}))
     if not recipients:
         return []
-    url = target_url(
+    url = url or target_url(
         target_type=target.type, target_id=target.id, workspace_id=target.workspace_id, product_id=target.product_id
     )
     if event.endswith(".deleted"):
@@ -121,48 +124,55 @@ def _from_domain_event(event: str, workspace_id: int, data: dict) -> None:
         watches_forget(target=target)
 
 
-def _from_comment(workspace_id: int, data: dict) -> None:
-    """collaboration's `comment.created`: mentioned people are told (and watch); the other watchers hear of it."""
-    raw_type = str(data.get("target_type") or data.get("object_type") or data.get("target") or "").lower()
-    target_type = COMMENT_TARGETS.get(raw_type)
-    target_id = _int(data.get("target_id") or data.get("object_id"))
-    if target_type is None or target_id is None:
+def _from_comment(event: str, workspace_id: int, data: dict) -> None:
+    """collaboration's comment events: the people mentioned are told at once (and watch the object);
+    on a new comment, the object's other watchers hear of it. The link goes to the comment itself."""
+    target_info = data.get("target") if isinstance(data.get("target"), dict) else {}
+    target_type = COMMENT_TARGETS.get(str(target_info.get("type", "")).lower(), TargetType.OTHER)
+    target_id = _int(target_info.get("id"))
+    if target_id is None:
         return
-    target = Target(type=target_type, id=target_id, workspace_id=workspace_id, product_id=_int(data.get("product")))
-    actor_id = _int(data.get("actor") or data.get("author"))
-    mentioned = set(_int_list(data.get("mentions") or data.get("mentioned"))) - {actor_id}
-    title = str(data.get("target_title") or data.get("title") or f"{TargetType(target_type).label} #{target_id}")
-    if actor_id:
+    target = Target(type=target_type, id=target_id, workspace_id=workspace_id)
+    actor_id = _int(data.get("author"))
+    title = str(target_info.get("title") or f"{TargetType(target_type).label} #{target_id}")
+    url = str(data.get("url") or target_info.get("url") or "")
+    url = url if url.startswith("/") and not url.startswith("//") else ""
+    watchable = target_type != TargetType.OTHER
+    if watchable and actor_id and event == "comment.created":
         watch_add(user_ids=[actor_id], target=target, reason=WatchReason.CREATOR)
-    mentioned = _members(workspace_id, mentioned)
+    mentioned = _members(workspace_id, set(_int_list(data.get("mentions"))) - {actor_id})
     if mentioned:
-        watch_add(user_ids=mentioned, target=target, reason=WatchReason.MENTION)
+        if watchable:
+            watch_add(user_ids=mentioned, target=target, reason=WatchReason.MENTION)
         _notify(
             target=target,
             recipients=mentioned,
             kind=NotificationKind.MENTION,
-            event="comment.created",
+            event=event,
             actor_id=actor_id,
             title=title,
             summary="mentioned you in a comment",
+            url=url,
         )
-    _notify(
-        target=target,
-        recipients=_watchers(target) - mentioned,
-        kind=NotificationKind.COMMENT,
-        event="comment.created",
-        actor_id=actor_id,
-        title=title,
-        summary="commented",
-    )
+    if event == "comment.created" and watchable:
+        _notify(
+            target=target,
+            recipients=_watchers(target) - mentioned,
+            kind=NotificationKind.COMMENT,
+            event=event,
+            actor_id=actor_id,
+            title=title,
+            summary="commented",
+            url=url,
+        )
 
 
 def notifications_record(*, event: str, workspace_id: int, data: dict) -> None:
     """core.events subscriber: watches and notifications that follow from a domain event."""
     if event in EVENT_TARGETS:
         _from_domain_event(event, workspace_id, data)
-    elif event == "comment.created":
-        _from_comment(workspace_id, data)
+    elif event in COMMENT_EVENTS:
+        _from_comment(event, workspace_id, data)
 
 
 @transaction.atomic

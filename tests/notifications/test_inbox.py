@@ -77,26 +77,46 @@ def test_objective_owner_change_is_an_assignment(world):
 
 
 def test_a_mention_in_a_comment_subscribes_and_tells_the_mentioned(world):
-    """Fed with collaboration's comment.created event as it publishes it."""
+    """Fed with collaboration's comment.created event, in the payload its events.py documents."""
     item = _item(world, world.users["product_owner"])
     viewer = world.users["viewer"]
+    comment_url = f"/products/{world.product.pk}/items/{item.pk}/#comment-7"
     notifications_record(
         event="comment.created",
         workspace_id=world.workspace.pk,
         data={
-            "id": 1,
-            "target_type": "item",
-            "target_id": item.pk,
-            "product": world.product.pk,
-            "actor": world.users["contributor"].pk,
+            "id": 7,
+            "target": {"type": "backlog.backlogitem", "id": item.pk, "title": "PAY-1 Checkout", "url": "/x/"},
+            "parent": None,
+            "author": world.users["contributor"].pk,
             "mentions": [viewer.pk, world.outsider.pk],
-            "title": "Checkout",
+            "url": comment_url,
         },
     )
-    assert inbox_of(viewer) == [("mention", "Checkout", "mentioned you in a comment")]
+    assert inbox_of(viewer) == [("mention", "PAY-1 Checkout", "mentioned you in a comment")]
+    assert Notification.objects.get(recipient=viewer).url == comment_url
     assert Watch.objects.filter(user=viewer, target_id=item.pk, reason="mention").exists()
+    assert Watch.objects.filter(user=world.users["contributor"], target_id=item.pk).exists()
     assert inbox_of(world.outsider) == []  # not a member of the item's workspace: mentioning them tells nothing
-    assert inbox_of(world.users["product_owner"]) == [("comment", "Checkout", "commented")]
+    assert inbox_of(world.users["product_owner"]) == [("comment", "PAY-1 Checkout", "commented")]
+
+
+def test_a_mention_on_an_object_one_cannot_watch_still_tells_the_mentioned(world):
+    case = f.BusinessCaseFactory(product=world.product)
+    notifications_record(
+        event="comment.updated",
+        workspace_id=world.workspace.pk,
+        data={
+            "id": 8,
+            "target": {"type": "products.businesscase", "id": case.pk, "title": "Case", "url": "/c/"},
+            "author": world.users["admin"].pk,
+            "mentions": [world.users["executive"].pk],
+            "url": "/c/#comment-8",
+            "changed": ["body"],
+        },
+    )
+    assert inbox_of(world.users["executive"]) == [("mention", "Case", "mentioned you in a comment")]
+    assert not Watch.objects.exists()
 
 
 def test_notifications_of_another_workspace_never_reach_a_member_of_this_one(world):
