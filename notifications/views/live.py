@@ -6,6 +6,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,7 +61,13 @@ def live_presence(request, workspace_id: int):
 
 @sync_to_async
 def _is_member(user, workspace_id: int) -> bool:
-    return workspace_ids_for_user(user=user).filter(workspace_id=workspace_id).exists()
+    """Checked when the stream opens and at each heartbeat. The database connection is closed at once:
+    an open stream must not hold one (Django gives each ASGI request its own thread and connection,
+    and hundreds of open streams would exhaust the database's connections)."""
+    try:
+        return workspace_ids_for_user(user=user).filter(workspace_id=workspace_id).exists()
+    finally:
+        connection.close()
 
 
 async def live_stream(request, workspace_id: int):
