@@ -35,7 +35,8 @@ def test_compose_defines_the_five_services_with_the_shared_environment():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"web", "worker", "beat", "postgres", "redis"} <= set(services)
-    assert "gunicorn pmhub.wsgi" in services["web"]["command"]
+    assert "uvicorn pmhub.asgi:application" in services["web"]["command"]  # ASGI: live updates over SSE
+    assert services["web"]["environment"]["LIVE_REDIS_URL"].startswith("redis://")
     assert "celery -A pmhub worker" in services["worker"]["command"]
     assert "celery -A pmhub beat" in services["beat"]["command"]
     for name in ("web", "worker", "beat"):
