@@ -146,6 +146,9 @@ async def event_stream(*, hub: Hub, workspace_id: int, last_id: str | None, stil
                 if not await still_allowed():
                     yield sse("denied", json.dumps({"reason": "no longer a member"}))
                     return
+                if subscription.overflowed:  # Redis went away meanwhile: whatever was missed, re-render
+                    subscription.overflowed = False
+                    yield sse("resync", json.dumps({"reason": "reconnected"}))
                 yield ": ping\n\n"
                 continue
             if subscription.overflowed:

@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "backlog.models.ItemStatus",
         "MoscowEnum": "backlog.models.MoSCoW",
         "ScenarioStatusEnum": "prioritization.models.ScenarioStatus",
+        "ItemKindEnum": "backlog.models.ItemKind",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
+        "NotificationTargetTypeEnum": "notifications.models.TargetType",
+        "WatchTargetTypeEnum": "notifications.models.WATCHABLE",
     },
 }
 

@@ -39,9 +39,12 @@ def test_the_list_holds_only_the_callers_own_notifications(api, world, changes, 
 def test_read_one_then_all(api, world, changes):
     client = api("viewer")
     first = client.get("/api/v1/notifications/?unread=true").json()["results"][0]
-    assert client.post(f"/api/v1/notifications/{first['id']}/read/").json()["read"] is True
-    assert client.get("/api/v1/notifications/unread/").json() == {"unread": 19}
-    assert api("executive").post(f"/api/v1/notifications/{first['id']}/read/").status_code == 404
+    marked = client.post("/api/v1/notifications/read-all/", {"ids": [first["id"]]}, format="json").json()
+    assert marked == {"marked": 1, "unread": 19}
+    assert client.get(f"/api/v1/notifications/{first['id']}/").json()["read"] is True
+    other = api("executive")
+    assert other.post("/api/v1/notifications/read-all/", {"ids": [first["id"]]}, format="json").json()["marked"] == 0
+    assert other.get(f"/api/v1/notifications/{first['id']}/").status_code == 404
     assert client.post("/api/v1/notifications/read-all/", {}, format="json").json() == {"marked": 19, "unread": 0}
     assert client.post("/api/v1/notifications/read-all/", {"ids": "x"}, format="json").status_code == 400
     assert client.post("/api/v1/notifications/read-all/", {"nope": 1}, format="json").status_code == 400

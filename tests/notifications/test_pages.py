@@ -128,3 +128,36 @@ def test_the_backlog_page_opts_into_live_updates_by_polling_under_wsgi(world, it
     html = page.content.decode()
     assert 'data-live-stream=""' in html  # no SSE under WSGI: live.js polls
     assert reverse("notifications:live_poll", kwargs={"workspace_id": world.workspace.pk}) in html
+
+
+def test_a_write_stands_when_the_live_store_is_down(world, settings, django_capture_on_commit_callbacks, caplog):
+    settings.LIVE_REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    with django_capture_on_commit_callbacks(execute=True):
+        item = item_create(instance=BacklogItem(product=world.product, title="Still saved"), actor=world.users["admin"])
+    assert BacklogItem.objects.filter(pk=item.pk, title="Still saved").exists()
+    assert "live messages dropped" in caplog.text
+
+
+def test_the_inbox_page_queries_do_not_grow_with_rows(world, item, django_assert_max_num_queries):
+    viewer = world.users["viewer"]
+    Watch.objects.create(workspace=world.workspace, user=viewer, target_type="item", target_id=item.pk)
+    for n in range(25):
+        current = BacklogItem.objects.get(pk=item.pk)
+        item = item_update(item=current, data={"title": f"T{n}"}, actor=world.users["admin"])
+    client = world.client("viewer")
+    client.get(reverse("notifications:inbox"))
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("notifications:inbox"))
+    assert page.content.decode().count('class="inbox-row') == 25
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_member_may_subscribe_to_the_weekly_update(world, role):
+    user = world.users[role]
+    user.email = f"{role}@example.com"
+    user.save()
+    url = reverse("notifications:product_updates", kwargs={"product_id": world.product.pk})
+    client = world.client(role)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"subscribe": "1"}).status_code == 302
+    assert "You get the weekly update" in client.get(url).content.decode()
