@@ -213,7 +213,7 @@ class ItemViewSet(ResourceViewSet):
         return item
 
     def delete_service(self, *, obj, access, actor):
-        item_delete(item=obj)
+        item_delete(item=obj, actor=actor)
 
     @extend_schema(
         request=ItemMoveSerializer,

@@ -68,3 +68,25 @@ def instance_update(*, instance: M, data: dict, m2m: dict[str, Iterable] | None 
     for name in m2m_changed:
         getattr(instance, name).set(m2m[name])
     return instance, sorted(changed_fields + m2m_changed)
+
+
+# Hooks every delete runs first: hook(instance=, actor=) inside the delete's transaction. Apps above
+# core register theirs from their AppConfig.ready (collaboration: keep a copy in the trash).
+DeleteHook = Callable[..., None]
+_delete_hooks: list[DeleteHook] = []
+
+
+def register_delete_hook(hook: DeleteHook) -> None:
+    if hook not in _delete_hooks:
+        _delete_hooks.append(hook)
+
+
+def instance_delete(*, instance: models.Model, actor) -> None:
+    """Delete one object and what cascades from it, after the delete hooks. Caller holds the transaction.
+
+    Every delete path of a restorable object (page, API, bulk, admin) goes through here, so the
+    trash sees each one.
+    """
+    for hook in _delete_hooks:
+        hook(instance=instance, actor=actor)
+    instance.delete()

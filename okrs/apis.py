@@ -22,7 +22,7 @@ from .serializers import (
     MeasurementSerializer,
     ObjectiveSerializer,
 )
-from .services.key_results import key_result_check_in, key_result_create, key_result_update
+from .services.key_results import key_result_check_in, key_result_create, key_result_delete, key_result_update
 from .services.measurements import measurement_create, measurement_delete
 from .services.objectives import objective_create, objective_delete, objective_update
 
@@ -46,7 +46,7 @@ class ObjectiveViewSet(ResourceViewSet):
         return objective_update(objective=obj, data=dict(data), actor=actor)
 
     def delete_service(self, *, obj, access, actor):
-        objective_delete(objective=obj)
+        objective_delete(objective=obj, actor=actor)
 
 
 @resource_docs("key results", "Filter with ?workspace=, ?objective=, ?kpi=, ?period= (of the objective).")
@@ -72,6 +72,9 @@ class KeyResultViewSet(ResourceViewSet):
 
     def update_service(self, *, obj, data, access, actor):
         return key_result_update(key_result=obj, data=dict(data), actor=actor)
+
+    def delete_service(self, *, obj, access, actor):
+        key_result_delete(key_result=obj, actor=actor)
 
     @extend_schema(
         request=CheckInSerializer,
@@ -157,4 +160,4 @@ class MeasurementViewSet(ResourceViewSet):
         )
 
     def delete_service(self, *, obj, access, actor):
-        measurement_delete(measurement=obj)
+        measurement_delete(measurement=obj, actor=actor)

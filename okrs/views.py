@@ -45,7 +45,7 @@ class ObjectiveCrud(Crud):
     empty_hint = "Objectives are qualitative goals for a period; key results measure them."
 
     def perform_delete(self, *, access, obj, actor):
-        objectives.objective_delete(objective=obj)
+        objectives.objective_delete(objective=obj, actor=actor)
 
     def get_queryset(self, access):
         return selectors.objective_list(workspace=access.workspace)
@@ -90,6 +90,9 @@ class KeyResultCrud(Crud):
 
     def perform_update(self, *, access, obj, data, m2m, actor):
         return key_results.key_result_update(key_result=obj, data=data, actor=actor)
+
+    def perform_delete(self, *, access, obj, actor):
+        key_results.key_result_delete(key_result=obj, actor=actor)
 
     def success_url(self, access, obj):
         return self.url("detail", access, obj)
@@ -169,7 +172,7 @@ def measurement_delete(request, workspace_id: int, pk: int):
     measurement = selectors.measurement_for_workspace(workspace=access.workspace, pk=pk)
     access.require(Capability.EDIT_STRATEGY)
     kpi, key_result = measurement.kpi, measurement.key_result
-    measurements.measurement_delete(measurement=measurement)
+    measurements.measurement_delete(measurement=measurement, actor=request.user)
     messages.success(request, "Measurement deleted.")
     if kpi is not None:
         return redirect("okrs:kpi_detail", product_id=kpi.product_id, pk=kpi.pk)

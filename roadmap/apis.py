@@ -71,7 +71,7 @@ class InitiativeViewSet(ResourceViewSet):
         return initiative_update(initiative=obj, data=data, m2m=m2m)
 
     def delete_service(self, *, obj, access, actor):
-        initiative_delete(initiative=obj)
+        initiative_delete(initiative=obj, actor=actor)
 
     @extend_schema(
         description="The roadmap as CSV (the same filters as the list).",

@@ -88,7 +88,7 @@ class InitiativeCrud(Crud):
         return initiative_update(initiative=obj, data=data, m2m=m2m)
 
     def perform_delete(self, *, access, obj, actor):
-        initiative_delete(initiative=obj)
+        initiative_delete(initiative=obj, actor=actor)
 
     def get_queryset(self, access):
         key_results = key_result_list(workspace=access.workspace)

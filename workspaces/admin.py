@@ -2,6 +2,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from core.services import instance_delete
 
 from .graph import graph_check
 from .models import Membership, Workspace
@@ -38,6 +41,16 @@ class WorkspaceScopedAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return qs
         return qs.filter(**{f"{self.workspace_path}__memberships__user": request.user}).distinct()
+
+    # Deletes go through core.services.instance_delete, so its hooks (the trash) see admin deletes too.
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        instance_delete(instance=obj, actor=request.user)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            instance_delete(instance=obj, actor=request.user)
 
     def _scope(self, request, queryset):
         if request.user.is_superuser:

@@ -33,7 +33,7 @@ from core.events import publish
 from core.exceptions import ApplicationError
 from core.ranks import check_anchors, rank_for_move
 from core.ranks import ranks_rebalance as rebalance
-from core.services import instance_create, instance_update
+from core.services import instance_create, instance_delete, instance_update
 from products.models import Product
 from roadmap.models import Release
 from workspaces.models import Capability, Membership
@@ -225,9 +225,10 @@ def item_update_checked(*, item: BacklogItem, data: dict, version: int, actor) -
 
 
 @transaction.atomic
-def item_delete(*, item: BacklogItem) -> None:
+def item_delete(*, item: BacklogItem, actor=None) -> None:
+    """Delete an item (with its criteria and children); the delete hooks keep it in the trash."""
     item_id = item.pk
-    item.delete()
+    instance_delete(instance=item, actor=actor)
     item.pk = item_id
     _announce("item.deleted", item)
 

@@ -106,7 +106,7 @@ class ItemCrud(Crud):
         return None
 
     def perform_delete(self, *, access, obj, actor):
-        item_services.item_delete(item=obj)
+        item_services.item_delete(item=obj, actor=actor)
 
     def detail_extra(self, request, access, obj):
         return {"criterion_form": CriterionForm(), **story_context(access, obj)}

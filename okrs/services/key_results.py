@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.events import publish
-from core.services import instance_create, instance_update
+from core.services import instance_create, instance_delete, instance_update
 
 from ..events import KEY_RESULT_CHECKED_IN
 from ..models import KeyResult, Measurement
@@ -41,6 +41,14 @@ def key_result_update(*, key_result: KeyResult, data: dict, actor) -> KeyResult:
     if FIGURE_FIELDS.intersection(changed):
         rollup_enqueue(workspace_id=key_result.objective.workspace_id, key_result_ids=[key_result.pk])
     return key_result
+
+
+@transaction.atomic
+def key_result_delete(*, key_result: KeyResult, actor=None) -> None:
+    """Delete a key result with its check-ins; the delete hooks keep it in the trash. The objective rolls up again."""
+    workspace_id = key_result.objective.workspace_id
+    instance_delete(instance=key_result, actor=actor)
+    rollup_enqueue(workspace_id=workspace_id, key_result_ids=[])
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from core.services import instance_create
+from core.services import instance_create, instance_delete
 
 from ..models import KPI, KeyResult, Measurement
 from .rollup import key_results_values_refresh
@@ -38,10 +38,10 @@ def measurement_create(*, kpi: KPI, value: Decimal, measured_at: datetime | None
 
 
 @transaction.atomic
-def measurement_delete(*, measurement: Measurement) -> None:
+def measurement_delete(*, measurement: Measurement, actor=None) -> None:
     """Delete a KPI measurement or a check-in; the key results it moved fall back to the value before it."""
     kpi, key_result = measurement.kpi, measurement.key_result
-    measurement.delete()
+    instance_delete(instance=measurement, actor=actor)
     if kpi is not None:
         _key_results_follow(kpi_ids=[kpi.pk])
         kpi_rollup_enqueue(kpi=kpi)

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from core.events import publish
-from core.services import instance_create, instance_update
+from core.services import instance_create, instance_delete, instance_update
 
 from ..events import OBJECTIVE_CREATED, OBJECTIVE_DELETED, OBJECTIVE_UPDATED
 from ..models import Objective
@@ -46,9 +46,9 @@ def objective_update(*, objective: Objective, data: dict, actor=None, m2m=None) 
 
 
 @transaction.atomic
-def objective_delete(*, objective: Objective) -> None:
+def objective_delete(*, objective: Objective, actor=None) -> None:
     objective_id = objective.pk
-    objective.delete()
+    instance_delete(instance=objective, actor=actor)
     objective.pk = objective_id
     rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])  # the tree above it changed
     _announce(OBJECTIVE_DELETED, objective)

@@ -51,6 +51,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "notifications.tasks.stakeholder_updates_weekly",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
+    # Delete for good what has been in the trash for more than 30 days.
+    "trash-purge": {"task": "collaboration.tasks.trash_purge_old", "schedule": crontab(minute=40)},
 }
 
 # Links in emails (notifications, digests, unsubscribe) start with SITE_URL: the address users reach PMHub at.

@@ -120,6 +120,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "django_htmx",
+    "pgtrigger",
+    "pghistory",
     "pmhub",
     "core",
     "workspaces",
@@ -155,9 +157,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "collaboration.middleware.HistoryContextMiddleware",  # who changed what (PostgreSQL triggers)
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "collaboration.middleware.TrashUndoMiddleware",  # "… is in the trash. Undo" after a page deletes
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page
@@ -351,3 +355,10 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS = ["models.W038"]  # SQLite lacks deferrable unique constraints; PostgreSQL has them.
+
+# Activity history (collaboration.history): PostgreSQL triggers written by django-pghistory. They are
+# installed after every `migrate` (not through migrations of the tracked apps); on SQLite there are none.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")  # reads write nothing worth a context
+HISTORY_RECORDED = DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -8,7 +8,7 @@ from django.db.models import Max
 
 from core.events import publish
 from core.ranks import RANK_GAP
-from core.services import instance_create, instance_update
+from core.services import instance_create, instance_delete, instance_update
 
 from ..models import INITIATIVE_LINKS_MAX, Initiative
 
@@ -67,8 +67,8 @@ def initiative_update(*, initiative: Initiative, data: dict, m2m: dict[str, Iter
 
 
 @transaction.atomic
-def initiative_delete(*, initiative: Initiative) -> None:
+def initiative_delete(*, initiative: Initiative, actor=None) -> None:
     initiative_id = initiative.pk
-    initiative.delete()
+    instance_delete(instance=initiative, actor=actor)
     initiative.pk = initiative_id
     initiative_announce("initiative.deleted", initiative)

@@ -39,6 +39,28 @@ class Resource:
         return self.url
 
 
+def _comment(product, workspace):
+    from collaboration.registry import kind_named
+    from collaboration.services.comments import comment_create
+
+    author = workspace.memberships.get(role=Role.ADMIN).user
+    item = f.BacklogItemFactory(product=product)
+    return comment_create(kind=kind_named("backlog.backlogitem"), target=item, body="Looks **good**", author=author)
+
+
+def _comment_body(product, workspace):
+    return {"target_type": "backlog.backlogitem", "target_id": f.BacklogItemFactory(product=product).pk, "body": "Hi"}
+
+
+def _trash_entry(product, workspace):
+    from backlog.services.items import item_delete
+    from collaboration.models import TrashEntry
+
+    item = f.BacklogItemFactory(product=product)
+    item_delete(item=item, actor=None)
+    return TrashEntry.objects.get(target_id=item.pk, workspace=workspace)
+
+
 def _webhook(product, workspace):
     from integrations.webhooks import webhook_create
 
@@ -165,6 +187,15 @@ RESOURCES = [
         {"name": "Renamed"},
         ADMIN_ONLY,
     ),
+    Resource(
+        "comments",
+        _comment,
+        _comment_body,
+        None,  # only the author edits: tests/collaboration/test_comments_api.py
+        ITEMS | {Role.EXECUTIVE},  # every member but a viewer comments
+        deleters=ADMIN_ONLY,  # the author (the workspace's admin made them)
+    ),
+    Resource("trash", _trash_entry, None, None, set()),
     Resource(
         "jobs",
         lambda p, w: Job.objects.create(workspace=w, product=p, kind="reprioritise"),

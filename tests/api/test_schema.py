@@ -39,7 +39,14 @@ def test_every_operation_is_described_with_request_and_response_schemas(db):
     for path, method, op in operations:
         assert op.get("description"), f"{method.upper()} {path} has no description"
         assert op["responses"], f"{method.upper()} {path} has no response"
-        bodiless_actions = ("/ping/", "/prioritize/", "/apply/", "/discard/", "/resend/")  # POSTs that take no input
+        bodiless_actions = (
+            "/ping/",
+            "/prioritize/",
+            "/apply/",
+            "/discard/",
+            "/resend/",
+            "/restore/",
+        )  # POSTs that take no input
         if method in ("post", "put", "patch") and not path.endswith(bodiless_actions):
             assert "requestBody" in op, f"{method.upper()} {path} has no request body"
     resources = {p.split("/")[3] for p in schema["paths"]}
