@@ -230,7 +230,7 @@ def item_delete(*, item: BacklogItem, actor=None) -> None:
     item_id = item.pk
     instance_delete(instance=item, actor=actor)
     item.pk = item_id
-    _announce("item.deleted", item)
+    _announce("item.deleted", item, actor=getattr(actor, "pk", None))
 
 
 # ---- manual order ------------------------------------------------------------------------------

@@ -51,4 +51,4 @@ def objective_delete(*, objective: Objective, actor=None) -> None:
     instance_delete(instance=objective, actor=actor)
     objective.pk = objective_id
     rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])  # the tree above it changed
-    _announce(OBJECTIVE_DELETED, objective)
+    _announce(OBJECTIVE_DELETED, objective, actor=getattr(actor, "pk", None))

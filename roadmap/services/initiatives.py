@@ -71,4 +71,4 @@ def initiative_delete(*, initiative: Initiative, actor=None) -> None:
     initiative_id = initiative.pk
     instance_delete(instance=initiative, actor=actor)
     initiative.pk = initiative_id
-    initiative_announce("initiative.deleted", initiative)
+    initiative_announce("initiative.deleted", initiative, actor=getattr(actor, "pk", None))

@@ -1,7 +1,8 @@
 """Two people on one backlog, each in their own Chromium context, against uvicorn (SSE over Redis).
 
 A reorders and edits; B's page follows without a reload, says who did it, shows a conflict on the
-row B is editing instead of overwriting it, and B's unread count rises when A changes what B watches.
+row B is editing instead of overwriting it, and B's unread count rises when A changes what B watches
+and when A mentions B in a comment.
 """
 
 import pytest
@@ -93,6 +94,17 @@ def test_a_second_user_sees_moves_edits_and_conflicts_live(chromium, asgi_base, 
             page_b.locator(f"{invoices} input[name=title]").press("Enter")
         page_b.wait_for_selector(f"{invoices} .conflict")  # the usual version check shows both values
         assert BacklogItem.objects.get(pk=items[2].pk).title == "A's title"
+
+        # A mentions B in a comment on another item: B's unread count rises on the page B has open.
+        page_a.goto(reverse("backlog:item_detail", kwargs={"product_id": world.product.pk, "pk": items[0].pk}))
+        page_a.get_by_label("Add a comment").fill("Can you check the wording, @admin_user ?")
+        page_a.get_by_role("button", name="Comment", exact=True).click()
+        page_a.locator(".comment-body .mention", has_text="@admin_user").wait_for()
+        page_b.wait_for_function(
+            "() => document.querySelector('[data-unread-count]').textContent.trim() === '2'", timeout=5000
+        )
+        page_b.goto(reverse("notifications:inbox"))
+        assert "product_owner_user mentioned you in a comment" in page_b.locator("[data-inbox]").inner_text()
     finally:
         context_a.close()
         context_b.close()
