@@ -29,7 +29,6 @@ from .targets import Target
 UNREAD = OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread notifications.")
 
 
-@extend_schema(tags=["notifications"])
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Your notifications, newest first, in the workspaces you are a member of."""
 
@@ -61,7 +60,6 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response({"unread": unread_count(user=request.user)})
 
 
-@extend_schema(tags=["notifications"])
 class WatchViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """What you watch: items, initiatives, objectives and key results. Any member may watch what they can see."""
 
@@ -88,7 +86,6 @@ class WatchViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
         )
 
 
-@extend_schema(tags=["notifications"])
 class PreferenceApi(APIView):
     """Your email preferences: mentions and assignments at once, a daily digest of the rest."""
 

@@ -1,5 +1,6 @@
 """Live update endpoints: the SSE stream (ASGI), the polling fallback (any server), presence."""
 
+import logging
 import re
 
 from asgiref.sync import sync_to_async
@@ -16,6 +17,7 @@ from ..live_store import live_store
 from ..live_stream import event_stream, hub_for
 from ..services.presence import SCOPE, presence_touch
 
+log = logging.getLogger(__name__)
 EVENT_ID = re.compile(r"^\d{1,20}(-\d{1,20})?$")
 
 
@@ -35,6 +37,7 @@ def live_poll(request, workspace_id: int):
     try:
         events, last, resync = live_store().read_after(workspace_id, after)
     except Exception:  # noqa: BLE001 - store down: the page keeps polling and resyncs when it is back
+        log.warning("Live update store unavailable for polling", exc_info=True)
         return JsonResponse({"events": [], "last": after, "resync": False, "unavailable": True}, status=200)
     etag = f'"{last or "0"}"'
     if not events and not resync and request.headers.get("If-None-Match") == etag:

@@ -135,3 +135,45 @@ def test_without_redis_the_page_polls_and_still_follows(signed_in, live_server, 
         timeout=5000,
     )
     page.wait_for_selector(f"tr#item-{items[0].pk}:has-text('One, renamed')")
+
+
+def test_the_board_planning_and_timeline_follow_changes_made_elsewhere(chromium, asgi_base, live_settings, world):
+    """Changes made by services (as the API or another page would) reach the other live pages."""
+    from datetime import date
+
+    from backlog.services.sprints import sprint_plan_item
+    from roadmap.models import Initiative
+    from roadmap.services.board import initiative_move, initiative_reschedule
+
+    pm = world.users["product_manager"]
+    wallets = f.InitiativeFactory(product=world.product, title="Wallets", horizon="later")
+    f.InitiativeFactory(
+        product=world.product, title="Ledger", horizon="now", start_date=date(2027, 1, 4), end_date=date(2027, 2, 26)
+    )
+    sprint = f.SprintFactory(product=world.product)
+    item = f.BacklogItemFactory(product=world.product, title="Refunds", story_points=5)
+    context, page = _context(chromium, asgi_base, world.users["viewer"])
+    try:
+        page.goto(reverse("roadmap:board", kwargs={"product_id": world.product.pk}))
+        page.wait_for_selector("body[data-live-ready=sse]")
+        initiative_move(initiative=wallets, actor=pm, horizon="now", position="top")
+        page.wait_for_selector("[data-horizon=now] [data-title='Wallets']", timeout=3000)
+        assert page.locator("#col-now .count").inner_text() == "2"  # roadmap.js recounts after a live refresh
+        assert page.locator("#col-later .count").inner_text() == "0"
+
+        page.goto(reverse("backlog:sprint_plan", kwargs={"product_id": world.product.pk, "pk": sprint.pk}))
+        page.wait_for_selector("body[data-live-ready=sse]")
+        sprint_plan_item(item=item, sprint=sprint, actor=world.users["product_owner"])
+        page.wait_for_selector(f"[data-plan-list=sprint] [data-item-id='{item.pk}']", timeout=3000)
+
+        page.goto(reverse("roadmap:timeline", kwargs={"product_id": world.product.pk}))
+        page.wait_for_selector("body[data-live-ready=sse]")
+        ledger = Initiative.objects.get(title="Ledger")
+        initiative_reschedule(
+            initiative=ledger, actor=pm, start_date=date(2027, 3, 1), end_date=date(2027, 4, 30), version=ledger.version
+        )
+        page.wait_for_selector(f"[data-bar][data-initiative-id='{ledger.pk}'][data-start='2027-03-01']", timeout=3000)
+        page.wait_for_selector(".toast:has-text('product_manager_user changed')")
+    finally:
+        context.close()
+    page.js_errors.check()
