@@ -36,7 +36,7 @@ def items_set(*, product: Product, items: list[BacklogItem], data: dict, actor, 
         publish(
             event="item.updated",
             workspace_id=product.workspace_id,
-            data={**payload, "version": version, "changed": changed},
+            data={**payload, "version": version, "changed": changed, "actor": getattr(actor, "pk", None)},
         )
     scope_changes_record(changes=history, actor=actor, carry_over=carry_over)
     return count

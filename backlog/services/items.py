@@ -121,6 +121,7 @@ def _announce(event: str, item: BacklogItem, **extra) -> None:
         "status": item.status,
         "rank": item.rank,
         "version": item.version,
+        "owner": item.owner_id,
         **extra,
     }
     publish(event=event, workspace_id=product.workspace_id, data=data)
@@ -183,7 +184,7 @@ def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
     item = instance_create(instance=instance, actor=actor)
     if item.sprint_id is not None:
         scope_changes_record(changes=[(item.pk, None, item_state(item))], actor=actor)
-    _announce("item.created", item)
+    _announce("item.created", item, actor=getattr(actor, "pk", None))
     return item
 
 
@@ -203,7 +204,7 @@ def _apply(*, item: BacklogItem, data: dict, actor) -> tuple[BacklogItem, list[s
     if SPRINT_LEDGER_FIELDS.intersection(changed):
         scope_changes_record(changes=[(item.pk, before, item_state(item))], actor=actor)
     if changed:
-        _announce("item.updated", item, changed=changed)
+        _announce("item.updated", item, changed=changed, actor=getattr(actor, "pk", None))
     return item, changed
 
 
@@ -250,7 +251,7 @@ def item_delete(*, item: BacklogItem, actor=None) -> None:
         scope_changes_record(changes=[(item_id, item_state(item), None)], actor=actor)
     instance_delete(instance=item, actor=actor)
     item.pk = item_id
-    _announce("item.deleted", item)
+    _announce("item.deleted", item, actor=getattr(actor, "pk", None))
 
 
 # ---- manual order ------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def item_move(
         return item
     BacklogItem.objects.filter(pk=item.pk).update(rank=rank)
     item.rank = rank
-    _announce("item.moved", item, before=before, after=after, position=position)
+    _announce("item.moved", item, before=before, after=after, position=position, actor=getattr(actor, "pk", None))
     return item
 
 

@@ -85,6 +85,7 @@ def key_result_check_in(
             "value": str(check_in.value),
             "confidence": check_in.confidence,
             "current_value": None if key_result.current_value is None else str(key_result.current_value),
+            "actor": getattr(actor, "pk", None),
         },
     )
     return check_in

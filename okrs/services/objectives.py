@@ -21,6 +21,7 @@ def _announce(event: str, objective: Objective, **extra) -> None:
         "title": objective.title,
         "period": objective.period,
         "version": objective.version,
+        "owner": objective.owner_id,
         **extra,
     }
     publish(event=event, workspace_id=objective.workspace_id, data=data)
@@ -30,7 +31,7 @@ def _announce(event: str, objective: Objective, **extra) -> None:
 def objective_create(*, instance: Objective, actor, m2m=None) -> Objective:
     objective = instance_create(instance=instance, actor=actor, m2m=m2m)
     rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])
-    _announce(OBJECTIVE_CREATED, objective)
+    _announce(OBJECTIVE_CREATED, objective, actor=getattr(actor, "pk", None))
     return objective
 
 
@@ -40,7 +41,7 @@ def objective_update(*, objective: Objective, data: dict, actor=None, m2m=None) 
     if FIGURE_FIELDS.intersection(changed):
         rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])
     if changed:
-        _announce(OBJECTIVE_UPDATED, objective, changed=changed)
+        _announce(OBJECTIVE_UPDATED, objective, changed=changed, actor=getattr(actor, "pk", None))
     return objective
 
 
@@ -50,4 +51,4 @@ def objective_delete(*, objective: Objective, actor=None) -> None:
     instance_delete(instance=objective, actor=actor)
     objective.pk = objective_id
     rollup_enqueue(workspace_id=objective.workspace_id, key_result_ids=[])  # the tree above it changed
-    _announce(OBJECTIVE_DELETED, objective)
+    _announce(OBJECTIVE_DELETED, objective, actor=getattr(actor, "pk", None))

@@ -71,6 +71,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=15)},
     # Re-run or fail the jobs whose worker died, and the ones no worker picked up.
     "jobs-sweep-stale": {"task": "jobs.tasks.jobs_sweep_stale", "schedule": JOB_SWEEP_INTERVAL},
+    # The daily email digest of notifications not mailed at once (the time is the workspace's TIME_ZONE).
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.notifications_daily_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # The weekly "what changed on the roadmap" email to each product's stakeholders.
+    "notifications-weekly-stakeholder-update": {
+        "task": "notifications.tasks.stakeholder_updates_weekly",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
     # Delete for good what has been in the trash for more than 30 days.
     "trash-purge": {"task": "collaboration.tasks.trash_purge_old", "schedule": crontab(minute=40)},
     # Ask for the outcome reviews of shipped work whose chosen day has come.
@@ -82,6 +92,15 @@ CELERY_BEAT_SCHEDULE: dict = {
 # Delivery: how long after shipping an outcome review is asked for, and the forecasts' history window.
 OUTCOME_REVIEW_DELAY_DAYS = env.int("OUTCOME_REVIEW_DELAY_DAYS", default=30)
 FORECAST_WINDOW_DAYS = env.int("FORECAST_WINDOW_DAYS", default=90)
+
+# Links in emails (notifications, digests, unsubscribe) start with SITE_URL: the address users reach PMHub at.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Live updates: with LIVE_REDIS_URL (redis://…) writes are pushed to pages over Server-Sent Events when
+# PMHub runs under an ASGI server (uvicorn pmhub.asgi:application); without it, or under WSGI, pages poll.
+LIVE_REDIS_URL = env("LIVE_REDIS_URL", default="")
+LIVE_STREAM_LENGTH = env.int("LIVE_STREAM_LENGTH", default=500)  # messages kept per workspace for catch-up
+LIVE_POLL_SECONDS = env.int("LIVE_POLL_SECONDS", default=3)  # the polling fallback's interval
+LIVE_HEARTBEAT_SECONDS = env.int("LIVE_HEARTBEAT_SECONDS", default=15)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A message a worker took but never acknowledged (it died) is handed out again after this.
     "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,

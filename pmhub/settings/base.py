@@ -189,6 +189,8 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEVELOPMENT_SERVER = sys.argv[1:2] == ["runserver"]
+# Under an ASGI server (uvicorn) each request runs in a thread of its own, like under runserver.
+ASGI_SERVER = "uvicorn" in sys.argv[0]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers queue instead of failing with "database is locked": a transaction takes
     # the write lock when it begins (IMMEDIATE, so it never has to upgrade a read lock midway, which
@@ -211,9 +213,10 @@ else:
     # request: a new PostgreSQL backend costs a connect plus loading its catalog caches for every
     # table a request touches, about as long as the request's own queries. Not under the development
     # server: it answers each request on a new thread, whose kept connection would outlive it until
-    # PostgreSQL runs out of connections ("too many clients").
+    # PostgreSQL runs out of connections ("too many clients"). The same under uvicorn (ASGI), where
+    # Django asks for no persistent connections (put PgBouncer in front for pooling).
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
-    if DEVELOPMENT_SERVER:
+    if DEVELOPMENT_SERVER or ASGI_SERVER:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Through PgBouncer in transaction mode a connection is shared between transactions, so nothing
@@ -371,6 +374,9 @@ SPECTACULAR_SETTINGS = {
         "IdeaStatusEnum": "discovery.models.IDEA_STATUSES",
         "IdeaStatusSettableEnum": "discovery.models.IDEA_STATUSES_SETTABLE",
         "SearchHitKindEnum": "search.selectors.KIND_CHOICES",
+        "NotificationKindEnum": "notifications.models.NotificationKind",
+        "NotificationTargetTypeEnum": "notifications.models.TargetType",
+        "WatchTargetTypeEnum": "notifications.models.WATCHABLE",
     },
 }
 

@@ -106,7 +106,9 @@ def initiative_move(
         horizon=horizon, rank=rank, version=version, updated_at=timezone.now()
     )
     initiative.horizon, initiative.rank, initiative.version = horizon, rank, version
-    initiative_announce("initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank)
+    initiative_announce(
+        "initiative.moved", initiative, workspace_id=product.workspace_id, rank=rank, actor=getattr(actor, "pk", None)
+    )
     return initiative
 
 
@@ -135,5 +137,7 @@ def initiative_reschedule(
     current, changed = instance_update(instance=current, data=data)
     if changed:
         workspace_id = Product.objects.filter(pk=current.product_id).values_list("workspace_id", flat=True).get()
-        initiative_announce("initiative.updated", current, workspace_id=workspace_id, changed=changed)
+        initiative_announce(
+            "initiative.updated", current, workspace_id=workspace_id, changed=changed, actor=getattr(actor, "pk", None)
+        )
     return current

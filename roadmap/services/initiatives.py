@@ -102,7 +102,7 @@ def initiative_create(*, instance: Initiative, actor, m2m: dict[str, Iterable] |
         )["r"]
         instance.rank = (last or 0) + RANK_GAP
     initiative = instance_create(instance=instance, actor=actor, m2m=m2m)
-    initiative_announce("initiative.created", initiative)
+    initiative_announce("initiative.created", initiative, actor=getattr(actor, "pk", None))
     if initiative.shipped_at is not None:
         initiative_announce("initiative.shipped", initiative, shipped_at=initiative.shipped_at.isoformat())
     return initiative
@@ -132,4 +132,4 @@ def initiative_delete(*, initiative: Initiative, actor=None) -> None:
     initiative_id = initiative.pk
     instance_delete(instance=initiative, actor=actor)
     initiative.pk = initiative_id
-    initiative_announce("initiative.deleted", initiative)
+    initiative_announce("initiative.deleted", initiative, actor=getattr(actor, "pk", None))

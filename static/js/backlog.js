@@ -559,4 +559,6 @@
   readChoices();
   initSortable();
   refreshBulk();
+  // Live updates re-rendered rows (static/js/live.js): the selection count follows.
+  document.addEventListener("pmhub:live-refreshed", refreshBulk);
 })();

@@ -1,13 +1,15 @@
 // Sprint planning: drag items between the backlog and the sprint; the capacity bar follows.
 (() => {
   "use strict";
+  // Live updates moved cards (static/js/live.js): the counts follow, for readers too.
+  document.addEventListener("pmhub:live-refreshed", () => refreshCounts());
   const board = document.querySelector("[data-plan]");
   if (!board || !window.Sortable) return;
   const canPlan = board.querySelector(".plan-move") !== null;
   if (!canPlan) return;
 
   function refreshCounts() {
-    board.querySelectorAll("[data-plan-list]").forEach((list) => {
+    document.querySelectorAll("[data-plan] [data-plan-list]").forEach((list) => {
       list.closest(".plan-col").querySelector(".count").textContent = list.querySelectorAll("[data-item-id]").length;
       list.querySelectorAll(".empty-card").forEach((empty) => {
         empty.hidden = list.querySelectorAll("[data-item-id]").length > 0;

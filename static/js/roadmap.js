@@ -1,13 +1,15 @@
 // Now / next / later board: drag initiatives within and across columns; keyboard moves too.
 (() => {
   "use strict";
+  // Live updates moved cards between columns (static/js/live.js): the counts follow, for readers too.
+  document.addEventListener("pmhub:live-refreshed", () => refreshCounts());
   const board = document.querySelector("[data-board][data-editable]");
   if (!board) return;
   const urlFor = (id) => board.dataset.moveUrl.replace(/\/0\/move\/$/, `/${id}/move/`);
   const columns = () => Array.from(board.querySelectorAll("[data-horizon]"));
 
   function refreshCounts() {
-    columns().forEach((list) => {
+    document.querySelectorAll("[data-board] [data-horizon]").forEach((list) => {
       const section = list.closest(".board-col");
       section.querySelector(".count").textContent = list.querySelectorAll("[data-initiative-id]").length;
       const empty = section.querySelector(".empty-col");

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from tests.asgi_server import asgi_base, live_settings  # noqa: F401 (fixtures: uvicorn, live updates)
 from tests.conftest import skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"

@@ -177,6 +177,8 @@ def test_the_development_server_keeps_no_database_connection_between_requests(po
     assert served["default"]["CONN_MAX_AGE"] == 0
     gunicorn = probe(env, "DATABASES", argv=("gunicorn", "pmhub.wsgi"))["DATABASES"]
     assert gunicorn["default"]["CONN_MAX_AGE"] == 60
+    uvicorn = probe(env, "DATABASES", argv=("/venv/bin/uvicorn", "pmhub.asgi:application"))["DATABASES"]
+    assert uvicorn["default"]["CONN_MAX_AGE"] == 0  # ASGI: a thread per request, like runserver
 
 
 def test_the_sqlite_default_queues_writers_instead_of_failing(tmp_path):

@@ -35,7 +35,8 @@ def test_compose_defines_the_services_with_the_shared_environment():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     assert {"web", "worker-interactive", "worker-bulk", "beat", "postgres", "redis"} <= set(services)
-    assert "gunicorn pmhub.wsgi" in services["web"]["command"]
+    assert "uvicorn pmhub.asgi:application" in services["web"]["command"]  # ASGI: live updates over SSE
+    assert services["web"]["environment"]["LIVE_REDIS_URL"].startswith("redis://")
     for queue in ("interactive", "bulk"):  # one worker pool per queue (CELERY_TASK_ROUTES)
         assert f"celery -A pmhub worker -Q {queue}" in services[f"worker-{queue}"]["command"]
     assert "celery -A pmhub beat" in services["beat"]["command"]
