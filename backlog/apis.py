@@ -20,7 +20,7 @@ from core.db import retry_on_conflict
 from core.db_router import use_replica
 from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
-from core.schema import resource_docs
+from core.schema import resource_docs, rules_text
 from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
 from customfields.selectors import export_value, field_keys_for_workspaces
 from products.selectors import products_for_user
@@ -68,7 +68,7 @@ class IdField(forms.Field):
         return number
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": 10**ID_DIGITS_MAX - 1})
 class IdFilter(django_filters.Filter):
     """?name=<id>: digits only, so "1.5" or "1e5" is a 400 with a message, not a guess or a 500."""
 
@@ -108,11 +108,21 @@ def _fetch_rows_portable(queryset) -> list[dict]:
     return list(ItemSerializer(queryset.select_related("product").prefetch_related(criteria), many=True).data)
 
 
+ITEM_RULES = [
+    "Unknown custom fields: …",
+    "The parent item belongs to another product.",
+    "An item cannot be its own ancestor.",
+    "Criterion N is not one of this item's.",
+    "Criterion N is listed twice.",
+]
+
+
 @resource_docs(
     "backlog items",
     "Cursor-paginated (`page_size` up to 500). Filter with ?product=, ?workspace=, ?theme=, ?initiative=, "
     "?release=, ?sprint=, ?parent=, ?kind=, ?status=, ?moscow=, ?owner=, ?search= (title); "
     "?ordering= rank, -rice_score, -wsjf_score, created_at, updated_at (and their reverses).",
+    rules=ITEM_RULES,
 )
 class ItemViewSet(ResourceViewSet):
     model = BacklogItem
@@ -264,7 +274,7 @@ class ItemViewSet(ResourceViewSet):
         request=ItemBulkSerializer,
         responses={200: ItemBulkResultSerializer},
         description="Create or update up to 500 items in one transaction: all or nothing. A 400 lists the "
-        'errors of each failing row by its index: `{errors: {items: {"3": {title: [...]}}}}`.',
+        'errors of each failing row by its index: `{errors: {items: {"3": {title: [...]}}}}`.' + rules_text(ITEM_RULES),
     )
     @action(detail=False, methods=["post"])
     @retry_on_conflict
@@ -359,7 +369,8 @@ class SprintViewSet(ResourceViewSet):
         request=SprintCompleteSerializer,
         responses={200: SprintSerializer},
         description="Complete an active sprint and move its unfinished items (one transaction) to the next "
-        "sprint, a new sprint or the backlog. Needs manage_sprints.",
+        "sprint, a new sprint or the backlog. Needs manage_sprints."
+        + rules_text(["Only an active sprint can be completed.", 'Invalid pk "…" - object does not exist.']),
     )
     @action(detail=True, methods=["post"])
     @retry_on_conflict

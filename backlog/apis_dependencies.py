@@ -70,7 +70,7 @@ class ItemDependencyViewSet(ResourceViewSet):
         description="Replace everything one item waits for (bulk edits and importers): all or nothing; a "
         "self-dependency or a loop is refused with a 400.",
     )
-    @action(detail=False, methods=["post"], url_path="set")
+    @action(detail=False, methods=["post"], url_path="set", pagination_class=None)
     @retry_on_conflict
     def set_all(self, request):
         body = DependenciesSetSerializer(data=request.data, context=self.get_serializer_context())

@@ -85,6 +85,7 @@ class SavedViewSerializer(StrictModelSerializer):
     "saved backlog views",
     "Yours and the shared ones of your workspaces. Every member saves personal views; sharing one, or "
     "changing or deleting a shared one, needs the right to edit items. Filter with ?product=, ?shared=.",
+    rules=["Each column once."],
 )
 class SavedViewViewSet(ResourceViewSet):
     model = SavedView
@@ -102,8 +103,8 @@ class SavedViewViewSet(ResourceViewSet):
             return qs
         return qs.filter(pk__in=saved_views_visible_to(user=self.request.user).values("pk"))
 
-    def access_to(self, workspace_id: int) -> Access:
-        access = super().access_to(workspace_id)
+    def access_to(self, workspace_id: int, obj=None) -> Access:
+        access = super().access_to(workspace_id, obj)
         return MemberAccess(workspace=access.workspace, membership=access.membership)
 
     def create_service(self, *, data: dict, access: Access, actor):

@@ -66,7 +66,8 @@ def mix_requests(product_id: int, item_ids: list[int]):
             return "GET", f"/api/v1/items/{item}/", None
         if roll < 0.9:
             return "PATCH", f"/api/v1/items/{item}/", {"title": f"Edited {rng.randrange(10**6)}"}
-        return "POST", f"/api/v1/items/{item}/move/", {"before": rng.choice(item_ids)}
+        anchor = rng.choice([other for other in item_ids if other != item] or [item])  # never itself: a 400
+        return "POST", f"/api/v1/items/{item}/move/", {"before": anchor}
 
     return draw
 

@@ -11,6 +11,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_serializer,
     extend_schema_view,
     inline_serializer,
 )
@@ -21,7 +22,7 @@ from rest_framework.response import Response
 from backlog.apis import IdFilter
 from core.exceptions import ApplicationError
 from core.pagination import KeysetPagination
-from core.schema import resource_docs
+from core.schema import resource_docs, rules_text
 from workspaces.models import Workspace
 from workspaces.selectors import workspace_access, workspace_ids_for_user
 from workspaces.viewsets import ApiFilterSet, ResourceViewSet, make_filterset
@@ -60,6 +61,7 @@ class CommentFilter(ApiFilterSet):
     "Oldest first, cursor-paginated (`page_size` up to 500). Filter with ?target_type= and ?target_id= (one "
     "object's comments), ?workspace=, ?author=, ?parent=. Every member but a viewer may comment; only the "
     "author edits or deletes a comment. Posting sends the comment.created webhook event.",
+    rules=["No such object in your workspaces."],
 )
 class CommentViewSet(ResourceViewSet):
     model = Comment
@@ -111,8 +113,8 @@ class CommentViewSet(ResourceViewSet):
         kind, target = self._kind_target(obj)
         comment_delete(comment=obj, kind=kind, target=target, actor=actor)
 
-    def access_to(self, workspace_id):
-        access = super().access_to(workspace_id)
+    def access_to(self, workspace_id, obj=None):
+        access = super().access_to(workspace_id, obj)
         return _AnyMember(access)
 
 
@@ -130,15 +132,21 @@ class _AnyMember:
         return getattr(self.access, name)
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+OBJECT_WITHOUT_KIND = "Give kind with object_id."
 ACTIVITY_PARAMETERS = [
-    OpenApiParameter("workspace", OpenApiTypes.INT, description="One of your workspaces (default: all of them)."),
+    OpenApiParameter("workspace", ID_SCHEMA, description="One of your workspaces (default: all of them)."),
     OpenApiParameter("kind", OpenApiTypes.STR, enum=sorted(TRACKED), description="One kind of object."),
-    OpenApiParameter("object_id", OpenApiTypes.INT, description="With kind: one object's timeline."),
-    OpenApiParameter("user", OpenApiTypes.INT, description="Changes made by this user id."),
+    OpenApiParameter("object_id", ID_SCHEMA, description="With kind: one object's timeline."),
+    OpenApiParameter("user", ID_SCHEMA, description="Changes made by this user id."),
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="Changes at or after this moment."),
     OpenApiParameter("until", OpenApiTypes.DATETIME, description="Changes before this moment."),
     OpenApiParameter("cursor", OpenApiTypes.STR, description="The `next` cursor of the previous page."),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {PAGE_MAX} (default 50)."),
+    OpenApiParameter(
+        "page_size",
+        {"type": "integer", "minimum": 1, "maximum": PAGE_MAX},
+        description=f"1 to {PAGE_MAX} (default 50).",
+    ),
 ]
 
 
@@ -154,8 +162,17 @@ class ActivityQuery(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("object_id") is not None and not attrs.get("kind"):
-            raise serializers.ValidationError({"object_id": ["Give kind with object_id."]})
+            raise serializers.ValidationError({"object_id": [OBJECT_WITHOUT_KIND]})
         return attrs
+
+
+@extend_schema_serializer(many=False)  # one page object, though the action is a list
+class ActivityPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True)
+    results = ActivitySerializer(many=True)
+
+    class Meta:
+        ref_name = "ActivityPage"
 
 
 class ActivityViewSet(viewsets.ViewSet):
@@ -163,13 +180,10 @@ class ActivityViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=ACTIVITY_PARAMETERS,
-        responses=inline_serializer(
-            "ActivityPage",
-            {"next": serializers.CharField(allow_null=True), "results": ActivitySerializer(many=True)},
-        ),
+        responses=ActivityPageSerializer,
         description="The recorded changes of your workspaces' objects, newest first, in cursor pages: who, when, "
         "and which fields went from what to what (bulk updates and moves included). On SQLite nothing is "
-        "recorded and the list is empty.",
+        "recorded and the list is empty." + rules_text([OBJECT_WITHOUT_KIND]),
     )
     def list(self, request):
         query = ActivityQuery(data=request.query_params)

@@ -39,6 +39,7 @@ class FieldDefinitionSerializer(StrictModelSerializer):
     "custom field definitions",
     "Values are read and written on items and initiatives as `custom_fields` by key. "
     "Filter with ?workspace=, ?product=, ?target=, ?field_type=.",
+    rules=["Only selects have choices."],
 )
 class FieldDefinitionViewSet(ResourceViewSet):
     model = FieldDefinition

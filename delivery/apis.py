@@ -110,7 +110,7 @@ class LaunchTaskViewSet(ResourceViewSet):
         description="Add the workspace's launch checklist template to a release (tasks it lacks, by title), due "
         "their number of days before its target date.",
     )
-    @action(detail=False, methods=["post"], url_path="from-template")
+    @action(detail=False, methods=["post"], url_path="from-template", pagination_class=None)
     @retry_on_conflict
     def from_template(self, request):
         data = validated(FromTemplateSerializer, request.data, context=self.get_serializer_context())
@@ -140,6 +140,7 @@ class ChecklistTemplateTaskViewSet(ResourceViewSet):
     "Filter with ?product=, ?status=, ?initiative=, ?release= or ?workspace=. PATCH `due_on` to choose when it "
     "is asked for, `verdict` and `learning` (or POST …/record/) to record it; delete the review of work shipped "
     "by mistake.",
+    rules=["Pick a day from the shipping day to N days after it."],
 )
 class OutcomeReviewViewSet(ResourceViewSet):
     model = OutcomeReview

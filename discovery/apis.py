@@ -11,13 +11,13 @@ from rest_framework.response import Response
 
 from core.db import retry_on_conflict
 from core.pagination import KeysetPagination
-from core.schema import resource_docs
+from core.schema import resource_docs, rules_text
 from core.serializers import validated
 from products.models import Product
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from .models import Customer, FeedbackNote, Idea, Insight, NoteState, Sentiment
+from .models import CUSTOMER_DOMAIN, PASSAGE_NOT_QUOTED, Customer, FeedbackNote, Idea, Insight, NoteState, Sentiment
 from .selectors.lists import customers_with_counts, ideas_with_counts, notes_with_counts
 from .serializers import (
     CustomerSerializer,
@@ -48,7 +48,7 @@ def _import_result(objects) -> Response:
     return Response({"created": len(objects), "ids": [o.pk for o in objects]}, status=status.HTTP_201_CREATED)
 
 
-@resource_docs("customers", "Filter with ?workspace=, ?kind=, ?segment=, ?search= (name).")
+@resource_docs("customers", "Filter with ?workspace=, ?kind=, ?segment=, ?search= (name).", rules=[CUSTOMER_DOMAIN])
 class CustomerViewSet(ResourceViewSet):
     model = Customer
     serializer_class = CustomerSerializer
@@ -78,7 +78,8 @@ class CustomerViewSet(ResourceViewSet):
         request=CustomersImportSerializer,
         responses={201: ImportResultSerializer},
         description="Import customers from CSV (columns: name, kind, email_domain, email, segment, plan, revenue, "
-        "seats; a customer of the same name is updated). All rows or none: a 400 lists one message per bad line.",
+        "seats; a customer of the same name is updated). All rows or none: a 400 lists one message per bad line."
+        + rules_text(["Line N: …"]),
     )
     @action(detail=False, methods=["post"], url_path="import")
     @retry_on_conflict
@@ -159,7 +160,7 @@ class FeedbackNoteViewSet(ResourceViewSet):
         request=NotesImportSerializer,
         responses={201: ImportResultSerializer},
         description="Import notes from CSV (columns: text, title, source, customer, email, received_on, tags, "
-        "link). All rows or none: a 400 lists one message per bad line.",
+        "link). All rows or none: a 400 lists one message per bad line." + rules_text(["Line N: …"]),
     )
     @action(detail=False, methods=["post"], url_path="import")
     @retry_on_conflict
@@ -189,6 +190,7 @@ class FeedbackNoteViewSet(ResourceViewSet):
 @resource_docs(
     "insights (passages of notes linked to items, initiatives or ideas)",
     "Filter with ?note=, ?product=, ?item=, ?initiative=, ?idea=, ?importance=, ?workspace=.",
+    rules=["Link the passage to exactly one backlog item, initiative or idea.", PASSAGE_NOT_QUOTED],
 )
 class InsightViewSet(ResourceViewSet):
     model = Insight

@@ -24,6 +24,10 @@ class CustomerKind(models.TextChoices):
     PERSON = "person", "Person"
 
 
+CUSTOMER_DOMAIN = "A domain like acme.com."
+PASSAGE_NOT_QUOTED = "Quote a passage of the note, word for word."
+
+
 class Customer(BaseModel):
     """A company or a person whose feedback we record; segment, plan, revenue and seats say how much they weigh."""
 
@@ -63,7 +67,7 @@ class Customer(BaseModel):
     def clean(self) -> None:
         self.email_domain = self.email_domain.strip().lower().lstrip("@")
         if self.email_domain and ("." not in self.email_domain or " " in self.email_domain):
-            raise ValidationError({"email_domain": "A domain like acme.com."})
+            raise ValidationError({"email_domain": CUSTOMER_DOMAIN})
 
 
 class NoteSource(models.TextChoices):
@@ -240,7 +244,7 @@ class Insight(BaseModel):
         if self.note_id and target.product_id != self.note.product_id:
             raise ValidationError({targets[0]: f"The {targets[0]} belongs to another product than the note."})
         if self.note_id and self.passage and " ".join(self.passage.split()) not in " ".join(self.note.text.split()):
-            raise ValidationError({"passage": "Quote a passage of the note, word for word."})
+            raise ValidationError({"passage": PASSAGE_NOT_QUOTED})
 
 
 class IdeaVote(models.Model):

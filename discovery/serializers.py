@@ -64,8 +64,8 @@ class FeedbackNoteSerializer(StrictModelSerializer):
     state = serializers.ChoiceField(
         choices=NoteState.choices, required=False, help_text="new, processed or archived (who and when are recorded)."
     )
-    processed_by = serializers.PrimaryKeyRelatedField(read_only=True)
-    captured_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    processed_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    captured_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     sentiment_score = serializers.FloatField(read_only=True, allow_null=True, help_text="-1 … 1; null until analysed.")
     sentiment_label = serializers.CharField(
         read_only=True, help_text="negative, neutral or positive; empty until analysed."

@@ -56,7 +56,7 @@ class RedisStore:
         self.client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, decode_responses=True)
         self.script = self.client.register_script(_PUBLISH)
 
-    def publish(self, messages: list[tuple[int, dict]]) -> list[str]:
+    def push(self, messages: list[tuple[int, dict]]) -> list[str]:
         pipe = self.client.pipeline(transaction=False)
         for workspace_id, message in messages:
             self.script(
@@ -85,7 +85,7 @@ class RedisStore:
 class CacheStore:
     """Polling fallback on the Django cache: `live:<ws>:n` counts, `live:<ws>:<n>` holds message n."""
 
-    def publish(self, messages: list[tuple[int, dict]]) -> list[str]:
+    def push(self, messages: list[tuple[int, dict]]) -> list[str]:
         ids = []
         for workspace_id, message in messages:
             counter = f"live:{workspace_id}:n"

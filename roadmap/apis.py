@@ -51,7 +51,7 @@ class ReleaseViewSet(ResourceViewSet):
 @resource_docs(
     "initiatives (the roadmap)",
     "Filter with ?product=, ?workspace=, ?theme=, ?release=, ?horizon=, ?status=.",
-    rules=INITIATIVE_RULES,
+    rules=[*INITIATIVE_RULES, "Unknown custom fields: …"],
 )
 class InitiativeViewSet(ResourceViewSet):
     model = Initiative

@@ -37,7 +37,11 @@ class SearchOutput(serializers.Serializer):
     parameters=[
         OpenApiParameter("q", str, required=True, description=f"Words to find (at most {SEARCH_TEXT_MAX} characters)."),
         OpenApiParameter("product", int, description="Only this product's items and initiatives."),
-        OpenApiParameter("limit", int, description=f"Items to return, 1 to {LIMIT_MAX} (20 by default)."),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX},
+            description=f"Items to return, 1 to {LIMIT_MAX} (20 by default).",
+        ),
     ],
     responses=SearchOutput,
 )

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from core.exceptions import ApplicationError
 from core.parsers import JSONParser
+from core.schema import rules_text
 from jobs.serializers import JobSerializer
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
@@ -29,7 +30,14 @@ from .services.batches import import_batch_create, import_mapping_set, import_st
     ),
     create=extend_schema(
         description="Upload files to import (multipart: `product`, one or more `files`, optional `format` and "
-        "`target`). Nothing is imported yet: the answer holds what was detected and the default mapping.",
+        "`target`). Nothing is imported yet: the answer holds what was detected and the default mapping."
+        + rules_text(
+            [
+                "The file is not a readable Excel workbook (.xlsx): …",
+                "This is not a Jira CSV export: …",
+                "“…” is not valid JSON: …",
+            ]
+        ),
         request={"multipart/form-data": ImportCreateSerializer},
         responses={201: ImportSerializer},
     ),
@@ -78,7 +86,8 @@ class ImportViewSet(ResourceViewSet):
 
     @extend_schema(
         description="Change the mapping: source statuses, issue types, people (user ids), sprints (create/skip) and, "
-        "for tables, columns (column → field). Sections left out keep their values; the dry run must be run again.",
+        "for tables, columns (column → field). Sections left out keep their values; the dry run must be run again."
+        + rules_text(["“…”: … is not one of …"]),
         request=ImportMappingSerializer,
         responses={200: ImportSerializer},
     )
@@ -105,7 +114,8 @@ class ImportViewSet(ResourceViewSet):
         return self._start(request, dry_run=True)
 
     @extend_schema(
-        description="Start the import as a job (after a dry run without errors): all of it or nothing.",
+        description="Start the import as a job (after a dry run without errors): all of it or nothing."
+        + rules_text(["Run a dry run first: it lists what will change and any rows to fix."]),
         request=None,
         responses={202: JobSerializer},
     )

@@ -15,8 +15,8 @@ NAMES_MAX = 500
 
 
 class ImportSerializer(serializers.ModelSerializer):
-    job_state = serializers.CharField(source="job.state", read_only=True, default=None)
-    job_progress = serializers.IntegerField(source="job.progress", read_only=True, default=None)
+    job_state = serializers.CharField(source="job.state", read_only=True, default=None, allow_null=True)
+    job_progress = serializers.IntegerField(source="job.progress", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = ImportBatch

@@ -3,6 +3,7 @@ the product's last view remembered in the session, and saved views (personal or 
 
 import json
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..forms import ItemForm, SavedViewForm
-from ..models import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_FILTERS, BacklogItem, GroupBy, ViewOrdering
+from ..models import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_FILTERS, BacklogItem, GroupBy, ItemStatus, MoSCoW, ViewOrdering
 from ..selectors.saved_views import saved_views_for_product
 from ..services import saved_views as view_services
 
@@ -40,8 +41,14 @@ def clean_params(query: QueryDict) -> dict[str, str]:
     return {name: query.get(name, "").strip()[:200] for name in names if query.get(name, "").strip()}
 
 
+PAGING_PARAMS = ("after", "before", "from", "goto")  # keyset pages and the jump to an item (core/keyset.py)
+
+
 def clean_query(query: QueryDict) -> str:
     params = clean_params(query)
+    for name in PAGING_PARAMS:
+        if query.get(name, "").strip():
+            params[name] = query[name].strip()
     if query.get("page", "").strip() not in ("", "1"):
         params["page"] = query["page"].strip()
     return urlencode(params)
@@ -148,8 +155,26 @@ def group_label(item, group_by: str) -> str:
     return str(related) if related is not None else f"No {group_by}"
 
 
+def group_key(item, group_by: str) -> tuple:
+    """Where an item's group comes in a grouped page: the groups' natural order, empty groups last."""
+    if group_by in (GroupBy.STATUS, GroupBy.MOSCOW):
+        values = [value for value, _ in (ItemStatus.choices if group_by == GroupBy.STATUS else MoSCoW.choices)]
+        value = getattr(item, group_by)
+        return (value not in values, values.index(value) if value in values else 0)
+    if group_by == GroupBy.SPRINT:
+        sprint = item.sprint if item.sprint_id else None
+        return (sprint is None, sprint.start_date or date.max if sprint else date.max, item.sprint_id or 0)
+    related = getattr(item, "owner" if group_by == GroupBy.ASSIGNEE else group_by, None)
+    name = (related.get_username() if group_by == GroupBy.ASSIGNEE else related.title) if related else ""
+    return (related is None, name, getattr(related, "pk", 0))
+
+
 def grouped(rows: list[dict], group_by: str) -> list[dict]:
-    """Consecutive rows of one group (the filter orders by the group first) under its label."""
+    """The page's rows under their group's label, groups in their natural order and the view's order
+    (the manual rank) inside each. A page of a long backlog is grouped on its own: keyset pages follow
+    the one manual order, so a group may continue on the next page."""
+    if group_by:
+        rows = sorted(rows, key=lambda row: group_key(row["obj"], group_by))  # stable: rank kept inside
     groups: list[dict] = []
     for row in rows:
         label = group_label(row["obj"], group_by) if group_by else ""

@@ -40,7 +40,7 @@ class _Batch:
             if message.get("actor"):
                 message["actor_name"] = names.get(message["actor"], "")
         try:
-            live_store().publish(messages)
+            live_store().push(messages)
         except Exception:  # noqa: BLE001 - any store failure: the update is lost, the committed write stands
             log.warning("Live update store unavailable; %d live messages dropped", len(messages), exc_info=True)
 

@@ -11,7 +11,6 @@
     if (!active) return;
     active.list.hidden = true;
     active.list.replaceChildren();
-    active.textarea.setAttribute("aria-expanded", "false");
     active.textarea.removeAttribute("aria-activedescendant");
     active = null;
   }
@@ -77,7 +76,7 @@
     });
     active = { textarea, list, items, index: 0, start };
     list.hidden = false;
-    textarea.setAttribute("aria-expanded", "true");
+    // a textarea takes no aria-expanded: the list is tied to it by aria-controls and aria-activedescendant
     highlight(0);
   }
 

@@ -80,7 +80,8 @@ def cluster(transactional_db, tmp_path, bouncer_dir):
     (bouncer_dir / "users.txt").write_text(f'"{db["USER"]}" ""\n')
     servers = "\n".join(f"    server web{n} 127.0.0.1:{port} check inter 1s" for n, port in enumerate(webs))
     (tmp_path / "haproxy.cfg").write_text(
-        "global\n    maxconn 256\ndefaults\n    mode http\n    timeout connect 5s\n    timeout client 60s\n"
+        "global\n    maxconn 256\ndefaults\n    mode http\n    timeout connect 5s\n    timeout check 5s\n"
+        "    timeout client 60s\n"
         f"    timeout server 60s\nfrontend pmhub\n    bind 127.0.0.1:{lb_port}\n    default_backend webs\n"
         "backend webs\n    balance roundrobin\n    option httpchk GET /healthz?live=1\n"
         "    http-check send hdr Host localhost\n    http-response set-header X-Served-By %s\n"
@@ -119,8 +120,15 @@ def cluster(transactional_db, tmp_path, bouncer_dir):
         processes.append(_start(balancer, env, tmp_path / "lb.log"))
         for port in [*webs, lb_port]:
             wait_for_port(port)
+        # Each worker process loads the whole app on its first request (seconds on a busy machine): warm
+        # every instance up directly, then wait until the balancer sees both healthy again.
+        for port in webs:
+            web = f"http://127.0.0.1:{port}"
+            for _ in range(4):  # both sync workers of the instance
+                assert wait_for(lambda web=web: request(web, "GET", "/accounts/login/", {})[0] == 200, timeout=90)
         base = f"http://127.0.0.1:{lb_port}"
         assert wait_for(lambda: request(base, "GET", "/healthz", {})[0] == 200, timeout=60)
+        assert wait_for(lambda: len(_served_by(base, "/healthz", {}, 6)[0]) == 2, timeout=60)
         yield {"base": base, "prefix": prefix, "tmp": tmp_path}
     finally:
         _stop(processes)
