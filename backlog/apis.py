@@ -112,8 +112,8 @@ ITEM_RULES = [
     "Unknown custom fields: …",
     "The parent item belongs to another product.",
     "An item cannot be its own ancestor.",
-    "Criterion N is not one of this item's.",
-    "Criterion N is listed twice.",
+    "Criterion 1 is not one of this item's.",
+    "Criterion 1 is listed twice.",
 ]
 
 

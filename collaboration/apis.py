@@ -134,6 +134,7 @@ class _AnyMember:
 
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
 OBJECT_WITHOUT_KIND = "Give kind with object_id."
+NOT_A_MEMBER = "Not a member of your workspaces."
 ACTIVITY_PARAMETERS = [
     OpenApiParameter("workspace", ID_SCHEMA, description="One of your workspaces (default: all of them)."),
     OpenApiParameter("kind", OpenApiTypes.STR, enum=sorted(TRACKED), description="One kind of object."),
@@ -183,7 +184,7 @@ class ActivityViewSet(viewsets.ViewSet):
         responses=ActivityPageSerializer,
         description="The recorded changes of your workspaces' objects, newest first, in cursor pages: who, when, "
         "and which fields went from what to what (bulk updates and moves included). On SQLite nothing is "
-        "recorded and the list is empty." + rules_text([OBJECT_WITHOUT_KIND]),
+        "recorded and the list is empty." + rules_text([OBJECT_WITHOUT_KIND, NOT_A_MEMBER]),
     )
     def list(self, request):
         query = ActivityQuery(data=request.query_params)
@@ -202,7 +203,7 @@ class ActivityViewSet(viewsets.ViewSet):
             .filter(pk=user_id)
             .exists()
         ):
-            raise exceptions.ValidationError({"user": ["Not a member of your workspaces."]})
+            raise exceptions.ValidationError({"user": [NOT_A_MEMBER]})
         try:
             rows, next_cursor = activity_page(
                 workspace_ids=workspace_ids,

@@ -15,7 +15,7 @@ from products.selectors import api_product_access
 from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from .models import ChecklistTemplateTask, LaunchTask, OutcomeReview
+from .models import REVIEW_DELAY_DAYS_MAX, ChecklistTemplateTask, LaunchTask, OutcomeReview
 from .selectors.forecasts import forecast
 from .selectors.release_plan import release_plan
 from .selectors.scopes import scope_object
@@ -140,7 +140,7 @@ class ChecklistTemplateTaskViewSet(ResourceViewSet):
     "Filter with ?product=, ?status=, ?initiative=, ?release= or ?workspace=. PATCH `due_on` to choose when it "
     "is asked for, `verdict` and `learning` (or POST …/record/) to record it; delete the review of work shipped "
     "by mistake.",
-    rules=["Pick a day from the shipping day to N days after it."],
+    rules=[f"Pick a day from the shipping day to {REVIEW_DELAY_DAYS_MAX} days after it."],
 )
 class OutcomeReviewViewSet(ResourceViewSet):
     model = OutcomeReview

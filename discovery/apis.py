@@ -79,7 +79,7 @@ class CustomerViewSet(ResourceViewSet):
         responses={201: ImportResultSerializer},
         description="Import customers from CSV (columns: name, kind, email_domain, email, segment, plan, revenue, "
         "seats; a customer of the same name is updated). All rows or none: a 400 lists one message per bad line."
-        + rules_text(["Line N: …"]),
+        + rules_text(["Line 1: …"]),
     )
     @action(detail=False, methods=["post"], url_path="import")
     @retry_on_conflict
@@ -160,7 +160,7 @@ class FeedbackNoteViewSet(ResourceViewSet):
         request=NotesImportSerializer,
         responses={201: ImportResultSerializer},
         description="Import notes from CSV (columns: text, title, source, customer, email, received_on, tags, "
-        "link). All rows or none: a 400 lists one message per bad line." + rules_text(["Line N: …"]),
+        "link). All rows or none: a 400 lists one message per bad line." + rules_text(["Line 1: …"]),
     )
     @action(detail=False, methods=["post"], url_path="import")
     @retry_on_conflict

@@ -1,7 +1,13 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from core.serializers import BASE_READ_ONLY, StrictIntegerField, StrictModelSerializer, StrictSerializer
+from core.serializers import (
+    BASE_READ_ONLY,
+    StrictCharField,
+    StrictIntegerField,
+    StrictModelSerializer,
+    StrictSerializer,
+)
 from products.models import Product
 from workspaces.models import Workspace
 from workspaces.viewsets import scoped_fk
@@ -104,7 +110,7 @@ class KeyResultSerializer(StrictModelSerializer):
 class CheckInSerializer(StrictSerializer):
     value = serializers.DecimalField(max_digits=16, decimal_places=4)
     confidence = StrictIntegerField(min_value=0, max_value=100)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, default="")
     measured_at = serializers.DateTimeField(required=False)
 
 

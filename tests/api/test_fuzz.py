@@ -34,9 +34,8 @@ def rules_in(description: str) -> list[re.Pattern]:
     if "Rules:" not in description:
         return []
     lines = [line.strip("- ").strip() for line in description.split("Rules:", 1)[1].splitlines() if line.strip()]
-    return [
-        re.compile(re.escape(re.sub(r"\d+", "\0", line)).replace("…", ".*").replace("\0", r"\d+")) for line in lines
-    ]
+    patterns = [re.escape(re.sub(r"\d+", "\0", line)).replace("…", ".*").replace("\0", r"\d+") for line in lines]
+    return [re.compile(pattern, re.DOTALL) for pattern in patterns]
 
 
 def stated(message: str, rules: list[re.Pattern]) -> bool:
