@@ -29,7 +29,7 @@ from workspaces.models import Capability
 from workspaces.selectors import workspace_ids_for_user
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
-from .models import SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
+from .models import ITEM_RULES, SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
 from .selectors.items import item_page_rows_for_user, item_rows
 from .selectors.sprint_history import sprint_burndown, sprint_date_warnings, sprint_review
 from .serializers import (
@@ -106,15 +106,6 @@ def _fetch_rows_portable(queryset) -> list[dict]:
     """The same rows through ItemSerializer, for databases without PostgreSQL's JSON functions (SQLite)."""
     criteria = Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id"))
     return list(ItemSerializer(queryset.select_related("product").prefetch_related(criteria), many=True).data)
-
-
-ITEM_RULES = [
-    "Unknown custom fields: …",
-    "The parent item belongs to another product.",
-    "An item cannot be its own ancestor.",
-    "Criterion 1 is not one of this item's.",
-    "Criterion 1 is listed twice.",
-]
 
 
 @resource_docs(

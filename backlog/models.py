@@ -22,6 +22,14 @@ __all__ = ["RANK_GAP"]
 SPRINT_DAYS_MAX = 92
 SPRINT_TOO_LONG = f"A sprint lasts at most {SPRINT_DAYS_MAX} days."
 SPRINT_RULES = (END_BEFORE_START, SPRINT_TOO_LONG)  # across fields: stated in the API schema
+# Rules of items (across fields, over stored rows) that the API states beside its schema.
+ITEM_RULES = [
+    "Unknown custom fields: …",
+    "The parent item belongs to another product.",
+    "An item cannot be its own ancestor.",
+    "Criterion 1 is not one of this item's.",
+    "Criterion 1 is listed twice.",
+]
 # Acceptance criteria of one item: a longer list is a sign the item should be split.
 CRITERIA_PER_ITEM_MAX = 100
 # Items one bulk change or bulk save may touch.

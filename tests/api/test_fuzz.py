@@ -126,6 +126,8 @@ class Seeded:
                 continue
             elif name == "parent":
                 values[name] = self.epic.pk if "/items" in path else self.fields["objective"]
+            elif name == "depends_on" and "/item-dependencies" in path:  # an item here, not an initiative
+                values[name] = [self.neighbour.pk] if isinstance(value, list) else self.neighbour.pk
             elif (ids or isinstance(value, int)) and self.id_for(name) is not None:
                 wanted = self.id_for(name)
                 if isinstance(value, list):
