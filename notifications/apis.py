@@ -2,7 +2,7 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,8 +38,10 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator, without a user
             return Notification.objects.none()
-        unread = self.request.query_params.get("unread") in ("true", "1")
-        return inbox_for_user(user=self.request.user, unread_only=unread)
+        raw = self.request.query_params.get("unread")
+        if raw not in (None, "true", "false", "1", "0"):
+            raise exceptions.ValidationError({"unread": ['Use "true" or "false".']})
+        return inbox_for_user(user=self.request.user, unread_only=raw in ("true", "1"))
 
     @extend_schema(parameters=[UNREAD])
     def list(self, request, *args, **kwargs):

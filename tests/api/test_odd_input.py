@@ -118,3 +118,8 @@ def test_an_empty_format_is_refused_like_an_unknown_one(world, api):
     assert api("admin").get("/api/v1/items/export/", {"format": ""}).status_code == 404
     assert api("admin").get("/api/v1/items/export/", {"format": "xml"}).status_code == 404
     assert api("admin").get("/api/v1/items/export/").status_code == 200
+
+
+@pytest.mark.parametrize("value, status", [("true", 200), ("false", 200), ("1", 200), ("maybe", 400), ("", 400)])
+def test_the_inbox_filter_is_a_boolean(world, api, value, status):
+    assert api("viewer").get("/api/v1/notifications/", {"unread": value}).status_code == status
