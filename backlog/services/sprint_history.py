@@ -8,6 +8,7 @@ the scope is a plan, after the completion the chart stands as it was.
 
 from dataclasses import dataclass
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from ..models import DONE_STATUSES, ItemStatus, ScopeChangeKind, Sprint, SprintScopeChange, SprintStatus
@@ -41,13 +42,20 @@ class Entry:
 
 
 def scope_entries(
-    before: ItemState | None, after: ItemState | None, *, active: set[int], carry_over: bool = False
+    before: ItemState | None,
+    after: ItemState | None,
+    *,
+    active: set[int],
+    carry_over: bool = False,
+    in_scope: tuple[int, int] = (0, 0),
 ) -> list[Entry]:
     """The ledger entries one item's change makes in the active sprints it leaves, stays in or joins.
 
     `before` is None for a new item, `after` None for a deleted one. An item that leaves a sprint
     rejected or carried over stays in that sprint's scope as work not done (its spillover); one
-    removed otherwise leaves the scope.
+    removed otherwise leaves the scope. `in_scope` is what of the item the sprint it joins still
+    counts (points, items): a rejected item planned back into its sprint is already in its scope, so
+    it adds only a change of its points, never itself a second time.
     """
     entries: list[Entry] = []
     old_sprint = before.sprint_id if before else None
@@ -78,7 +86,8 @@ def scope_entries(
             entries.append(Entry(old_sprint, ScopeChangeKind.REMOVED, -before.points, done_points, -1, done_items))
     if new_sprint in active:
         done_points, done_items = (after.points, 1) if after.done else (0, 0)
-        entries.append(Entry(new_sprint, ScopeChangeKind.ADDED, after.points, done_points, 1, done_items))
+        scope_points, scope_items = after.points - in_scope[0], 1 - in_scope[1]
+        entries.append(Entry(new_sprint, ScopeChangeKind.ADDED, scope_points, done_points, scope_items, done_items))
     return entries
 
 
@@ -87,7 +96,8 @@ def scope_changes_record(
 ) -> int:
     """Record what `changes` ((item id, before, after) each) did to active sprints; returns the entries written.
 
-    One query for the sprints' status (none when no sprint is involved) and one insert.
+    One query for the sprints' status (none when no sprint is involved), one for what of the items
+    joining an active sprint its scope still counts (only when some join one) and one insert.
     """
     sprint_ids = {s.sprint_id for _, b, a in changes for s in (b, a) if s is not None and s.sprint_id is not None}
     if not sprint_ids:
@@ -95,6 +105,7 @@ def scope_changes_record(
     active = set(Sprint.objects.filter(pk__in=sprint_ids, status=SprintStatus.ACTIVE).values_list("pk", flat=True))
     if not active:
         return 0
+    in_scope = _counted_in_scope(changes, active)
     now = timezone.now()
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     rows = [
@@ -110,7 +121,37 @@ def scope_changes_record(
             actor_id=actor_id,
         )
         for item_id, before, after in changes
-        for entry in scope_entries(before, after, active=active, carry_over=carry_over)
+        for entry in scope_entries(
+            before,
+            after,
+            active=active,
+            carry_over=carry_over,
+            in_scope=in_scope.get((after.sprint_id, item_id), (0, 0)) if after is not None else (0, 0),
+        )
     ]
     SprintScopeChange.objects.bulk_create(rows)
     return len(rows)
+
+
+def _counted_in_scope(changes, active: set[int]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(sprint, item) → the points and items the sprint's ledger still counts of an item joining it."""
+    joining = {
+        (after.sprint_id, item_id)
+        for item_id, before, after in changes
+        if after is not None
+        and after.sprint_id in active
+        and (before is None or before.sprint_id != after.sprint_id)
+        and item_id is not None
+    }
+    if not joining:
+        return {}
+    rows = (
+        SprintScopeChange.objects.filter(sprint_id__in={s for s, _ in joining}, item_id__in={i for _, i in joining})
+        .values("sprint_id", "item_id")
+        .annotate(points=Sum("scope_points"), items=Sum("scope_items"))
+    )
+    return {
+        (row["sprint_id"], row["item_id"]): (row["points"], row["items"])
+        for row in rows
+        if (row["sprint_id"], row["item_id"]) in joining and row["items"] > 0
+    }

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import pytest
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -236,3 +237,36 @@ def test_the_completion_dialog_lists_unfinished_items_and_moves_them(world):
     assert item.sprint_id is None
     review = client.get(reverse("backlog:sprint_review", kwargs={"product_id": world.product.pk, "pk": sprint.pk}))
     assert "Refund mail" in review.content.decode()
+
+
+def test_a_rejected_item_planned_back_into_its_sprint_counts_once_in_its_scope(world):
+    def _scope(sprint):  # the sprint's scope and finished points, and the items in its scope, from its ledger
+        figures = SprintScopeChange.objects.filter(sprint=sprint).aggregate(
+            s=Sum("scope_points"), d=Sum("done_points"), n=Sum("scope_items")
+        )
+        return figures["s"], figures["d"], figures["n"]
+
+    po, dev = world.users["product_owner"], world.users["contributor"]
+    sprint = _sprint(world)
+    a = f.BacklogItemFactory(product=world.product, sprint=sprint, story_points=5)
+    f.BacklogItemFactory(product=world.product, sprint=sprint, story_points=3)
+    sprint = sprint_start(sprint=sprint, actor=po)
+    item_update(item=a, data={"status": "done"}, actor=dev)
+    item_reject(item=BacklogItem.objects.get(pk=a.pk), reason="The receipt has no VAT line.", actor=po)
+    # Planned back in to fix it: still the same 5 points of scope, not 10.
+    sprint_plan_item(item=BacklogItem.objects.get(pk=a.pk), sprint=sprint, actor=po)
+    assert _scope(sprint) == (8, 0, 2)
+    # Re-estimated while out of the sprint, then back in: only the change of points joins the scope.
+    item_update(item=BacklogItem.objects.get(pk=a.pk), data={"status": "done"}, actor=dev)
+    item_reject(item=BacklogItem.objects.get(pk=a.pk), reason="Still no VAT line.", actor=po)
+    item_update(item=BacklogItem.objects.get(pk=a.pk), data={"story_points": 8}, actor=po)
+    items_bulk_save(
+        rows=[{"item": BacklogItem.objects.get(pk=a.pk), "data": {"sprint": sprint}, "version": None}], actor=dev
+    )
+    assert _scope(sprint) == (11, 0, 2)
+    # Removed (not rejected), it leaves the scope; planned again, it joins it afresh.
+    item_update(item=BacklogItem.objects.get(pk=a.pk), data={"status": "ready"}, actor=po)
+    item_update(item=BacklogItem.objects.get(pk=a.pk), data={"sprint": None}, actor=po)
+    assert _scope(sprint) == (3, 0, 1)
+    item_update(item=BacklogItem.objects.get(pk=a.pk), data={"sprint": sprint}, actor=po)
+    assert _scope(sprint) == (11, 0, 2)
