@@ -1,26 +1,12 @@
-from celery import Task, shared_task
+from celery import shared_task
 from django.db import OperationalError
 
+from jobs.tasks import TRACKED_JOB
+
 from .services import item_scores, runs
-from .services.runs import job_record_failure
 
 
-class RecordsFailure(Task):
-    """A job whose task finally fails (after its retries) is marked failed with the error."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        if "job_id" in kwargs:
-            job_record_failure(job_id=kwargs["job_id"], error=f"{type(exc).__name__}: {exc}")
-
-
-@shared_task(
-    base=RecordsFailure,
-    acks_late=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(**TRACKED_JOB)
 def product_reprioritise(*, product_id: int, job_id: int) -> dict:
     """Re-score a whole product as the tracked job `job_id`."""
     return runs.product_reprioritise(product_id=product_id, job_id=job_id)

@@ -4,7 +4,6 @@ from .moscow import moscow_apply
 from .runs import (
     JOB_KIND,
     SCORE_FIELDS,
-    job_record_failure,
     product_reprioritise,
     product_reprioritise_start,
     product_run_lock,
@@ -35,7 +34,6 @@ __all__ = [
     "criterion_delete",
     "criterion_update",
     "criterion_values_set",
-    "job_record_failure",
     "moscow_apply",
     "product_reprioritise",
     "product_reprioritise_start",

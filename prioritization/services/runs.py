@@ -245,10 +245,6 @@ def _run(*, product_id: int, job: Job) -> tuple[dict, int]:
     return result, product.workspace_id
 
 
-def job_record_failure(*, job_id: int, error: str) -> None:
-    job_fail(job_id=job_id, error=error)
-
-
 @transaction.atomic
 def settings_update(*, product: Product, data: dict, actor) -> tuple[PrioritySettings, Job | None]:
     """Change a product's settings; a change that moves scores or ranks starts a full re-score.

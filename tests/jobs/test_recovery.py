@@ -193,3 +193,17 @@ def test_the_broker_hands_a_job_to_another_worker_only_after_its_allowed_time(se
     assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
     schedule = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert schedule["jobs.tasks.jobs_sweep_stale"] == settings.JOB_SWEEP_INTERVAL
+
+
+def test_a_tracked_job_whose_task_finally_fails_is_marked_failed_with_the_error(world, monkeypatch):
+    """Every tracked job's task (re-prioritisation, imports…) shares one failure rule: the job says why."""
+    job = services.job_create(workspace=world.workspace, product=world.product, kind=JOB_KIND, actor=None)
+
+    def broken(**_):
+        raise ValueError("the scorecard has no criteria")
+
+    monkeypatch.setattr("prioritization.services.runs.product_reprioritise", broken)
+    result = product_reprioritise.apply(kwargs={"product_id": world.product.pk, "job_id": job.pk}, throw=False)
+    assert result.failed()
+    job.refresh_from_db()
+    assert job.state == JobState.FAILED and job.error == "ValueError: the scorecard has no criteria"
