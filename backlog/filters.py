@@ -4,6 +4,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from customfields.models import SELECT_TYPES, FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
+from roadmap.filters import EVIDENCE_CHOICES, with_evidence
 from roadmap.models import Initiative, Release, Theme
 from workspaces.filters import ScopedFilterSet
 
@@ -27,17 +28,6 @@ GROUP_ORDER = {
     GroupBy.INITIATIVE: lambda: ["initiative__title", "initiative_id"],
     GroupBy.ASSIGNEE: lambda: ["owner__username", "owner_id"],
 }
-
-EVIDENCE_CHOICES = [("none", "No evidence"), ("some", "Has evidence")]
-
-
-def with_evidence(queryset, name, value):
-    """ "No evidence" is a filter like "no outcome linked": items or initiatives without customer evidence."""
-    if value == "none":
-        return queryset.filter(evidence_count=0)
-    if value == "some":
-        return queryset.filter(evidence_count__gt=0)
-    return queryset
 
 
 class ItemFilter(ScopedFilterSet):

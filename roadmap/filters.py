@@ -4,6 +4,7 @@ from workspaces.filters import ScopedFilterSet
 
 from .models import Horizon, Initiative, InitiativeStatus
 
+# "No evidence" is a filter of items and initiatives alike (both keep an `evidence_count`).
 EVIDENCE_CHOICES = [("none", "No evidence"), ("some", "Has evidence")]
 
 

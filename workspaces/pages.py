@@ -28,6 +28,14 @@ from .models import Capability
 from .selectors import Access, workspace_access
 
 
+def page_context(access: Access, *, edit: Capability | None = None, **extra) -> dict:
+    """What every scoped page's template reads of its access (`can_edit` when `edit` names the capability)."""
+    context = {"access": access, "perms": access.perms, "product": access.product, "workspace": access.workspace}
+    if edit is not None:
+        context["can_edit"] = access.can(edit)
+    return {**context, **extra}
+
+
 @dataclass
 class Column:
     label: str

@@ -10,6 +10,7 @@ from django.urls import reverse
 from core.exceptions import ApplicationError
 from products.selectors import product_access
 from workspaces.models import Capability
+from workspaces.pages import page_context
 from workspaces.selectors import workspace_access
 
 from ..forms import OutcomeRecordForm, OutcomeRescheduleForm
@@ -18,16 +19,12 @@ from ..selectors.outcomes import review_list as reviews_of
 from ..services.outcomes import outcome_comparison, outcome_review_record, outcome_review_reschedule
 
 
-def _context(access, **extra) -> dict:
-    return {"access": access, "perms": access.perms, "workspace": access.workspace, **extra}
-
-
 @login_required
 def review_list(request, workspace_id: int):
     access = workspace_access(user=request.user, workspace_id=workspace_id)
     reviews = reviews_of(workspace=access.workspace).order_by("status", "due_on", "id")[:500]
     summary = outcome_summary(workspace=access.workspace)
-    return render(request, "delivery/review_list.html", _context(access, reviews=reviews, summary=summary))
+    return render(request, "delivery/review_list.html", page_context(access, reviews=reviews, summary=summary))
 
 
 @login_required
@@ -56,7 +53,7 @@ def review_detail(request, workspace_id: int, pk: int):
         except (ValidationError, ApplicationError) as error:
             messages.error(request, " ".join(getattr(error, "messages", None) or [str(error)]))
         status = 400
-    context = _context(
+    context = page_context(
         access,
         review=review,
         comparison=outcome_comparison(review=review),
@@ -72,11 +69,11 @@ def review_detail(request, workspace_id: int, pk: int):
 def outcome_summary_fragment(request, product_id: int):
     access = product_access(user=request.user, product_id=product_id)
     summary = outcome_summary(workspace=access.workspace, product=access.product)
-    return render(request, "delivery/_partials/outcome_summary.html", _context(access, summary=summary))
+    return render(request, "delivery/_partials/outcome_summary.html", page_context(access, summary=summary))
 
 
 @login_required
 def workspace_outcome_summary_fragment(request, workspace_id: int):
     access = workspace_access(user=request.user, workspace_id=workspace_id)
     summary = outcome_summary(workspace=access.workspace)
-    return render(request, "delivery/_partials/outcome_summary.html", _context(access, summary=summary))
+    return render(request, "delivery/_partials/outcome_summary.html", page_context(access, summary=summary))

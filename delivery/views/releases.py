@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from products.selectors import product_access
 from roadmap.selectors.releases import release_list
 from workspaces.models import Capability
+from workspaces.pages import page_context
 
 from ..forms import LaunchTaskForm
 from ..models import LaunchTask
@@ -16,21 +17,11 @@ from ..selectors.release_plan import release_plan as plan_of
 from ..services.checklists import launch_checklist_from_template, launch_task_create, launch_task_update
 
 
-def _context(access, **extra) -> dict:
-    return {
-        "access": access,
-        "perms": access.perms,
-        "product": access.product,
-        "workspace": access.workspace,
-        **extra,
-    }
-
-
 @login_required
 def release_plan(request, product_id: int):
     """Every release: scope, progress, change since its baseline, launch readiness, forecast and risk."""
     access = product_access(user=request.user, product_id=product_id)
-    return render(request, "delivery/release_plan.html", _context(access, rows=plan_of(product=access.product)))
+    return render(request, "delivery/release_plan.html", page_context(access, rows=plan_of(product=access.product)))
 
 
 def _release(request, product_id: int, release_id: int, capability: str | None = None):
@@ -46,7 +37,7 @@ def _checklist(request, access, release, form=None, status=200):
     return render(
         request,
         "delivery/_partials/checklist.html",
-        _context(
+        page_context(
             access,
             release=release,
             tasks=tasks,

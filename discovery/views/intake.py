@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from products.selectors import product_access
 from workspaces.models import Capability
+from workspaces.pages import page_context
 from workspaces.selectors import workspace_access
 
 from ..forms import CsvUploadForm, DiscoverySettingsForm, MboxUploadForm
@@ -18,17 +19,6 @@ from ..services.imports import customers_import, notes_import
 from ..services.intake import inbound_secret_rotate, mailbox_import
 
 EDIT = Capability.EDIT_ITEMS
-
-
-def _context(access, **extra) -> dict:
-    return {
-        "access": access,
-        "perms": access.perms,
-        "product": access.product,
-        "workspace": access.workspace,
-        "can_edit": access.can(EDIT),
-        **extra,
-    }
 
 
 @login_required
@@ -52,7 +42,7 @@ def feedback_settings(request, workspace_id: int):
     return render(
         request,
         "discovery/settings.html",
-        _context(
+        page_context(
             access,
             form=form,
             settings=settings,
@@ -106,7 +96,7 @@ def notes_import_page(request, product_id: int):
     return render(
         request,
         "discovery/import.html",
-        _context(access, csv_form=csv_form, mbox_form=mbox_form, problems=problems, what="notes"),
+        page_context(access, edit=EDIT, csv_form=csv_form, mbox_form=mbox_form, problems=problems, what="notes"),
     )
 
 
@@ -125,5 +115,7 @@ def customers_import_page(request, workspace_id: int):
             messages.success(request, f"{len(customers)} customers imported.")
             return redirect("discovery:customer_list", workspace_id=workspace_id)
     return render(
-        request, "discovery/import.html", _context(access, csv_form=form, problems=problems, what="customers")
+        request,
+        "discovery/import.html",
+        page_context(access, edit=EDIT, csv_form=form, problems=problems, what="customers"),
     )

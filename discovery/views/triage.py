@@ -14,6 +14,7 @@ from core.exceptions import validation_error_dict
 from products.selectors import product_access
 from roadmap.models import Initiative
 from workspaces.models import Capability
+from workspaces.pages import page_context
 
 from ..filters import NoteFilter
 from ..forms import InsightForm
@@ -26,17 +27,6 @@ from .records import next_url
 EDIT = Capability.EDIT_ITEMS
 TRIAGE_PAGE = 50
 TARGETS = {"item": BacklogItem, "initiative": Initiative, "idea": Idea}
-
-
-def _page(access, **extra) -> dict:
-    return {
-        "access": access,
-        "perms": access.perms,
-        "product": access.product,
-        "workspace": access.workspace,
-        "can_edit": access.can(EDIT),
-        **extra,
-    }
 
 
 @login_required
@@ -54,7 +44,7 @@ def triage(request, product_id: int):
     return render(
         request,
         "discovery/triage.html",
-        _page(
+        page_context(
             access,
             page=page,
             filterset=filterset,
