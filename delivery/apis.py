@@ -16,9 +16,8 @@ from workspaces.models import Capability
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from .models import REVIEW_DELAY_DAYS_MAX, ChecklistTemplateTask, LaunchTask, OutcomeReview
-from .selectors.forecasts import forecast
 from .selectors.release_plan import release_plan
-from .selectors.scopes import scope_object
+from .selectors.scopes import scope_forecast
 from .serializers import (
     ChecklistTemplateTaskSerializer,
     ForecastInput,
@@ -54,17 +53,7 @@ class ForecastApi(APIView):
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
         data = validated(ForecastInput, request.query_params)
-        subject = scope_object(product=access.product, scope=data["scope"], scope_id=data.get("id"))
-        result = forecast(
-            product=access.product,
-            scope=data["scope"],
-            scope_id=subject.pk if subject is not None else None,
-            top=data.get("top") or 20,
-            window=data.get("window"),
-            trials=data["trials"],
-            growth=data["growth"],
-            by_date=data.get("by"),
-        )
+        _, result = scope_forecast(product=access.product, params=data)
         return Response(ForecastSerializer(result).data)
 
 

@@ -6,8 +6,7 @@ from django.shortcuts import render
 from products.selectors import product_access
 
 from ..forms import ForecastForm
-from ..selectors.forecasts import forecast
-from ..selectors.scopes import scope_object
+from ..selectors.scopes import scope_forecast
 
 
 @login_required
@@ -17,18 +16,7 @@ def forecast_fragment(request, product_id: int):
     if not form.is_valid():
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in form.errors.items())
         return render(request, "delivery/_partials/forecast.html", {"error": errors}, status=400)
-    data = form.cleaned_data
-    subject = scope_object(product=access.product, scope=data["scope"], scope_id=data.get("id"))
-    result = forecast(
-        product=access.product,
-        scope=data["scope"],
-        scope_id=subject.pk if subject is not None else None,
-        top=data.get("top") or 20,
-        window=data.get("window"),
-        trials=data.get("trials") or 10_000,
-        growth=data["growth"],
-        by_date=data.get("by"),
-    )
+    subject, result = scope_forecast(product=access.product, params=form.cleaned_data)
     target = getattr(subject, "target_date", None) or getattr(subject, "end_date", None)
     return render(
         request,
