@@ -1,7 +1,7 @@
 from celery import Task, shared_task
 from django.db import OperationalError
 
-from .services import item_scores, runs
+from .services import apply, item_scores, runs
 from .services.runs import job_record_failure
 
 
@@ -31,3 +31,29 @@ def item_custom_score_recompute(*, item_id: int) -> str | None:
     """Recompute one item's custom-scorecard score from its current values and effort."""
     score = item_scores.item_custom_score_recompute(item_id=item_id)
     return None if score is None else str(score)
+
+
+@shared_task(
+    base=RecordsFailure,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def ranking_apply(*, product_id: int, job_id: int, framework: str) -> dict:
+    """Reorder a product's open items to match a framework's ranking, as the tracked job `job_id`."""
+    return apply.ranking_apply(product_id=product_id, job_id=job_id, framework=framework)
+
+
+@shared_task(
+    base=RecordsFailure,
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def ranking_undo(*, product_id: int, job_id: int, applied_id: int) -> dict:
+    """Put a product's items back in the order they had before the application `applied_id`."""
+    return apply.ranking_undo(product_id=product_id, job_id=job_id, applied_id=applied_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import apply_views, views
 
 app_name = "prioritization"
 base = "products/<int:product_id>/priorities"
@@ -8,6 +8,9 @@ urlpatterns = [
     path(f"{base}/", views.ranking, name="ranking"),
     path(f"{base}/run/", views.reprioritise, name="reprioritise"),
     path(f"{base}/job/", views.job_status, name="job_status"),
+    path(f"{base}/apply/", apply_views.ranking_apply, name="ranking_apply"),
+    path(f"{base}/apply/status/", apply_views.apply_status, name="apply_status"),
+    path(f"{base}/apply/<int:job_id>/undo/", apply_views.ranking_undo, name="ranking_undo"),
     path(f"{base}/matrix/", views.matrix, name="matrix"),
     path(f"{base}/moscow/", views.moscow, name="moscow"),
     path(f"{base}/settings/", views.settings_edit, name="settings"),

@@ -33,6 +33,7 @@ from .models import CriterionSource, Framework, ScenarioStatus, ScorecardCriteri
 
 RUN = Capability.EDIT_STRATEGY  # product managers and admins re-prioritise, change settings, apply scenarios
 APPLY_MOSCOW = Capability.RANK_ITEMS  # product owners and admins apply a MoSCoW proposal
+APPLY_RANKING = Capability.RANK_ITEMS  # and apply a ranking to the backlog's manual order
 PAGE_SIZE = 50
 
 
@@ -44,6 +45,7 @@ def _context(access: Access, **extra) -> dict:
         "workspace": access.workspace,
         "can_run": access.can(RUN),
         "can_apply_moscow": access.can(APPLY_MOSCOW),
+        "can_apply_ranking": access.can(APPLY_RANKING),
         "frameworks": Framework.choices,
         **extra,
     }
@@ -109,6 +111,7 @@ def ranking(request, product_id: int):
             snapshots=snapshots,
             filtered=filtered,
             job=selectors.job_latest(product=product),
+            apply_job=selectors.ranking_apply_latest(product=product),
             query=query.urlencode(),
         ),
     )
@@ -128,7 +131,9 @@ def reprioritise(request, product_id: int):
 def job_status(request, product_id: int):
     access = product_access(user=request.user, product_id=product_id)
     return render(
-        request, "prioritization/_job_status.html", _context(access, job=selectors.job_latest(product=access.product))
+        request,
+        "prioritization/_job_status.html",
+        _context(access, job=selectors.job_latest(product=access.product)),
     )
 
 
@@ -310,7 +315,9 @@ def scenario_list(request, product_id: int):
         form = ScenarioForm(initial={"framework": selectors.settings_for(product=access.product).default_framework})
     scenarios = selectors.scenario_list(product=access.product)
     return render(
-        request, "prioritization/scenario_list.html", _context(access, tab="scenarios", form=form, scenarios=scenarios)
+        request,
+        "prioritization/scenario_list.html",
+        _context(access, tab="scenarios", form=form, scenarios=scenarios),
     )
 
 

@@ -1,5 +1,6 @@
 """Reads of prioritisation, split by topic; import them from here."""
 
+from .apply import APPLY_KIND, UNDO_KIND, ranking_apply_latest, ranking_apply_queryset
 from .matrix import Matrix, MatrixPoint, matrix, matrix_svg_points
 from .moscow import OPEN_STATUSES, MoscowRow, MoscowView, moscow
 from .ranking import (
@@ -34,6 +35,10 @@ from .scorecard import criteria_for, criteria_for_framework, criteria_list
 from .settings import framework_or_default, settings_for
 
 __all__ = [
+    "APPLY_KIND",
+    "UNDO_KIND",
+    "ranking_apply_queryset",
+    "ranking_apply_latest",
     "JOB_KIND",
     "OPEN_STATUSES",
     "SCENARIO_INPUTS",
