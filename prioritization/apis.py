@@ -72,14 +72,20 @@ def _filtered_items(request, access):
     filterset = selectors.RankingFilter(request.query_params, queryset=items, access=access)
     if not filterset.is_valid():
         raise serializers.ValidationError(filterset.errors)
-    return filterset.qs, bool(filterset.form.has_changed())
+    items = filterset.qs
+    if not request.query_params.get("status"):  # finished work leaves the ranking, as on the page
+        items = items.filter(status__in=selectors.OPEN_STATUSES)
+    return items, bool(filterset.form.has_changed())
 
 
 class RankingApi(APIView):
     @extend_schema(
         parameters=[RankingQuery],
         responses={200: RankingPage},
-        description="Scored items best first, with each score's breakdown and its gap to the manual order.",
+        description=(
+            "Scored open items best first, with each score's breakdown and its gap to the manual order. "
+            "Done, accepted and rejected items have left the ranking unless a status is asked for."
+        ),
     )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
@@ -104,7 +110,7 @@ class UnscoredApi(APIView):
     @extend_schema(
         parameters=[RankingQuery],
         responses={200: UnscoredPage},
-        description="Items a framework cannot score, with what is missing.",
+        description="Open items a framework cannot score, with what is missing (any status when one is asked for).",
     )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
@@ -322,7 +328,6 @@ class RankingApplyInput(StrictSerializerMixin, serializers.Serializer):
 
 
 class RankingApplyApi(APIView):
-
     @extend_schema(
         request=RankingApplyInput,
         responses={202: JobOutput},

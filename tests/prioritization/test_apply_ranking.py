@@ -165,3 +165,22 @@ def test_a_real_worker_runs_the_apply_job_after_the_request(celery_worker):
     finished = wait_for(lambda: Job.objects.filter(pk=job.pk, state=JobState.SUCCEEDED).exists())
 
     assert finished and titles(product) == ["B", "E", "A", "D", "C", "F"]
+
+
+def test_finished_items_leave_the_ranking_on_the_page_and_in_the_api(world):
+    backlog(world.product)  # D is done, with the best score
+    f.BacklogItemFactory(product=world.product, title="R", status="rejected", rice_score=D("90"))
+    f.BacklogItemFactory(product=world.product, title="X", status="accepted")
+    client = world.client("viewer")
+
+    page = client.get(f"/products/{world.product.pk}/priorities/").context
+    ranked = [row.item.title for row in page["rows"]]
+    unscored = [row.item.title for row in page["unscored_rows"]]
+    api = client.get(f"/api/v1/products/{world.product.pk}/ranking/").json()
+    api_unscored = client.get(f"/api/v1/products/{world.product.pk}/ranking/unscored/").json()
+
+    assert ranked == ["B", "E", "A"] and unscored == ["C", "F"]
+    assert [row["title"] for row in api["results"]] == ["B", "E", "A"]
+    assert [row["title"] for row in api_unscored["results"]] == ["C", "F"]
+    asked = client.get(f"/api/v1/products/{world.product.pk}/ranking/?status=done").json()
+    assert [row["title"] for row in asked["results"]] == ["D"]  # unless a status is asked for
