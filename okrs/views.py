@@ -103,7 +103,6 @@ class KeyResultCrud(Crud):
             "check_ins": selectors.measurements_of(key_result=obj),
             "trend": trend.key_result_trend(key_result=obj),
             "kpi_measurements": selectors.measurements_of(kpi=obj.kpi, limit=12) if obj.kpi_id else [],
-            "serving": obj.initiatives.select_related("product").order_by("product__key", "title"),
             "check_in_form": CheckInForm(),
             "can_check_in": access.can(Capability.EDIT_STRATEGY),
         }
