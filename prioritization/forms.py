@@ -1,7 +1,10 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 
+from backlog.models import BacklogItem
+from core.forms import SearchSelect
 from workspaces.forms import ScopedModelForm
 
 from .models import CriterionSource, Framework, PrioritySettings, ScorecardCriterion
@@ -100,6 +103,21 @@ class ScenarioWeightsForm(forms.Form):
 
 
 class ScenarioChangeForm(forms.Form):
-    item_number = forms.IntegerField(min_value=1, label="Item number", help_text="42 for PAY-42.")
+    item = forms.ModelChoiceField(
+        queryset=BacklogItem.objects.none(),
+        label="Item",
+        help_text="Type part of its title or its number (PAY-42); ↑/↓ and Enter pick one.",
+        error_messages={"invalid_choice": "Pick an item of this product from the list."},
+    )
     field = forms.ChoiceField(choices=[(f, f.replace("_", " ").capitalize()) for f in SCENARIO_INPUTS], label="Input")
     value = forms.CharField(max_length=30, required=False, help_text="Empty: the input is missing.")
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The scenario's product's items, searched as you type (the same picker as an item's parent).
+        items = BacklogItem.objects.filter(product=product).select_related("product")
+        url = reverse("prioritization:scenario_item_choices", kwargs={"product_id": product.pk})
+        widget = SearchSelect(search_url=url, label=lambda item: f"{item.key} {item.title}")
+        widget.queryset = items
+        self.fields["item"].queryset = items
+        self.fields["item"].widget = widget

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apply_views, views
+from . import apply_views, scenario_views, views
 
 app_name = "prioritization"
 base = "products/<int:product_id>/priorities"
@@ -17,5 +17,6 @@ urlpatterns = [
     path(f"{base}/items/<int:pk>/values/", views.item_values, name="item_values"),
     path(f"{base}/scenarios/", views.scenario_list, name="scenario_list"),
     path(f"{base}/scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
+    path(f"{base}/scenarios/items/", scenario_views.scenario_item_choices, name="scenario_item_choices"),
     *views.criterion_crud.urls(),
 ]

@@ -326,7 +326,7 @@ def scenario_detail(request, product_id: int, pk: int):
     access, scenario = _scenario_for(request, product_id, pk)
     criteria = list(selectors.criteria_list(product=access.product))
     weights_form = ScenarioWeightsForm(criteria=criteria, weights=scenario.weights)
-    change_form = ScenarioChangeForm()
+    change_form = ScenarioChangeForm(product=access.product)
     if request.method == "POST":
         access.require(RUN)
         action = request.POST.get("action")
@@ -339,20 +339,16 @@ def scenario_detail(request, product_id: int, pk: int):
                     )
                     return redirect(_scenario_url(scenario))
             elif action == "change":
-                change_form = ScenarioChangeForm(request.POST)
+                change_form = ScenarioChangeForm(request.POST, product=access.product)
                 if change_form.is_valid():
                     data = change_form.cleaned_data
-                    item_id = selectors.scenario_item_id_by_number(scenario=scenario, number=data["item_number"])
-                    if item_id is None:
-                        change_form.add_error("item_number", "No item of this product has this number.")
-                    else:
-                        services.scenario_item_input_set(
-                            scenario=scenario,
-                            item_id=item_id,
-                            changes={data["field"]: data["value"]},
-                            actor=request.user,
-                        )
-                        return redirect(_scenario_url(scenario))
+                    services.scenario_item_input_set(
+                        scenario=scenario,
+                        item_id=data["item"].pk,
+                        changes={data["field"]: data["value"]},
+                        actor=request.user,
+                    )
+                    return redirect(_scenario_url(scenario))
             elif action == "remove":
                 item = request.POST.get("item", "")
                 if item.isdigit():

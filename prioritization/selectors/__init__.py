@@ -27,7 +27,7 @@ from .scenarios import (
     SCENARIO_INPUTS,
     Move,
     scenario_changes,
-    scenario_item_id_by_number,
+    scenario_item_choices,
     scenario_list,
     scenario_moves,
 )
@@ -65,7 +65,7 @@ __all__ = [
     "manual_positions",
     "rows_for",
     "scenario_changes",
-    "scenario_item_id_by_number",
+    "scenario_item_choices",
     "scenario_list",
     "scenario_moves",
     "settings_for",

@@ -6,8 +6,10 @@ Both pages are checked with axe-core (zero violations) and at 390 px (no sideway
 from decimal import Decimal as D
 
 import pytest
+from playwright.sync_api import expect
 
 from backlog.models import BacklogItem
+from prioritization.models import Scenario
 from tests import factories as f
 from workspaces.models import Role
 
@@ -93,3 +95,33 @@ def test_the_matrix_dots_are_labelled_focusable_and_lead_to_their_items(browser_
     page.locator("svg.matrix a.dot").nth(1).click()
     page.wait_for_url("**/items/**")
     assert "Refunds" in page.locator("h1").inner_text()
+
+
+def test_a_scenario_picks_an_item_by_search_with_the_keyboard(browser_page, live_server, backlog):
+    _, product = backlog
+    manager = f.UserFactory(username="pm")
+    f.MembershipFactory(workspace=product.workspace, user=manager, role=Role.PRODUCT_MANAGER)
+    scenario = Scenario.objects.create(product=product, name="Push refunds")
+    page = browser_page
+    sign_in(page, manager, live_server.url)
+    page.add_init_script(path=str(AXE))
+    page.goto(f"/products/{product.pk}/priorities/scenarios/{scenario.pk}/")
+
+    picker = page.get_by_role("combobox", name="Item")
+    picker.focus()
+    page.keyboard.type("refu")
+    expect(page.locator("[data-search-list] [role=option]")).to_have_count(
+        1
+    )  # the matches of "refu", not the first suggestions
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert picker.input_value().endswith("Refunds")
+    page.get_by_label("Input").select_option("reach")
+    page.get_by_label("Value").fill("9000")
+    page.get_by_role("button", name="Change in the scenario").click()
+    page.wait_for_selector("text=reach → 9000")
+
+    refunds = BacklogItem.objects.get(product=product, title="Refunds")
+    scenario.refresh_from_db()
+    assert scenario.item_inputs == {str(refunds.pk): {"reach": "9000"}}
+    assert axe_violations(page) == []
