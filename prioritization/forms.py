@@ -5,9 +5,10 @@ from django.urls import reverse
 
 from backlog.models import BacklogItem
 from core.forms import SearchSelect
+from customfields.selectors import field_definitions_for
 from workspaces.forms import ScopedModelForm
 
-from .models import CriterionSource, Framework, PrioritySettings, ScorecardCriterion
+from .models import CRITERION_FIELD_TYPES, CriterionSource, Framework, PrioritySettings, ScorecardCriterion
 from .selectors import SCENARIO_INPUTS
 
 
@@ -30,15 +31,26 @@ class CriterionForm(ScopedModelForm):
         required=False,
         initial=CriterionSource.MANUAL,
         label="Values",
-        help_text="Customer impact: each item's value is its customer impact score, kept by discovery.",
+        help_text=(
+            "Customer impact: each item's value is its customer impact score, kept by discovery. "
+            "A custom field: each item's value of the field below."
+        ),
     )
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, access=access, **kwargs)
+        # The product's own fields and the workspace-wide ones that read as a number.
+        self.fields["field"].queryset = field_definitions_for(product=access.product, target="item").filter(
+            field_type__in=CRITERION_FIELD_TYPES
+        )
+        self.fields["field"].help_text = "Only with values from a custom field: a number or a single select."
 
     def clean_source(self):
         return self.cleaned_data.get("source") or CriterionSource.MANUAL
 
     class Meta:
         model = ScorecardCriterion
-        fields = ["name", "weight", "order", "source"]
+        fields = ["name", "weight", "order", "source", "field"]
 
 
 class MoscowQueryForm(forms.Form):

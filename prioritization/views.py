@@ -218,8 +218,9 @@ class CriterionCrud(Crud):
         Column("Weight", "weight", css="num"),
         Column("Order", "order"),
         Column("Values", "source"),
+        Column("Custom field", "field"),
     ]
-    detail_fields = ["name", "weight", "order", "source"]
+    detail_fields = ["name", "weight", "order", "source", "field"]
     empty_hint = "Define criteria with weights (strategic fit ×2, revenue ×3…): score = Σ weight × value ÷ effort."
 
     def perform_create(self, *, access, instance, data, m2m, actor):
