@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backlog.models import MoSCoW
+from core.schema import rules_text
 from core.serializers import StrictSerializerMixin, validated
 from products.selectors import api_product_access
 from workspaces.models import Capability
@@ -37,6 +38,7 @@ from .serializers import (
     UnscoredPage,
     page_data,
 )
+from .services.apply import UNDO_RULES
 
 RUN = Capability.EDIT_STRATEGY
 APPLY_MOSCOW = Capability.RANK_ITEMS
@@ -352,6 +354,7 @@ class RankingUndoApi(APIView):
         description=(
             "Start one tracked job that puts the open items back in the order they had before the given "
             "application of a ranking. Product owners and admins; an application is undone once (400 after)."
+            + rules_text(UNDO_RULES)
         ),
     )
     def post(self, request, product_id: int, job_id: int):

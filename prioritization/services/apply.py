@@ -42,13 +42,19 @@ def ranking_apply_start(*, product: Product, framework: str, actor) -> Job:
     return job
 
 
+NOT_AN_APPLICATION = "Only an application of a ranking to this product's backlog can be undone."
+NOT_FINISHED = "This application of the ranking has not finished: there is nothing to undo yet."
+ALREADY_UNDONE = "This application of the ranking has already been undone."
+UNDO_RULES = (NOT_FINISHED, ALREADY_UNDONE)
+
+
 def ranking_undo_check(*, product: Product, applied: Job) -> None:
     if applied.product_id != product.pk or applied.kind != APPLY_KIND:
-        raise ValidationError("Only an application of a ranking to this product's backlog can be undone.")
+        raise ValidationError(NOT_AN_APPLICATION)
     if applied.state != JobState.SUCCEEDED:
-        raise ValidationError("This application of the ranking has not finished: there is nothing to undo yet.")
+        raise ValidationError(NOT_FINISHED)
     if (applied.result or {}).get("undone_by"):
-        raise ValidationError("This application of the ranking has already been undone.")
+        raise ValidationError(ALREADY_UNDONE)
 
 
 @transaction.atomic
