@@ -22,6 +22,7 @@ from .forms import (
     ObjectiveForm,
 )
 from .models import HEALTH_POLICY_FIELDS, KPI, KeyResult, Objective
+from .selectors import trend
 from .services import health, key_results, measurements, objectives
 
 
@@ -100,8 +101,8 @@ class KeyResultCrud(Crud):
     def detail_extra(self, request, access, obj):
         return {
             "check_ins": selectors.measurements_of(key_result=obj),
+            "trend": trend.key_result_trend(key_result=obj),
             "kpi_measurements": selectors.measurements_of(kpi=obj.kpi, limit=12) if obj.kpi_id else [],
-            "serving": obj.initiatives.select_related("product").order_by("product__key", "title"),
             "check_in_form": CheckInForm(),
             "can_check_in": access.can(Capability.EDIT_STRATEGY),
         }
@@ -123,7 +124,11 @@ class KPICrud(Crud):
         return selectors.kpi_list(product=access.product)
 
     def detail_extra(self, request, access, obj):
-        return {"measurements": selectors.measurements_of(kpi=obj), "measurement_form": MeasurementForm()}
+        return {
+            "measurements": selectors.measurements_of(kpi=obj),
+            "measurement_form": MeasurementForm(),
+            "trend": trend.kpi_trend(kpi=obj),
+        }
 
 
 objective_crud = ObjectiveCrud()

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backlog.models import MoSCoW
+from core.schema import rules_text
 from core.serializers import StrictSerializerMixin, validated
 from products.selectors import api_product_access
 from workspaces.models import Capability
@@ -37,9 +38,11 @@ from .serializers import (
     UnscoredPage,
     page_data,
 )
+from .services.apply import UNDO_RULES
 
 RUN = Capability.EDIT_STRATEGY
 APPLY_MOSCOW = Capability.RANK_ITEMS
+APPLY_RANKING = Capability.RANK_ITEMS  # ordering the backlog is the product owner's
 MOVES_SHOWN = 500
 
 
@@ -71,14 +74,20 @@ def _filtered_items(request, access):
     filterset = selectors.RankingFilter(request.query_params, queryset=items, access=access)
     if not filterset.is_valid():
         raise serializers.ValidationError(filterset.errors)
-    return filterset.qs, bool(filterset.form.has_changed())
+    items = filterset.qs
+    if not request.query_params.get("status"):  # finished work leaves the ranking, as on the page
+        items = items.filter(status__in=selectors.OPEN_STATUSES)
+    return items, bool(filterset.form.has_changed())
 
 
 class RankingApi(APIView):
     @extend_schema(
         parameters=[RankingQuery],
         responses={200: RankingPage},
-        description="Scored items best first, with each score's breakdown and its gap to the manual order.",
+        description=(
+            "Scored open items best first, with each score's breakdown and its gap to the manual order. "
+            "Done, accepted and rejected items have left the ranking unless a status is asked for."
+        ),
     )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
@@ -103,7 +112,7 @@ class UnscoredApi(APIView):
     @extend_schema(
         parameters=[RankingQuery],
         responses={200: UnscoredPage},
-        description="Items a framework cannot score, with what is missing.",
+        description="Open items a framework cannot score, with what is missing (any status when one is asked for).",
     )
     def get(self, request, product_id: int):
         access = api_product_access(request, product_id)
@@ -159,7 +168,7 @@ class MoscowProposalApi(APIView):
         description="Apply MoSCoW categories to items, given as {item id: category} (product owner).",
     )
     def post(self, request, product_id: int):
-        access = api_product_access(request, product_id, APPLY_MOSCOW)
+        access = api_product_access(request, product_id, APPLY_RANKING)
         data = validated(self.Input, request.data)
         try:
             assignments = {int(k): v for k, v in data["assignments"].items()}
@@ -312,3 +321,44 @@ class SnapshotListApi(APIView):
         paginator = Pages()
         page = paginator.paginate_queryset(selectors.snapshot_list(product=access.product), request, view=self)
         return Response(SnapshotPage(page_data(paginator, page)).data)
+
+
+class RankingApplyInput(StrictSerializerMixin, serializers.Serializer):
+    framework = serializers.ChoiceField(
+        choices=Framework.choices, required=False, help_text="Empty: the product's default framework."
+    )
+
+
+class RankingApplyApi(APIView):
+    @extend_schema(
+        request=RankingApplyInput,
+        responses={202: JobOutput},
+        description=(
+            "Start one tracked job that reorders the product's open items in the manual backlog order to match "
+            "the framework's ranking: scored items first, best score first, then the unscored ones in their "
+            "current order. Product owners and admins. Undo with …/ranking/apply/{job_id}/undo/."
+        ),
+    )
+    def post(self, request, product_id: int):
+        access = api_product_access(request, product_id, APPLY_RANKING)
+        data = validated(RankingApplyInput, request.data)
+        framework = selectors.framework_or_default(product=access.product, framework=data.get("framework"))
+        job = services.ranking_apply_start(product=access.product, framework=framework, actor=request.user)
+        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class RankingUndoApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={202: JobOutput},
+        description=(
+            "Start one tracked job that puts the open items back in the order they had before the given "
+            "application of a ranking. Product owners and admins; an application is undone once (400 after)."
+            + rules_text(UNDO_RULES)
+        ),
+    )
+    def post(self, request, product_id: int, job_id: int):
+        access = api_product_access(request, product_id, APPLY_RANKING)
+        applied = get_object_or_404(selectors.ranking_apply_queryset(product=access.product), pk=job_id)
+        job = services.ranking_undo_start(product=access.product, applied=applied, actor=request.user)
+        return Response(JobOutput(job).data, status=status.HTTP_202_ACCEPTED)

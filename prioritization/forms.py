@@ -1,10 +1,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 
+from backlog.models import BacklogItem
+from core.forms import SearchSelect
+from customfields.selectors import field_definitions_for
 from workspaces.forms import ScopedModelForm
 
-from .models import CriterionSource, Framework, PrioritySettings, ScorecardCriterion
+from .models import CRITERION_FIELD_TYPES, CriterionSource, Framework, PrioritySettings, ScorecardCriterion
 from .selectors import SCENARIO_INPUTS
 
 
@@ -27,15 +31,26 @@ class CriterionForm(ScopedModelForm):
         required=False,
         initial=CriterionSource.MANUAL,
         label="Values",
-        help_text="Customer impact: each item's value is its customer impact score, kept by discovery.",
+        help_text=(
+            "Customer impact: each item's value is its customer impact score, kept by discovery. "
+            "A custom field: each item's value of the field below."
+        ),
     )
+
+    def __init__(self, *args, access, **kwargs):
+        super().__init__(*args, access=access, **kwargs)
+        # The product's own fields and the workspace-wide ones that read as a number.
+        self.fields["field"].queryset = field_definitions_for(product=access.product, target="item").filter(
+            field_type__in=CRITERION_FIELD_TYPES
+        )
+        self.fields["field"].help_text = "Only with values from a custom field: a number or a single select."
 
     def clean_source(self):
         return self.cleaned_data.get("source") or CriterionSource.MANUAL
 
     class Meta:
         model = ScorecardCriterion
-        fields = ["name", "weight", "order", "source"]
+        fields = ["name", "weight", "order", "source", "field"]
 
 
 class MoscowQueryForm(forms.Form):
@@ -100,6 +115,21 @@ class ScenarioWeightsForm(forms.Form):
 
 
 class ScenarioChangeForm(forms.Form):
-    item_number = forms.IntegerField(min_value=1, label="Item number", help_text="42 for PAY-42.")
+    item = forms.ModelChoiceField(
+        queryset=BacklogItem.objects.none(),
+        label="Item",
+        help_text="Type part of its title or its number (PAY-42); ↑/↓ and Enter pick one.",
+        error_messages={"invalid_choice": "Pick an item of this product from the list."},
+    )
     field = forms.ChoiceField(choices=[(f, f.replace("_", " ").capitalize()) for f in SCENARIO_INPUTS], label="Input")
     value = forms.CharField(max_length=30, required=False, help_text="Empty: the input is missing.")
+
+    def __init__(self, *args, product, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The scenario's product's items, searched as you type (the same picker as an item's parent).
+        items = BacklogItem.objects.filter(product=product).select_related("product")
+        url = reverse("prioritization:scenario_item_choices", kwargs={"product_id": product.pk})
+        widget = SearchSelect(search_url=url, label=lambda item: f"{item.key} {item.title}")
+        widget.queryset = items
+        self.fields["item"].queryset = items
+        self.fields["item"].widget = widget

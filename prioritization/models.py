@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -69,6 +70,12 @@ class PrioritySettings(BaseModel):
 class CriterionSource(models.TextChoices):
     MANUAL = "manual", "Entered per item"
     CUSTOMER_IMPACT = "customer_impact", "Customer impact (from discovery's evidence)"
+    CUSTOM_FIELD = "custom_field", "A custom field of the items (number or single select)"
+
+
+# The custom field types a criterion can read as a number (a single select: its option's number, or
+# its position in the list of options, 1 for the first).
+CRITERION_FIELD_TYPES = ("number", "single_select")
 
 
 class ScorecardCriterion(BaseModel):
@@ -85,6 +92,15 @@ class ScorecardCriterion(BaseModel):
     )
     order = models.PositiveIntegerField(default=0)
     source = models.CharField(max_length=20, choices=CriterionSource.choices, default=CriterionSource.MANUAL)
+    field = models.ForeignKey(
+        "customfields.FieldDefinition",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scorecard_criteria",
+        verbose_name="custom field",
+        help_text="With values from a custom field: a number or a single select of the items of this product.",
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -93,7 +109,27 @@ class ScorecardCriterion(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["product", "name"], name="criterion_unique_name_per_product"),
             models.CheckConstraint(condition=models.Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(source="custom_field", field__isnull=False)
+                | (~models.Q(source="custom_field") & models.Q(field__isnull=True)),
+                name="criterion_field_with_custom_field_source",
+            ),
         ]
+
+    def clean(self) -> None:
+        """A custom field criterion reads a number or a single select of the items of its product."""
+        if self.source != CriterionSource.CUSTOM_FIELD:
+            if self.field_id is not None:
+                raise ValidationError({"field": "Only a criterion with values from a custom field names one."})
+            return
+        field = self.field
+        if field is None:
+            raise ValidationError({"field": "Pick the custom field the values come from."})
+        product = self.product if self.product_id else None
+        if product is None or field.workspace_id != product.workspace_id or field.product_id not in (None, product.pk):
+            raise ValidationError({"field": "Pick a custom field of this product or of its whole workspace."})
+        if field.target != "item" or field.field_type not in CRITERION_FIELD_TYPES:
+            raise ValidationError({"field": "Pick a number or a single select field of the backlog items."})
 
     def __str__(self) -> str:
         return f"{self.name} ×{self.weight.normalize()}"

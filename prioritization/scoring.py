@@ -153,7 +153,7 @@ def scorecard(*, criteria: Sequence[Criterion], values: dict[int, Decimal | None
 # ---- value vs effort ----------------------------------------------------------------------------
 
 QUICK_WIN, BIG_BET, FILL_IN, TIME_SINK = "quick_win", "big_bet", "fill_in", "time_sink"
-QUADRANT_LABELS = {QUICK_WIN: "Quick win", BIG_BET: "Big bet", FILL_IN: "Fill-in", TIME_SINK: "Time sink"}
+QUADRANT_LABELS = {QUICK_WIN: "Quick wins", BIG_BET: "Big bets", FILL_IN: "Fill-ins", TIME_SINK: "Time sinks"}
 
 
 def item_value(*, reach, impact, confidence) -> Decimal | None:

@@ -33,6 +33,7 @@ from .models import CriterionSource, Framework, ScenarioStatus, ScorecardCriteri
 
 RUN = Capability.EDIT_STRATEGY  # product managers and admins re-prioritise, change settings, apply scenarios
 APPLY_MOSCOW = Capability.RANK_ITEMS  # product owners and admins apply a MoSCoW proposal
+APPLY_RANKING = Capability.RANK_ITEMS  # and apply a ranking to the backlog's manual order
 PAGE_SIZE = 50
 
 
@@ -44,6 +45,7 @@ def _context(access: Access, **extra) -> dict:
         "workspace": access.workspace,
         "can_run": access.can(RUN),
         "can_apply_moscow": access.can(APPLY_MOSCOW),
+        "can_apply_ranking": access.can(APPLY_RANKING),
         "frameworks": Framework.choices,
         **extra,
     }
@@ -109,6 +111,7 @@ def ranking(request, product_id: int):
             snapshots=snapshots,
             filtered=filtered,
             job=selectors.job_latest(product=product),
+            apply_job=selectors.ranking_apply_latest(product=product),
             query=query.urlencode(),
         ),
     )
@@ -128,7 +131,9 @@ def reprioritise(request, product_id: int):
 def job_status(request, product_id: int):
     access = product_access(user=request.user, product_id=product_id)
     return render(
-        request, "prioritization/_job_status.html", _context(access, job=selectors.job_latest(product=access.product))
+        request,
+        "prioritization/_job_status.html",
+        _context(access, job=selectors.job_latest(product=access.product)),
     )
 
 
@@ -213,8 +218,9 @@ class CriterionCrud(Crud):
         Column("Weight", "weight", css="num"),
         Column("Order", "order"),
         Column("Values", "source"),
+        Column("Custom field", "field"),
     ]
-    detail_fields = ["name", "weight", "order", "source"]
+    detail_fields = ["name", "weight", "order", "source", "field"]
     empty_hint = "Define criteria with weights (strategic fit ×2, revenue ×3…): score = Σ weight × value ÷ effort."
 
     def perform_create(self, *, access, instance, data, m2m, actor):
@@ -310,7 +316,9 @@ def scenario_list(request, product_id: int):
         form = ScenarioForm(initial={"framework": selectors.settings_for(product=access.product).default_framework})
     scenarios = selectors.scenario_list(product=access.product)
     return render(
-        request, "prioritization/scenario_list.html", _context(access, tab="scenarios", form=form, scenarios=scenarios)
+        request,
+        "prioritization/scenario_list.html",
+        _context(access, tab="scenarios", form=form, scenarios=scenarios),
     )
 
 
@@ -319,7 +327,7 @@ def scenario_detail(request, product_id: int, pk: int):
     access, scenario = _scenario_for(request, product_id, pk)
     criteria = list(selectors.criteria_list(product=access.product))
     weights_form = ScenarioWeightsForm(criteria=criteria, weights=scenario.weights)
-    change_form = ScenarioChangeForm()
+    change_form = ScenarioChangeForm(product=access.product)
     if request.method == "POST":
         access.require(RUN)
         action = request.POST.get("action")
@@ -332,20 +340,16 @@ def scenario_detail(request, product_id: int, pk: int):
                     )
                     return redirect(_scenario_url(scenario))
             elif action == "change":
-                change_form = ScenarioChangeForm(request.POST)
+                change_form = ScenarioChangeForm(request.POST, product=access.product)
                 if change_form.is_valid():
                     data = change_form.cleaned_data
-                    item_id = selectors.scenario_item_id_by_number(scenario=scenario, number=data["item_number"])
-                    if item_id is None:
-                        change_form.add_error("item_number", "No item of this product has this number.")
-                    else:
-                        services.scenario_item_input_set(
-                            scenario=scenario,
-                            item_id=item_id,
-                            changes={data["field"]: data["value"]},
-                            actor=request.user,
-                        )
-                        return redirect(_scenario_url(scenario))
+                    services.scenario_item_input_set(
+                        scenario=scenario,
+                        item_id=data["item"].pk,
+                        changes={data["field"]: data["value"]},
+                        actor=request.user,
+                    )
+                    return redirect(_scenario_url(scenario))
             elif action == "remove":
                 item = request.POST.get("item", "")
                 if item.isdigit():

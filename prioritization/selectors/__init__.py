@@ -1,5 +1,6 @@
 """Reads of prioritisation, split by topic; import them from here."""
 
+from .apply import APPLY_KIND, UNDO_KIND, ranking_apply_latest, ranking_apply_queryset
 from .matrix import Matrix, MatrixPoint, matrix, matrix_svg_points
 from .moscow import OPEN_STATUSES, MoscowRow, MoscowView, moscow
 from .ranking import (
@@ -26,7 +27,7 @@ from .scenarios import (
     SCENARIO_INPUTS,
     Move,
     scenario_changes,
-    scenario_item_id_by_number,
+    scenario_item_choices,
     scenario_list,
     scenario_moves,
 )
@@ -34,6 +35,10 @@ from .scorecard import criteria_for, criteria_for_framework, criteria_list
 from .settings import framework_or_default, settings_for
 
 __all__ = [
+    "APPLY_KIND",
+    "UNDO_KIND",
+    "ranking_apply_queryset",
+    "ranking_apply_latest",
     "JOB_KIND",
     "OPEN_STATUSES",
     "SCENARIO_INPUTS",
@@ -60,7 +65,7 @@ __all__ = [
     "manual_positions",
     "rows_for",
     "scenario_changes",
-    "scenario_item_id_by_number",
+    "scenario_item_choices",
     "scenario_list",
     "scenario_moves",
     "settings_for",

@@ -37,6 +37,10 @@ class MatrixPoint:
     effort: Decimal
     quadrant: str
 
+    @property
+    def quadrant_label(self) -> str:
+        return scoring.QUADRANT_LABELS[self.quadrant]
+
 
 @dataclass
 class Matrix:
@@ -109,27 +113,103 @@ def _matrix(*, product, settings, limit: int) -> Matrix:
     )
 
 
-def matrix_svg_points(m: Matrix, width: int = 640, height: int = 420, pad: int = 40) -> dict:
-    """Screen coordinates on log scales (values span orders of magnitude), for the server-rendered SVG."""
+CHART_DOTS = 150  # dots drawn on the chart (the best by RICE); the counts cover every item
+LABEL_FONT = 12  # the keys' font size in SVG units (static/css/prioritization.css says the same)
+CHAR_WIDTH = 7.2  # a generous width of one character of a key at LABEL_FONT
+# Where a key may sit around its dot, tried in this order: (dx, dy, text-anchor).
+LABEL_SPOTS = ((8, 4, "start"), (-8, 4, "end"), (0, -9, "middle"), (0, 17, "middle"))
+
+
+@dataclass
+class ChartDot:
+    point: MatrixPoint
+    x: float
+    y: float
+    label_x: float | None = None  # None: no room for the key next to the dot (the title and table have it)
+    label_y: float | None = None
+    anchor: str = "start"
+
+
+def _label_box(x: float, y: float, anchor: str, text: str) -> tuple[float, float, float, float]:
+    width = CHAR_WIDTH * len(text)
+    left = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+    return (left, y - LABEL_FONT + 2, left + width, y + 3)
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(dots: list[ChartDot], *, bounds: tuple[float, float, float, float]) -> list[ChartDot]:
+    """Give each dot's key a spot next to it that no earlier key covers (best items first); a key
+    with no free spot is left out rather than drawn over another one."""
+    taken: list[tuple[float, float, float, float]] = []
+    for dot in dots:
+        for dx, dy, anchor in LABEL_SPOTS:
+            x, y = round(dot.x + dx, 1), round(dot.y + dy, 1)
+            box = _label_box(x, y, anchor, dot.point.key)
+            inside = bounds[0] <= box[0] and box[2] <= bounds[2] and bounds[1] <= box[1] and box[3] <= bounds[3]
+            if inside and not any(_overlaps(box, other) for other in taken):
+                dot.label_x, dot.label_y, dot.anchor = x, y, anchor
+                taken.append(box)
+                break
+    return dots
+
+
+def _ticks(top: Decimal, scale, length: float, min_gap: float = 36) -> list[tuple[Decimal, float]]:
+    """Ticks at 1, 2, 5 × powers of ten up to `top`, at least `min_gap` units apart."""
+    ticks: list[tuple[Decimal, float]] = [(Decimal(0), 0.0)]
+    exponent = -2
+    while Decimal(10) ** exponent <= top:
+        for step in (1, 2, 5):
+            value = Decimal(step) * Decimal(10) ** exponent
+            at = scale(value, top) * length
+            if value <= top and at - ticks[-1][1] >= min_gap:
+                ticks.append((value.normalize(), at))
+        exponent += 1
+    return ticks
+
+
+def matrix_svg_points(m: Matrix, width: int = 960, height: int = 600, pad: int = 40, dots: int = CHART_DOTS) -> dict:
+    """Screen coordinates on log scales (values span orders of magnitude), for the server-rendered SVG:
+    the best `dots` points with their keys placed where they do not collide, the axes' ticks, the
+    threshold lines, and how many placed items are not drawn."""
 
     def scale(v: Decimal, top: Decimal) -> float:
         return math.log10(float(v) + 1) / math.log10(float(top) + 1) if top > 0 else 0.0
 
-    max_v = max([p.value for p in m.points] + [m.value_threshold or Decimal(1)] + [Decimal(1)])
-    max_e = max([p.effort for p in m.points] + [m.effort_threshold or Decimal(1)] + [Decimal(1)])
-    inner_w, inner_h = width - 2 * pad, height - 2 * pad
+    shown = m.points[:dots]
+    left, right, top, bottom = pad + 40, width - pad, pad, height - pad - 20
+    max_v = max([p.value for p in shown] + [m.value_threshold or Decimal(1)] + [Decimal(1)])
+    max_e = max([p.effort for p in shown] + [m.effort_threshold or Decimal(1)] + [Decimal(1)])
+    inner_w, inner_h = right - left, bottom - top
 
     def xy(value: Decimal, effort: Decimal) -> tuple[float, float]:
-        return (round(pad + scale(effort, max_e) * inner_w, 1), round(height - pad - scale(value, max_v) * inner_h, 1))
+        return (round(left + scale(effort, max_e) * inner_w, 1), round(bottom - scale(value, max_v) * inner_h, 1))
 
     tx, ty = xy(m.value_threshold or Decimal(0), m.effort_threshold or Decimal(0))
+    chart_dots = place_labels(
+        [ChartDot(p, *xy(p.value, p.effort)) for p in shown], bounds=(left, top, right + pad - 4, bottom)
+    )
+    placed = sum(m.counts.values())
     return {
         "width": width,
         "height": height,
         "pad": pad,
-        "right": width - pad,
-        "bottom": height - pad,
+        "left": left,
+        "top": top,
+        "right": right,
+        "bottom": bottom,
         "threshold_x": tx,
         "threshold_y": ty,
-        "points": [(p, *xy(p.value, p.effort)) for p in m.points],
+        "dots": chart_dots,
+        "points": [(d.point, d.x, d.y) for d in chart_dots],
+        "unlabelled": sum(1 for d in chart_dots if d.label_x is None),
+        "placed": placed,
+        "hidden": max(0, placed - len(chart_dots)),
+        "x_ticks": [(v, round(left + at, 1)) for v, at in _ticks(max_e, scale, inner_w)],
+        "y_ticks": [(v, round(bottom - at, 1)) for v, at in _ticks(max_v, scale, inner_h, min_gap=28)],
+        "x_label_x": round((left + right) / 2, 1),
+        "x_label_y": height - 12,
+        "y_label_y": round((top + bottom) / 2, 1),
     }

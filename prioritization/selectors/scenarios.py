@@ -6,9 +6,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from backlog.models import RICE_FIELDS, WSJF_FIELDS, BacklogItem
+from backlog.selectors.search import item_search
 
 from .. import scoring
 from ..models import CriterionValue, Framework, Scenario
+from .moscow import OPEN_STATUSES
 from .scorecard import criteria_for
 
 SCENARIO_INPUTS = RICE_FIELDS + WSJF_FIELDS  # the item inputs a scenario may change
@@ -18,11 +20,26 @@ def scenario_list(*, product) -> QuerySet[Scenario]:
     return Scenario.objects.filter(product=product).select_related("created_by")
 
 
-def scenario_item_id_by_number(*, scenario: Scenario, number: int) -> int | None:
-    """The id of the scenario's product's item with this number (PAY-42 → 42), or None."""
-    return (
-        BacklogItem.objects.filter(product_id=scenario.product_id, number=number).values_list("pk", flat=True).first()
-    )
+SCENARIO_PICKS = 20
+
+
+def scenario_item_choices(*, product, user, query: str, limit: int = SCENARIO_PICKS) -> list[dict]:
+    """What the scenario's item picker offers as the user types: an item of `product` with this
+    number first (PAY-42, 42), then the full-text matches (backlog's search); with nothing typed,
+    the top of the backlog's open work. [{"id", "label"}], at most `limit`."""
+    query = query.strip()[:100]
+    items = BacklogItem.objects.filter(product=product)
+    if not query:
+        rows = items.filter(status__in=OPEN_STATUSES).order_by("rank", "id").values("id", "number", "title")[:limit]
+        return [{"id": r["id"], "label": f"{product.key}-{r['number']} {r['title']}"} for r in rows]
+    picks: dict[int, str] = {}
+    number = query.rsplit("-", 1)[-1]
+    if number.isdigit() and len(number) < 10:
+        for row in items.filter(number=int(number)).values("id", "number", "title"):
+            picks[row["id"]] = f"{product.key}-{row['number']} {row['title']}"
+    for row in item_search(user=user, text=query, product_id=product.pk, limit=limit):
+        picks.setdefault(row["id"], f"{row['key']} {row['title']}")
+    return [{"id": pk, "label": label} for pk, label in list(picks.items())[:limit]]
 
 
 def scenario_changes(*, scenario: Scenario) -> list[tuple[str, BacklogItem | None, dict]]:

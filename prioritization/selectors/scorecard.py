@@ -19,4 +19,4 @@ def criteria_for_framework(*, product, framework: str) -> list[scoring.Criterion
 
 
 def criteria_list(*, product) -> QuerySet[ScorecardCriterion]:
-    return ScorecardCriterion.objects.filter(product=product)
+    return ScorecardCriterion.objects.filter(product=product).select_related("field")

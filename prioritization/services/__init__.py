@@ -1,5 +1,6 @@
 """Writes of prioritisation, split by topic; import them from here."""
 
+from .apply import ranking_apply, ranking_apply_start, ranking_order, ranking_undo, ranking_undo_start
 from .moscow import moscow_apply
 from .runs import (
     JOB_KIND,
@@ -27,6 +28,11 @@ from .scorecard import (
 )
 
 __all__ = [
+    "ranking_apply",
+    "ranking_apply_start",
+    "ranking_order",
+    "ranking_undo",
+    "ranking_undo_start",
     "JOB_KIND",
     "SCORE_FIELDS",
     "criteria_for",

@@ -12,7 +12,8 @@ from core import outbox
 
 from .. import scoring
 from ..models import CriterionValue, CustomScore
-from .scorecard import criteria_for, derived_values_sync
+from .derived import derived_values_sync
+from .scorecard import criteria_for
 
 # The item's own fields the custom score reads (besides its values on the scorecard's criteria): the
 # customer impact is a criterion's value when the scorecard has a customer impact criterion.
@@ -38,7 +39,13 @@ def item_custom_score_recompute(*, item_id: int) -> Decimal | None:
 
 
 def custom_score_after_item_saved(*, event: str, workspace_id: int, data: dict) -> None:
-    """Subscriber of core.events: an item whose custom-score inputs changed is re-scored after commit (outbox)."""
-    if event != "item.saved" or not CUSTOM_SCORE_INPUTS.intersection(data.get("changed", ())):
+    """Subscriber of core.events: an item whose custom-score inputs changed is re-scored after commit (outbox).
+
+    Its custom fields count too (`item.updated`): a custom field criterion reads them."""
+    changed = data.get("changed", ())
+    if event == "item.updated" and "custom_fields" in changed:
+        outbox.enqueue("prioritization.tasks.item_custom_score_recompute", item_id=data["id"])
+        return
+    if event != "item.saved" or not CUSTOM_SCORE_INPUTS.intersection(changed):
         return
     outbox.enqueue("prioritization.tasks.item_custom_score_recompute", item_id=data["id"])

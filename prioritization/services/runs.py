@@ -26,6 +26,7 @@ from ..models import (
     Snapshot,
 )
 from ..selectors import JOB_KIND, SCORE_FIELDS, settings_for
+from .derived import derived_values_sync
 
 ITEMS = BacklogItem._meta.db_table
 CRITERIA = ScorecardCriterion._meta.db_table
@@ -228,6 +229,7 @@ def _run(*, product_id: int, job: Job) -> tuple[dict, int]:
             scores_changed = items_scores_refresh(product_id=product_id)
         job_progress(job_id=job.pk, progress=45)
         with transaction.atomic():
+            derived_values_sync(product_id=product_id)  # values read from the items' own data, fresh
             custom_changed = rescore_custom(product_id)
         job_progress(job_id=job.pk, progress=75)
         with transaction.atomic():

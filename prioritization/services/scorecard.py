@@ -11,6 +11,7 @@ from core.services import instance_create, instance_update
 
 from .. import scoring
 from ..models import CriterionSource, CriterionValue, ScorecardCriterion
+from .derived import derived_values_sync
 from .runs import product_reprioritise_start
 
 
@@ -30,7 +31,9 @@ def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None]
         raise ValidationError({"criterion": "Pick criteria of this product's scorecard."})
     derived = [cid for cid in values if criteria[cid] != CriterionSource.MANUAL]
     if derived:
-        raise ValidationError({"criterion": "The customer impact criterion takes its values from the evidence."})
+        raise ValidationError(
+            {"criterion": "A customer impact or custom field criterion takes its values from the items' own data."}
+        )
     for criterion_id, value in values.items():
         if value is None:
             CriterionValue.objects.filter(item=item, criterion_id=criterion_id).delete()
@@ -39,25 +42,6 @@ def criterion_values_set(*, item: BacklogItem, values: dict[int, Decimal | None]
         row.full_clean(exclude=["item", "criterion"], validate_unique=False, validate_constraints=False)
         CriterionValue.objects.update_or_create(item=item, criterion_id=criterion_id, defaults={"value": value})
     outbox.enqueue("prioritization.tasks.item_custom_score_recompute", item_id=item.pk)
-
-
-def derived_values_sync(*, product_id: int, item_ids=None) -> None:
-    """Write the values of the product's customer impact criteria from the items' stored customer impact."""
-    derived = list(
-        ScorecardCriterion.objects.filter(product_id=product_id, source=CriterionSource.CUSTOMER_IMPACT).values_list(
-            "id", flat=True
-        )
-    )
-    if not derived:
-        return
-    items = BacklogItem.objects.filter(product_id=product_id)
-    if item_ids is not None:
-        items = items.filter(pk__in=item_ids)
-    impacts = list(items.values_list("id", "customer_impact"))
-    rows = [CriterionValue(criterion_id=c, item_id=i, value=v) for c in derived for i, v in impacts]
-    CriterionValue.objects.bulk_create(
-        rows, batch_size=1000, update_conflicts=True, unique_fields=["criterion", "item"], update_fields=["value"]
-    )
 
 
 @transaction.atomic
@@ -71,7 +55,7 @@ def criterion_create(*, instance: ScorecardCriterion, actor) -> ScorecardCriteri
 @transaction.atomic
 def criterion_update(*, criterion: ScorecardCriterion, data: dict, actor) -> ScorecardCriterion:
     criterion, changed = instance_update(instance=criterion, data=data)
-    if "source" in changed:
+    if "source" in changed or "field" in changed:
         derived_values_sync(product_id=criterion.product_id)
     if changed:
         product_reprioritise_start(product=criterion.product, actor=actor)

@@ -364,7 +364,9 @@ def _mismatches(schema: dict, value, components: dict, where: str = "$") -> list
     return []
 
 
-def test_every_prioritisation_endpoint_answers_what_its_schema_documents(world, scorecard, run):
+def test_every_prioritisation_endpoint_answers_what_its_schema_documents(
+    world, scorecard, run, django_capture_on_commit_callbacks
+):
     PrioritySettings.objects.create(product=world.product, capacity=D("10"))
     scored = [f.BacklogItemFactory(product=world.product, **rice_inputs(reach=n * 100)) for n in range(1, 5)]
     f.BacklogItemFactory(product=world.product, reach=1)
@@ -400,6 +402,14 @@ def test_every_prioritisation_endpoint_answers_what_its_schema_documents(world, 
         response = getattr(client, method)(path, body, "application/json") if body else getattr(client, method)(path)
         assert response.status_code == status, (path, response.content)
         answers.append((method, path, status, response.json()))
+    with django_capture_on_commit_callbacks(execute=True):  # the apply job runs, so it can be undone
+        response = client.post(api(p, "ranking/apply/"), {"framework": "wsjf"}, "application/json")
+    assert response.status_code == 202
+    answers.append(("post", api(p, "ranking/apply/"), 202, response.json()))
+    undo = api(p, f"ranking/apply/{response.json()['job_id']}/undo/")
+    response = client.post(undo)
+    assert response.status_code == 202, response.content
+    answers.append(("post", undo, 202, response.json()))
     discard = client.post(api(p, "scenarios/"), {"name": "D"}, "application/json").json()
     response = client.post(api(p, f"scenarios/{discard['id']}/discard/"))
     answers.append(("post", api(p, f"scenarios/{discard['id']}/discard/"), response.status_code, response.json()))

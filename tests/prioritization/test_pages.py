@@ -172,7 +172,7 @@ def test_only_product_managers_manage_scenarios(world, role):
     assert create.status_code == 302 and scenario.created_by == world.users[role]
     change = client.post(
         url("scenario_detail", world.product, pk=scenario.pk),
-        {"action": "change", "item_number": "7", "field": "reach", "value": "50000"},
+        {"action": "change", "item": str(item.pk), "field": "reach", "value": "50000"},
     )
     assert change.status_code == 302
     scenario.refresh_from_db()
@@ -265,8 +265,9 @@ def test_the_ranking_page_runs_a_fixed_number_of_queries(world, scorecard, djang
     services.rescore_custom(world.product.pk)
     client = world.client("viewer")
     for framework in ("rice", "custom"):
-        # 17 (was 16): the page numbers the shown rows only, one narrow query for their manual places
-        with django_assert_max_num_queries(17):
+        # 17 (was 16): the page numbers the shown rows only, one narrow query for their manual places;
+        # 18: the latest application of a ranking to the backlog (with its Undo)
+        with django_assert_max_num_queries(18):
             response = client.get(url("ranking", world.product) + f"?framework={framework}")
         assert response.status_code == 200
 
@@ -305,7 +306,7 @@ def test_applying_a_scenario_writes_live_data_and_re_scores(world, run, django_c
     scenario = Scenario.objects.get()
     client.post(
         url("scenario_detail", world.product, pk=scenario.pk),
-        {"action": "change", "item_number": "1", "field": "reach", "value": "1000"},
+        {"action": "change", "item": str(low.pk), "field": "reach", "value": "1000"},
     )
     moves = client.get(url("scenario_detail", world.product, pk=scenario.pk)).context["moves"]
     assert [(m.item_id, m.live_position, m.scenario_position) for m in moves] == [(low.pk, 2, 1), (high.pk, 1, 2)]
@@ -321,11 +322,11 @@ def test_applying_a_scenario_writes_live_data_and_re_scores(world, run, django_c
 
 
 def test_a_scenario_change_with_a_bad_value_is_a_field_error(world):
-    f.BacklogItemFactory(product=world.product, number=1)
+    item = f.BacklogItemFactory(product=world.product, number=1)
     scenario = Scenario.objects.create(product=world.product, name="S")
     response = world.client("admin").post(
         url("scenario_detail", world.product, pk=scenario.pk),
-        {"action": "change", "item_number": "1", "field": "impact", "value": "7"},
+        {"action": "change", "item": str(item.pk), "field": "impact", "value": "7"},
     )
     assert response.status_code == 200 and response.context["change_form"].errors
     scenario.refresh_from_db()
@@ -409,3 +410,32 @@ def test_a_change_of_a_deleted_item_can_be_removed_from_a_scenario(world):
     client.post(url("scenario_detail", world.product, pk=scenario.pk), {"action": "remove", "item": str(item_id)})
     scenario.refresh_from_db()
     assert scenario.item_inputs == {} and scenario.status == "open"
+
+
+def test_a_scenario_picks_its_items_by_search_within_its_product(world):
+    refunds = f.BacklogItemFactory(product=world.product, title="Partial refunds by card", status="ready")
+    f.BacklogItemFactory(product=world.product, title="Dark mode", status="ready")
+    old = f.BacklogItemFactory(product=world.product, title="Old refunds page", status="done")
+    theirs = f.BacklogItemFactory(product=world.other_product, title="Rival refunds")
+    scenario = Scenario.objects.create(product=world.product, name="S")
+    client = world.client("admin")
+    choices = url("scenario_detail", world.product, pk=scenario.pk).replace(f"{scenario.pk}/", "items/")
+
+    found = client.get(choices, {"q": "refu"}).json()["results"]
+    by_number = client.get(choices, {"q": refunds.key}).json()["results"]
+    top = client.get(choices).json()["results"]
+    page = client.get(url("scenario_detail", world.product, pk=scenario.pk)).content.decode()
+    refused = client.post(
+        url("scenario_detail", world.product, pk=scenario.pk),
+        {"action": "change", "item": str(theirs.pk), "field": "reach", "value": "5"},
+    )
+
+    assert {r["label"] for r in found} == {f"{refunds.key} Partial refunds by card", f"{old.key} Old refunds page"}
+    assert by_number[0] == {"id": refunds.pk, "label": f"{refunds.key} Partial refunds by card"}
+    assert [r["label"].split(" ", 1)[1] for r in top] == ["Partial refunds by card", "Dark mode"]  # open work
+    assert 'role="combobox"' in page and "data-search-select" in page and "js/search-select.js" in page
+    assert "Item number" not in page
+    assert refused.status_code == 200 and refused.context["change_form"].errors["item"]
+    scenario.refresh_from_db()
+    assert scenario.item_inputs == {}
+    assert world.client("outsider").get(choices, {"q": "refu"}).status_code == 404

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 
 from jobs.models import Job
 
-from .choices import Health
-from .models import (
+from ..choices import Health
+from ..models import (
     KPI,
     RECOMPUTE_JOB_KIND,
     HealthPolicy,
@@ -15,7 +15,7 @@ from .models import (
     Objective,
     ObjectiveSnapshot,
 )
-from .progress import Thresholds
+from ..progress import Thresholds
 
 
 def objective_list(*, workspace) -> QuerySet[Objective]:
