@@ -8,6 +8,7 @@ source's order (Jira's rank, Trello's list and card positions, the file's row or
 statement. The caller holds the transaction: all of it, or nothing.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,10 +18,19 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from backlog.models import AcceptanceCriterion, BacklogItem, ItemStatus, Sprint, SprintStatus
+from backlog.models import (
+    LABEL_NAME_MAX,
+    LABELS_PER_ITEM_MAX,
+    AcceptanceCriterion,
+    BacklogItem,
+    ItemStatus,
+    Sprint,
+    SprintStatus,
+)
 from backlog.services.bulk import items_bulk_create, items_parents_set, items_reorder, items_validate
 from backlog.services.criteria import item_criteria_sync
 from backlog.services.items import item_update
+from backlog.services.labels import items_labels_add, label_names_clean
 from backlog.services.links import external_link_save
 from core.exceptions import ApplicationError
 from core.services import instance_create
@@ -111,6 +121,26 @@ def _points(ctx: Context, src: SourceItem) -> int | None:
     return int(points)
 
 
+def _labels(ctx: Context, src: SourceItem) -> list[str]:
+    """The source's labels as PMHub label names: commas and control characters become spaces (a comma
+    separates labels in PMHub's exports), a long name is cut, labels past the per-item limit left out."""
+    names = []
+    for raw in src.labels:
+        name = " ".join(re.sub(r"[\x00-\x1f,]", " ", str(raw)).split())
+        if len(name) > LABEL_NAME_MAX:
+            ctx.report.warn(src.row, f"The label “{name[:20]}…” is longer than {LABEL_NAME_MAX} characters; cut.")
+            name = name[:LABEL_NAME_MAX].rstrip()
+        if name:
+            names.append(name)
+    kept: dict[str, str] = {}
+    for name in names:
+        kept.setdefault(name.casefold(), name)  # a repeat counts once, as the first spelling
+    names = list(kept.values())
+    if len(names) > LABELS_PER_ITEM_MAX:
+        ctx.report.warn(src.row, f"Only the first {LABELS_PER_ITEM_MAX} labels were kept.")
+    return label_names_clean(names[:LABELS_PER_ITEM_MAX])
+
+
 def _data(ctx: Context, src: SourceItem) -> dict | None:
     """The item's fields from a source record, through the mapping; None (with an error) if unusable."""
     mapping = ctx.batch.mapping
@@ -132,6 +162,7 @@ def _data(ctx: Context, src: SourceItem) -> dict | None:
         "story_points": _points(ctx, src),
         "owner": ctx.users.get(owner_id) if owner_id else None,
         "sprint": _sprint(ctx, src.sprints[-1]) if src.sprints else None,
+        "labels": _labels(ctx, src),
     }
     if src.assignee and data["owner"] is None:
         ctx.report.warn(src.row, f"“{src.assignee}” is mapped to nobody; the item has no owner.")
@@ -158,7 +189,8 @@ def _flush(ctx: Context) -> None:
     """Create the pending new items (or, once any row failed, only validate them: nothing will be kept)."""
     if not ctx.pending:
         return
-    instances = [BacklogItem(product=ctx.product, **data) for _, data, _ in ctx.pending]
+    fields = [{k: v for k, v in data.items() if k != "labels"} for _, data, _ in ctx.pending]
+    instances = [BacklogItem(product=ctx.product, **values) for values in fields]
     criteria = {i: [(t[:2000], m) for t, m in crit] for i, (_, _, crit) in enumerate(ctx.pending) if crit}
     if ctx.report.error_count:
         errors = items_validate(product=ctx.product, instances=instances, actor=ctx.actor)
@@ -169,6 +201,8 @@ def _flush(ctx: Context) -> None:
         except ApplicationError as error:
             errors = error.extra.get("items", {})
             created = []
+        labels = {item.pk: data["labels"] for (_, data, _), item in zip(ctx.pending, created, strict=False)}
+        items_labels_add(product_id=ctx.product.pk, names_by_item={k: v for k, v in labels.items() if v})
         writer = comment_writer()
         for (src, _, _), item in zip(ctx.pending, created, strict=False):
             if writer is not None and src.comments:
