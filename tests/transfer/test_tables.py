@@ -6,7 +6,8 @@ import io
 import openpyxl
 from django.urls import reverse
 
-from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink
+from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink, Label
+from backlog.services.items import item_update
 from okrs.models import KeyResult, Objective
 from roadmap.models import Initiative
 from tests import factories as f
@@ -38,6 +39,8 @@ def _rich_backlog(world):
     f.CriterionFactory(item=story, text="Receipt shown", order=1)
     AcceptanceCriterion.objects.create(item=story, text="Email sent", order=2, met=True)
     ExternalLink.objects.create(item=story, url="https://jira.example.com/browse/OLD-7", key="OLD-7")
+    item_update(item=story, data={"labels": ["mobile", "Checkout", "v2 launch"]}, actor=None)
+    item_update(item=epic, data={"labels": ["checkout"]}, actor=None)  # the same label, whatever its case
     f.BacklogItemFactory(product=product, title="Bug without anything", kind="bug")
     return product
 
@@ -61,6 +64,8 @@ def test_backlog_csv_round_trip_into_a_new_product(world, importer):
     assert first.startswith("\ufeff".encode())
     rows = _rows(first)
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'  # formulas neutralised
+    labels = rows[0].index("labels")
+    assert [row[labels] for row in rows[1:]] == ["Checkout", "Checkout, mobile, v2 launch", ""]
     other = f.ProductFactory(workspace=world.workspace, key="NEW", name="New")
 
     batch = importer.upload("backlog.csv", product=other, content=first)
@@ -76,6 +81,14 @@ def test_backlog_csv_round_trip_into_a_new_product(world, importer):
     second = _rows(_download(client, other, "backlog", "csv"))
     assert _comparable(second) == _comparable(rows)
     assert "'=HYPERLINK" not in BacklogItem.objects.filter(product=other).values_list("title", flat=True)[0]
+    names = sorted(Label.objects.filter(product=other).values_list("name", flat=True))
+    assert names == ["Checkout", "mobile", "v2 launch"]
+
+    # The same file again updates the same items: no label is made twice, none is linked twice.
+    _, again = importer.run(importer.upload("backlog.csv", product=other, content=first))
+    assert again["created"] == 0 and again["error_count"] == 0, again
+    assert Label.objects.filter(product=other).count() == 3
+    assert _comparable(_rows(_download(client, other, "backlog", "csv"))) == _comparable(rows)
 
 
 def test_backlog_xlsx_round_trip_and_formula_cells_are_text(world, importer):
@@ -98,6 +111,7 @@ def test_backlog_xlsx_round_trip_and_formula_cells_are_text(world, importer):
         ("Email sent", True),
     ]
     assert story.owner == world.users["contributor"]
+    assert sorted(label.name for label in story.labels.all()) == ["Checkout", "mobile", "v2 launch"]
 
 
 def test_generic_csv_with_a_mapping_errors_by_row_and_nothing_half_saved(world, importer):
