@@ -34,6 +34,8 @@ from backlog.services.labels import items_labels_add, label_names_clean
 from backlog.services.links import external_link_save
 from core.exceptions import ApplicationError
 from core.services import instance_create
+from customfields.models import FieldTarget, FieldType
+from customfields.selectors import field_definitions_for
 from roadmap.models import Initiative, Release
 
 from ..comments import comment_writer
@@ -66,6 +68,8 @@ class Context:
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (key, url, link key)
     pending: list[tuple[SourceItem, dict, list]] = field(default_factory=list)
     created_keys: list[tuple[str, int]] = field(default_factory=list)
+    custom_definitions: dict = field(default_factory=dict)  # key -> the product's custom field definition
+    custom_keys: list[str] = field(default_factory=list)  # the custom fields the table's columns feed
 
     @property
     def product(self):
@@ -141,6 +145,14 @@ def _labels(ctx: Context, src: SourceItem) -> list[str]:
     return label_names_clean(names[:LABELS_PER_ITEM_MAX])
 
 
+def _custom_value(ctx: Context, key: str, text: str):
+    """A custom field's value from a table cell: a multi-select's choices separated by "; " (as exported)."""
+    definition = ctx.custom_definitions.get(key)
+    if definition is not None and definition.field_type == FieldType.MULTI_SELECT:
+        return [choice.strip() for choice in text.split(";") if choice.strip()]
+    return text or None
+
+
 def _data(ctx: Context, src: SourceItem) -> dict | None:
     """The item's fields from a source record, through the mapping; None (with an error) if unusable."""
     mapping = ctx.batch.mapping
@@ -169,6 +181,8 @@ def _data(ctx: Context, src: SourceItem) -> dict | None:
     extra = dict(src.extra)
     if extra.pop("release", ""):
         data["release"] = _named(ctx, Release, ctx.releases, src.extra["release"], "name")
+    if ctx.custom_keys:  # mapped custom columns are the item's values of those fields (empty: unset)
+        data["custom_fields"] = {key: _custom_value(ctx, key, src.custom.get(key, "")) for key in ctx.custom_keys}
     if extra.pop("initiative", ""):
         data["initiative"] = _named(ctx, Initiative, ctx.initiatives, src.extra["initiative"], "title")
     for name in ("source_id", "subtask"):
@@ -221,6 +235,8 @@ def _flush(ctx: Context) -> None:
 def _update(ctx: Context, src: SourceItem, data: dict) -> None:
     item = BacklogItem.objects.select_related("product").get(pk=ctx.keys[src.key])
     before = item.version
+    if "custom_fields" in data:  # the fields the table does not hold keep their values
+        data = {**data, "custom_fields": {**item.custom_fields, **data["custom_fields"]}}
     try:
         item = item_update(item=item, data=data, actor=ctx.actor)
         existing = {c.text: c.pk for c in AcceptanceCriterion.objects.filter(item_id=item.pk)}
@@ -253,6 +269,9 @@ def items_import(*, batch: ImportBatch, actor, report: Report, progress: Callabl
     ctx = Context(
         batch=batch, actor=actor, report=report, source=source, keys={k: v for k, v in known.items() if v in live}
     )
+    ctx.custom_definitions = {d.key: d for d in field_definitions_for(product=product, target=FieldTarget.ITEM)}
+    mapped = (batch.mapping.get("columns") or {}).values() if batch.format in ("csv", "xlsx") else ()
+    ctx.custom_keys = [k[3:] for k in dict.fromkeys(mapped) if k.startswith("cf:") and k[3:] in ctx.custom_definitions]
     people = {int(v) for v in (batch.mapping.get("people") or {}).values() if str(v).isdigit()}
     ctx.users = {u.pk: u for u in get_user_model().objects.filter(pk__in=people)}
     total = max(1, int(batch.detected.get("count") or 1))
