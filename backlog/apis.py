@@ -22,7 +22,7 @@ from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs, rules_text
 from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
-from customfields.selectors import export_value, field_keys_for_workspaces
+from customfields.selectors import field_keys_for_workspaces
 from products.selectors import products_for_user
 from roadmap.models import Theme
 from workspaces.models import Capability
@@ -31,7 +31,7 @@ from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from .filters import label_filter
 from .models import ITEM_RULES, SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
-from .selectors.items import item_page_rows_for_user
+from .selectors.items import item_export_rows, item_page_rows_for_user
 from .selectors.items import item_value_rows as _fetch_rows
 from .selectors.items import item_value_rows_portable as _fetch_rows_portable
 from .selectors.sprint_history import sprint_burndown, sprint_date_warnings, sprint_review
@@ -305,14 +305,9 @@ class ItemViewSet(ResourceViewSet):
     def export(self, request):
         qs = self.filter_queryset(self.scope(BacklogItem.objects.all())).order_by("product_id", "rank")
         self.check_product_filter(request)
-        columns = ["key", "title", "kind", "status", "story_points", "rice_score", "wsjf_score", "moscow", "rank"]
         custom = field_keys_for_workspaces(workspace_ids=workspace_ids_for_user(user=request.user), target="item")
-        values = qs.values_list("product__key", "number", *columns[1:], "custom_fields")
-        rows = (
-            [f"{key}-{number}", *rest, *(export_value(fields.get(k)) for k in custom)]
-            for key, number, *rest, fields in values.iterator(chunk_size=2000)
-        )
-        response = HttpResponse(csv_text([*columns, *custom], rows), content_type="text/csv; charset=utf-8")
+        header, rows = item_export_rows(qs, custom_keys=custom)
+        response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
         return response
 

@@ -2,12 +2,14 @@
 
 import functools
 import json
+from collections.abc import Iterator
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
+from customfields.selectors import export_value
 from products.models import Product
 from workspaces.models import Membership
 
@@ -217,11 +219,35 @@ def item_page_rows_for_user(
     return item_rows(fetched)
 
 
+def label_names_array() -> ArraySubquery:
+    """An annotation: the names of the item's labels as an array (PostgreSQL), in no order."""
+    return ArraySubquery(Label.objects.filter(items=OuterRef("pk")).order_by().values("name"))
+
+
+EXPORT_COLUMNS = ["key", "title", "kind", "status", "story_points", "rice_score", "wsjf_score", "moscow", "rank"]
+
+
+def item_export_rows(queryset, *, custom_keys: list[str]) -> tuple[list[str], Iterator[list]]:
+    """The API's CSV export: its header and its rows (streamed in chunks): EXPORT_COLUMNS, the labels
+    by name in one cell (as the page's export writes them), then one column per custom field key."""
+    queryset = queryset.annotate(label_names=label_names_array())
+    values = queryset.values_list("product__key", "number", *EXPORT_COLUMNS[1:], "label_names", "custom_fields")
+    rows = (
+        [
+            f"{key}-{number}",
+            *rest,
+            ", ".join(label_names_sorted(names)),
+            *(export_value(fields.get(k)) for k in custom_keys),
+        ]
+        for key, number, *rest, names, fields in values.iterator(chunk_size=2000)
+    )
+    return [*EXPORT_COLUMNS, "labels", *custom_keys], rows
+
+
 def item_value_rows(queryset) -> list[dict]:
     """The API's item dicts of a (sliced) queryset, straight from the cursor: what ItemSerializer gives,
     without its per-row cost. PostgreSQL only (the labels' array)."""
-    labels = ArraySubquery(Label.objects.filter(items=OuterRef("pk")).order_by().values("name"))
-    queryset = queryset.annotate(label_names=labels)
+    queryset = queryset.annotate(label_names=label_names_array())
     queryset = queryset.values_list(*ITEM_VALUE_FIELDS, "product__key", "label_names", "has_criteria")
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:

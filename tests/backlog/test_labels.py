@@ -1,6 +1,9 @@
 """Item labels: one rule (services/labels.py) through every path — page form, API create/update/bulk,
 admin, importer — scoped to the item's product and never leaking across workspaces."""
 
+import csv
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -205,3 +208,15 @@ def test_the_admin_sets_labels_through_the_services(world):
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
     assert _names(item) == ["Fresh", "old"]
+
+
+def test_the_api_csv_export_has_the_labels_in_one_cell(world, po):
+    item_create(instance=BacklogItem(product=world.product, title="A"), actor=None, labels=["b", "A"])
+    item_create(instance=BacklogItem(product=world.other_product, title="Theirs"), actor=None, labels=["secret"])
+
+    text = po.get("/api/v1/items/export/", HTTP_ACCEPT="text/csv").content.decode()
+
+    header, *rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert header[header.index("rank") + 1] == "labels"  # before the custom fields
+    assert [dict(zip(header, row, strict=True))["labels"] for row in rows] == ["A, b"]
+    assert "secret" not in text
