@@ -12,8 +12,10 @@ from rest_framework.test import APIClient
 
 from backlog.label_models import label_names_sorted
 from backlog.models import LABELS_PER_ITEM_MAX, BacklogItem, Label
-from backlog.services.items import item_create, item_update
+from backlog.services.items import item_create, item_delete, item_update
 from backlog.services.labels import items_labels_add
+from collaboration.models import TrashEntry
+from collaboration.services.trash import trash_restore
 from tests import factories as f
 
 
@@ -220,3 +222,13 @@ def test_the_api_csv_export_has_the_labels_in_one_cell(world, po):
     assert header[header.index("rank") + 1] == "labels"  # before the custom fields
     assert [dict(zip(header, row, strict=True))["labels"] for row in rows] == ["A, b"]
     assert "secret" not in text
+
+
+def test_a_deleted_item_comes_back_from_the_trash_with_its_labels(world):
+    item = item_create(instance=BacklogItem(product=world.product, title="A"), actor=None, labels=["ux", "api"])
+    item_delete(item=item, actor=world.users["admin"])
+    assert Label.objects.filter(product=world.product).count() == 2  # the labels stay with the product
+
+    trash_restore(entry=TrashEntry.objects.get(), actor=world.users["admin"])
+
+    assert _names(item) == ["api", "ux"]
