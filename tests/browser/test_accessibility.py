@@ -15,6 +15,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from backlog.models import BacklogItem
+from backlog.services.items import item_update
 from tests import factories as f
 from tests.test_page_permissions import PAGES, ROLES
 
@@ -47,6 +49,7 @@ def _populate(world):
             product=product, title=title, parent=epic, story_points=n + 2, sprint=sprint if n == 0 else None
         )
         f.CriterionFactory(item=item)
+    item_update(item=epic, data={"labels": ["payments", "mobile web"]}, actor=None)  # chips on its page
     kpi = f.KPIFactory(product=product)
     objective = f.ObjectiveFactory(workspace=world.workspace, product=product)
     f.KeyResultFactory(objective=objective, kpi=kpi)
@@ -63,6 +66,7 @@ def app_urls(world, role: str) -> list[str]:
             urls += [page.url("create", world), page.url("edit", world, obj)]
     with transaction.atomic():
         sprint = _populate(world)
+    labelled = BacklogItem.objects.get(product=world.product, title="Saved cards")
     p, w = {"product_id": world.product.pk}, {"workspace_id": world.workspace.pk}
     urls += [
         reverse("home"),
@@ -81,6 +85,8 @@ def app_urls(world, role: str) -> list[str]:
         reverse("accounts:security"),
         reverse("search:search") + "?q=card",
         reverse("backlog:item_list", kwargs=p) + "?group=status&status=new",
+        reverse("backlog:item_list", kwargs=p) + "?label=payments",
+        reverse("backlog:item_detail", kwargs={**p, "pk": labelled.pk}),
     ]
     return urls
 
