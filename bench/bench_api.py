@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _seed():
     from django.contrib.auth import get_user_model
 
-    from backlog.models import RANK_GAP, AcceptanceCriterion, BacklogItem
+    from backlog.models import RANK_GAP, AcceptanceCriterion, BacklogItem, Label
     from integrations.services import api_token_create
     from products.models import Product
     from workspaces.models import Membership, Role, Workspace
@@ -64,6 +64,16 @@ def _seed():
         [AcceptanceCriterion(item_id=i, order=k, text=f"Given a shopper, then {k}") for i in ids for k in (1, 2)]
     )
     BacklogItem.objects.filter(pk__in=ids).update(has_criteria=True)  # what criterion_add does, in bulk
+    # A third of the items carry two of the product's labels (the list reads them with each row).
+    labels = Label.objects.bulk_create([Label(product=product, name=n) for n in ("web", "ios", "payments", "ux")])
+    labelled = list(BacklogItem.objects.filter(product=product).values_list("id", flat=True)[::3])
+    BacklogItem.labels.through.objects.bulk_create(
+        [
+            BacklogItem.labels.through(backlogitem_id=i, label_id=labels[(i + k) % 4].pk)
+            for i in labelled
+            for k in (0, 1)
+        ]
+    )
     _, raw = api_token_create(user=user, name="bench")
     from django.db import connection
 
