@@ -22,18 +22,20 @@ from core.pagination import KeysetPagination
 from core.renderers import CSVRenderer, ORJSONRenderer, collector_paused, fragment
 from core.schema import resource_docs, rules_text
 from core.serializers import IF_MATCH, PreconditionFailed, etag, if_match_version
-from customfields.selectors import export_value, field_keys_for_workspaces
+from customfields.selectors import field_keys_for_workspaces
 from products.selectors import products_for_user
 from roadmap.models import Theme
 from workspaces.models import Capability
 from workspaces.selectors import workspace_ids_for_user
 from workspaces.viewsets import ResourceViewSet, make_filterset
 
+from .filters import label_filter
 from .models import ITEM_RULES, SPRINT_RULES, AcceptanceCriterion, BacklogItem, Sprint
-from .selectors.items import item_page_rows_for_user, item_rows
+from .selectors.items import item_export_rows, item_page_rows_for_user
+from .selectors.items import item_value_rows as _fetch_rows
+from .selectors.items import item_value_rows_portable as _fetch_rows_portable
 from .selectors.sprint_history import sprint_burndown, sprint_date_warnings, sprint_review
 from .serializers import (
-    ITEM_VALUE_FIELDS,
     BurndownSerializer,
     ItemBulkResultSerializer,
     ItemBulkSerializer,
@@ -82,6 +84,7 @@ ItemFilter = make_filterset(
     theme=django_filters.ModelChoiceFilter(field_name="initiative__theme", queryset=Theme.objects.all()),
     # Checked lazily (see ItemViewSet.check_product_filter): the hot list needs no lookup for it.
     product=IdFilter(field_name="product_id", help_text="A product id."),
+    label=label_filter(),
 )
 
 
@@ -93,25 +96,10 @@ def _is_id(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _fetch_rows(queryset) -> list[dict]:
-    """Plain dicts straight from the cursor: what ItemSerializer gives, without its per-row cost."""
-    queryset = queryset.values_list(*ITEM_VALUE_FIELDS, "product__key", "has_criteria")
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return item_rows(cursor.fetchall())
-
-
-def _fetch_rows_portable(queryset) -> list[dict]:
-    """The same rows through ItemSerializer, for databases without PostgreSQL's JSON functions (SQLite)."""
-    criteria = Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id"))
-    return list(ItemSerializer(queryset.select_related("product").prefetch_related(criteria), many=True).data)
-
-
 @resource_docs(
     "backlog items",
     "Cursor-paginated (`page_size` up to 500). Filter with ?product=, ?workspace=, ?theme=, ?initiative=, "
-    "?release=, ?sprint=, ?parent=, ?kind=, ?status=, ?moscow=, ?owner=, ?search= (title); "
+    "?release=, ?sprint=, ?parent=, ?kind=, ?status=, ?moscow=, ?owner=, ?label= (a name), ?search= (title); "
     "?ordering= rank, -rice_score, -wsjf_score, created_at, updated_at (and their reverses).",
     rules=ITEM_RULES,
 )
@@ -141,7 +129,7 @@ class ItemViewSet(ResourceViewSet):
 
     def base_queryset(self):
         return BacklogItem.objects.select_related("product").prefetch_related(
-            Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id"))
+            Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")), "labels"
         )
 
     def list(self, request, *args, **kwargs):
@@ -218,7 +206,8 @@ class ItemViewSet(ResourceViewSet):
     def create_service(self, *, data, access, actor):
         data = dict(data)
         criteria = data.pop("acceptance_criteria", None)
-        item = item_create(instance=BacklogItem(**data), actor=actor)
+        labels = data.pop("labels", None)
+        item = item_create(instance=BacklogItem(**data), actor=actor, labels=labels)
         if criteria is not None:
             item_criteria_sync(item=item, criteria=criteria, actor=actor)
         return item
@@ -316,14 +305,9 @@ class ItemViewSet(ResourceViewSet):
     def export(self, request):
         qs = self.filter_queryset(self.scope(BacklogItem.objects.all())).order_by("product_id", "rank")
         self.check_product_filter(request)
-        columns = ["key", "title", "kind", "status", "story_points", "rice_score", "wsjf_score", "moscow", "rank"]
         custom = field_keys_for_workspaces(workspace_ids=workspace_ids_for_user(user=request.user), target="item")
-        values = qs.values_list("product__key", "number", *columns[1:], "custom_fields")
-        rows = (
-            [f"{key}-{number}", *rest, *(export_value(fields.get(k)) for k in custom)]
-            for key, number, *rest, fields in values.iterator(chunk_size=2000)
-        )
-        response = HttpResponse(csv_text([*columns, *custom], rows), content_type="text/csv; charset=utf-8")
+        header, rows = item_export_rows(qs, custom_keys=custom)
+        response = HttpResponse(csv_text(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
         return response
 

@@ -1,6 +1,6 @@
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 
 from customfields.models import SELECT_TYPES, FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
@@ -8,7 +8,8 @@ from roadmap.filters import EVIDENCE_CHOICES, with_evidence
 from roadmap.models import Initiative, Release, Theme
 from workspaces.filters import ScopedFilterSet
 
-from .models import BacklogItem, GroupBy, ItemKind, ItemStatus, MoSCoW, Sprint
+from .label_models import label_names_sorted
+from .models import BacklogItem, GroupBy, ItemKind, ItemStatus, Label, MoSCoW, Sprint
 
 
 def _by_choice(field: str, choices) -> Case:
@@ -28,6 +29,18 @@ GROUP_ORDER = {
     GroupBy.INITIATIVE: lambda: ["initiative__title", "initiative_id"],
     GroupBy.ASSIGNEE: lambda: ["owner__username", "owner_id"],
 }
+
+
+def with_label(queryset, name, value):
+    """Items that carry a label of this name (case ignored); each item once, so keyset pages hold."""
+    if not value:
+        return queryset
+    links = Label.items.through.objects.filter(backlogitem_id=OuterRef("pk"), label__name__iexact=value.strip())
+    return queryset.filter(Exists(links))
+
+
+def label_filter() -> django_filters.CharFilter:
+    return django_filters.CharFilter(method=with_label, label="Label", help_text="A label's name (case ignored).")
 
 
 class ItemFilter(ScopedFilterSet):
@@ -78,6 +91,14 @@ class ItemFilter(ScopedFilterSet):
                 empty_label=f"Any {definition.name.lower()}",
                 method=self.custom_value_filter(definition),
             )
+        # The product's labels as a chip (one query): another product's labels are never offered.
+        names = Label.objects.filter(product=access.product).values_list("name", flat=True)
+        self.filters["label"] = django_filters.ChoiceFilter(
+            choices=[(n, n) for n in label_names_sorted(names)],
+            method=with_label,
+            label="Label",
+            empty_label="Any label",
+        )
         self.__dict__.pop("_form", None)  # built by the base class before these filters: build it again
 
     @staticmethod

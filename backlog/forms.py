@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.bounds import DATE_WINDOW_ATTRS
@@ -11,7 +12,9 @@ from roadmap.models import Release
 from workspaces.forms import ScopedModelForm
 from workspaces.selectors import users_of_workspace
 
+from .label_models import label_names_sorted
 from .models import IMPACT_CHOICES, AcceptanceCriterion, BacklogItem, ExternalLink, ItemStatus, Sprint
+from .services.labels import label_names_clean, label_names_from_text
 
 PARENT_KINDS = ("epic", "feature")
 
@@ -24,6 +27,14 @@ class ItemForm(CustomValuesFormMixin, ScopedModelForm):
         coerce=Decimal,
         empty_value=None,
         required=False,
+    )
+
+    # The item's labels by name (services/labels.py); not a model field of the form: the services set them.
+    labels = forms.CharField(
+        required=False,
+        max_length=2000,
+        help_text="Separate labels with commas, like “checkout, mobile”. A new name becomes a label of this product.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
     class Meta:
@@ -61,6 +72,7 @@ class ItemForm(CustomValuesFormMixin, ScopedModelForm):
             self.add_custom_fields(field_definitions_for(product=self.access.product, target="item"), users=users)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+            self.initial["labels"] = ", ".join(label_names_sorted(label.name for label in self.instance.labels.all()))
         if self.instance.impact is not None:
             self.initial["impact"] = str(Decimal(self.instance.impact).normalize())
         parent_choices = self.fields["parent"].queryset.select_related("product").filter(kind__in=PARENT_KINDS)
@@ -75,6 +87,12 @@ class ItemForm(CustomValuesFormMixin, ScopedModelForm):
         self.fields["parent"].widget = widget
         self.fields["parent"].queryset = parent_choices.order_by("rank")
         self.fields["parent"].help_text = "An epic or a feature: type part of its title or its number."
+
+    def clean_labels(self) -> list[str]:
+        try:
+            return label_names_clean(label_names_from_text(self.cleaned_data.get("labels", "")))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["labels"]) from error
 
     def clean(self):
         data = super().clean()

@@ -217,6 +217,7 @@ class BacklogItem(BaseModel):
     # Values of the workspace's custom fields ({key: value}), checked by customfields.values in the
     # item services; GIN-indexed on PostgreSQL (migration 0006) so that filtering by one stays indexed.
     custom_fields = models.JSONField(default=dict, blank=True)
+    labels = models.ManyToManyField("backlog.Label", blank=True, related_name="items")  # services/labels.py
 
     class Meta:
         ordering = ["rank"]
@@ -353,6 +354,7 @@ class ExternalLink(BaseModel):
 
 
 # Models kept in modules of their own (imported here so that Django registers them with the app).
+from .label_models import LABEL_NAME_MAX, LABELS_PER_ITEM_MAX, Label  # noqa: E402, F401
 from .planning_models import ItemDependency, ScopeChangeKind, SprintScopeChange  # noqa: E402, F401
 from .saved_view_models import (  # noqa: E402, F401
     DEFAULT_COLUMNS,

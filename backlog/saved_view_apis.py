@@ -40,6 +40,7 @@ class SavedViewFiltersSerializer(StrictSerializer):
     sprint = _filter_value(help_text="A sprint id.")
     owner = _filter_value(help_text="The assignee's user id.")
     evidence = _filter_value(help_text='"none" (no customer evidence) or "some".')
+    label = _filter_value(help_text="A label's name.")
 
     def to_internal_value(self, data):
         return dict(super().to_internal_value(data))

@@ -28,7 +28,9 @@ class ViewOrdering(models.TextChoices):
 
 
 # The query parameters a view may carry, and the columns of the backlog table it may show.
-VIEW_FILTERS = ("search", "kind", "status", "moscow", "theme", "initiative", "release", "sprint", "owner", "evidence")
+VIEW_FILTERS = (
+    "search", "kind", "status", "moscow", "theme", "initiative", "release", "sprint", "owner", "evidence", "label",
+)  # fmt: skip
 VIEW_COLUMNS = {
     "kind": "Kind",
     "status": "Status",

@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -6,6 +7,7 @@ from core.schema import update_variant
 from core.serializers import (
     BASE_READ_ONLY,
     BoundedListSerializer,
+    StrictCharField,
     StrictIntegerField,
     StrictModelSerializer,
     StrictSerializer,
@@ -14,11 +16,14 @@ from products.models import Product
 from roadmap.models import Initiative, Release
 from workspaces.viewsets import scoped_fk
 
+from .label_models import LABEL_NAME_PATTERN, LABEL_NAME_RULE, label_names_sorted
 from .models import (
     BULK_ITEMS_MAX,
     CRITERIA_PER_ITEM_MAX,
     IMPACT_INPUTS,
     IMPACT_OUTPUTS,
+    LABEL_NAME_MAX,
+    LABELS_PER_ITEM_MAX,
     AcceptanceCriterion,
     BacklogItem,
     ItemDependency,
@@ -57,12 +62,13 @@ ITEM_FIELDS = [
     "so_that",
     "acceptance_criteria",
     "custom_fields",
+    "labels",
     "created_at",
     "updated_at",
     "version",
 ]
-# The columns the fast list reads with .values(); `key` and `acceptance_criteria` are added in Python.
-ITEM_VALUE_FIELDS = [f for f in ITEM_FIELDS if f not in ("key", "acceptance_criteria")]
+# The columns the fast list reads with .values(); `key`, `acceptance_criteria` and `labels` are added apart.
+ITEM_VALUE_FIELDS = [f for f in ITEM_FIELDS if f not in ("key", "acceptance_criteria", "labels")]
 CRITERION_FIELDS = ["id", "order", "text", "met"]
 
 
@@ -90,6 +96,34 @@ def CUSTOM_FIELDS():  # noqa: N802  (a field factory, used like a field class)
     )
 
 
+class LabelNamesField(serializers.ListField):
+    """An item's labels by name: written as the full list (services/labels.py finds or creates each in
+    the item's product), read in alphabetical order."""
+
+    def __init__(self, **kwargs):
+        name = StrictCharField(
+            max_length=LABEL_NAME_MAX,
+            validators=[RegexValidator(LABEL_NAME_PATTERN, LABEL_NAME_RULE)],
+            error_messages={"blank": "A label name cannot be blank."},
+        )
+        super().__init__(
+            child=name,
+            required=False,
+            max_length=LABELS_PER_ITEM_MAX,
+            error_messages={"max_length": f"At most {LABELS_PER_ITEM_MAX} labels per item."},
+            help_text=f"The item's labels by name, at most {LABELS_PER_ITEM_MAX}, each up to {LABEL_NAME_MAX} "
+            "characters without commas; on write the full list (a name the product lacks becomes a label of "
+            "it, case is ignored when matching, repeats count once). Read in alphabetical order.",
+            **kwargs,
+        )
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, data):
+        return label_names_sorted(label.name for label in data.labels.all())
+
+
 class ItemSerializer(StrictModelSerializer):
     product = scoped_fk(Product, "workspace", required=True, allow_null=False)
     key = serializers.CharField(read_only=True, help_text="Product key and number, like PAY-42.")
@@ -110,6 +144,7 @@ class ItemSerializer(StrictModelSerializer):
         f"are kept and changed, without an id added, missing ones deleted. At most {CRITERIA_PER_ITEM_MAX}.",
     )
     custom_fields = CUSTOM_FIELDS()
+    labels = LabelNamesField()
     read_only_hints = {"rank": "Read-only: move items with POST /api/v1/items/{id}/move/."}
 
     class Meta:

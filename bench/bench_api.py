@@ -3,7 +3,8 @@
 1. Items per second paging the whole backlog through GET /api/v1/items/ (gunicorn, Bearer token,
    pages of 500), next to the floor: the same pages from a bare keyset + orjson view behind the
    same server. The goal is at least 0.7 of the floor.
-2. The median time of one move (service call, in a 10,000-item backlog) and the rows it wrote,
+2. What the labels' subquery costs a page of the list: the page statement with and without it.
+3. The median time of one move (service call, in a 10,000-item backlog) and the rows it wrote,
    next to the time of rewriting every rank of the backlog (what a naive reorder costs).
 """
 
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _seed():
     from django.contrib.auth import get_user_model
 
-    from backlog.models import RANK_GAP, AcceptanceCriterion, BacklogItem
+    from backlog.models import RANK_GAP, AcceptanceCriterion, BacklogItem, Label
     from integrations.services import api_token_create
     from products.models import Product
     from workspaces.models import Membership, Role, Workspace
@@ -64,6 +65,16 @@ def _seed():
         [AcceptanceCriterion(item_id=i, order=k, text=f"Given a shopper, then {k}") for i in ids for k in (1, 2)]
     )
     BacklogItem.objects.filter(pk__in=ids).update(has_criteria=True)  # what criterion_add does, in bulk
+    # A third of the items carry two of the product's labels (the list reads them with each row).
+    labels = Label.objects.bulk_create([Label(product=product, name=n) for n in ("web", "ios", "payments", "ux")])
+    labelled = list(BacklogItem.objects.filter(product=product).values_list("id", flat=True)[::3])
+    BacklogItem.labels.through.objects.bulk_create(
+        [
+            BacklogItem.labels.through(backlogitem_id=i, label_id=labels[(i + k) % 4].pk)
+            for i in labelled
+            for k in (0, 1)
+        ]
+    )
     _, raw = api_token_create(user=user, name="bench")
     from django.db import connection
 
@@ -208,6 +219,43 @@ def _throughput(db_name: str, product_id: int, token: str) -> None:
     )
 
 
+def _labels_cost(user, product) -> None:
+    """What reading the labels with each row costs the hot list: its page statement as shipped next to
+    the same statement with an empty array in place of the labels' subquery, walking the backlog in
+    pages of PAGE in-process (no HTTP), the two walks in turn, ROUNDS times."""
+    from django.db import connection
+
+    from backlog.selectors import items as selectors
+    from backlog.serializers import ITEM_VALUE_FIELDS
+
+    shipped = selectors._item_page_sql(field="rank", desc=False, cursor="value", with_product=True)
+    bare = shipped.replace(selectors._labels_sql(), "'{}'::text[]")
+    assert bare != shipped
+    at_rank, at_id = ITEM_VALUE_FIELDS.index("rank"), ITEM_VALUE_FIELDS.index("id")
+
+    def walk(sql: str) -> float:
+        started, rank, last_id = time.perf_counter(), -1, 0
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(sql, [user.pk, product.pk, rank, rank, last_id, PAGE])
+                rows = cursor.fetchall()
+                if len(rows) < PAGE:
+                    return time.perf_counter() - started
+                rank, last_id = rows[-1][at_rank], rows[-1][at_id]
+
+    times: dict[str, list[float]] = {"shipped": [], "bare": []}
+    for _ in range(ROUNDS):
+        times["shipped"].append(walk(shipped))
+        times["bare"].append(walk(bare))
+    pages = ITEMS / PAGE
+    with_labels, without = (statistics.median(times[k]) * 1000 / pages for k in ("shipped", "bare"))
+    print(f"the labels' share of the list (page statement in-process, {ITEMS} items, a third with 2 labels):")
+    print(
+        f"  median  {with_labels:.2f} ms a page of {PAGE} with the labels   {without:.2f} ms without "
+        f"(same statement, an empty array instead): ×{with_labels / without:.2f}"
+    )
+
+
 def _rows_updated(cursor) -> int:
     cursor.execute("SELECT n_tup_upd FROM pg_stat_xact_user_tables WHERE relname = 'backlog_backlogitem'")
     row = cursor.fetchone()
@@ -276,6 +324,7 @@ def main() -> None:
     try:
         user, product, token = _seed()
         _throughput(db_name, product.pk, token)
+        _labels_cost(user, product)
         _moves(user, product)
     finally:
         connection.creation.destroy_test_db(original, verbosity=0)

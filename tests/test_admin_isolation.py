@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from backlog.models import Label
+
 from . import factories as f
 
 
@@ -26,6 +28,7 @@ def staff_client(world, client):
         ("products/product", lambda w, p: p),
         ("roadmap/theme", lambda w, p: f.ThemeFactory(product=p, name=f"Theme of {p.name}")),
         ("backlog/backlogitem", lambda w, p: f.BacklogItemFactory(product=p, title=f"Item of {p.name}")),
+        ("backlog/label", lambda w, p: Label.objects.create(product=p, name=f"Label of {p.name}")),
         ("okrs/objective", lambda w, p: f.ObjectiveFactory(workspace=p.workspace, title=f"Goal of {p.name}")),
         (
             "okrs/keyresult",

@@ -9,7 +9,10 @@ from this app's AppConfig.ready or its own, since this app may import the apps b
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .formats.tabular import ITEM_FIELDS
+from customfields.models import FieldTarget
+from customfields.selectors import field_definitions_for
+
+from .formats.tabular import CUSTOM_COLUMN, CUSTOM_FIELD, ITEM_FIELDS
 
 # save(product=, record={field: text}, existing=object or None, actor=) -> the saved object.
 # It raises django's ValidationError with messages a person can act on.
@@ -36,6 +39,15 @@ def register_target(target: Target) -> None:
 
 def target_get(name: str) -> Target | None:
     return _targets.get(name)
+
+
+def target_fields(target: Target, product) -> dict[str, str]:
+    """The fields a table's columns may feed for a product: the target's, and for items one per custom
+    field of the product (`cf:<key>`, labelled "Custom: <name>" as the backlog export heads its column)."""
+    if target.name != "items":
+        return target.fields
+    definitions = field_definitions_for(product=product, target=FieldTarget.ITEM)
+    return {**target.fields, **{CUSTOM_FIELD.format(d.key): CUSTOM_COLUMN.format(d.name) for d in definitions}}
 
 
 def targets() -> list[Target]:

@@ -2,16 +2,20 @@
 
 import functools
 import json
+from collections.abc import Iterator
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
+from customfields.selectors import export_value
 from products.models import Product
 from workspaces.models import Membership
 
-from ..models import DONE_STATUSES, AcceptanceCriterion, BacklogItem, ExternalLink, ItemStatus
-from ..serializers import CRITERION_FIELDS, ITEM_VALUE_FIELDS
+from ..label_models import label_names_sorted
+from ..models import DONE_STATUSES, AcceptanceCriterion, BacklogItem, ExternalLink, ItemStatus, Label
+from ..serializers import CRITERION_FIELDS, ITEM_VALUE_FIELDS, ItemSerializer
 
 
 def item_list(*, product) -> QuerySet[BacklogItem]:
@@ -72,6 +76,7 @@ def item_detail_queryset(*, product) -> QuerySet[BacklogItem]:
             Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")),
             Prefetch("children", queryset=BacklogItem.objects.select_related("product").order_by("rank")),
             Prefetch("external_links", queryset=ExternalLink.objects.order_by("created_at", "id")),
+            "labels",
         )
     )
 
@@ -147,10 +152,22 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     # Within one product ranks are unique (item_unique_rank_per_product): id need not break ties.
     tie = "" if field == "rank" and with_product else ', i."id" ASC'
     return (
-        f'SELECT {columns}, p."key", i."has_criteria" '
+        f'SELECT {columns}, p."key", {_labels_sql()}, i."has_criteria" '
         f'FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
         f"WHERE {' AND '.join(where)} "
         f"ORDER BY {column} {'DESC' if desc else 'ASC'} NULLS LAST{tie} LIMIT %s"
+    )
+
+
+@functools.cache
+def _labels_sql() -> str:
+    """The names of the item `i`'s labels as an array: one index lookup per row, no query more."""
+    field = BacklogItem._meta.get_field("labels")
+    through = field.remote_field.through._meta.db_table
+    item, label = field.m2m_column_name(), field.m2m_reverse_name()
+    return (
+        f'ARRAY(SELECT l."name" FROM {Label._meta.db_table} l JOIN {through} t ON t."{label}" = l."id" '
+        f'WHERE t."{item}" = i."id")'
     )
 
 
@@ -202,10 +219,53 @@ def item_page_rows_for_user(
     return item_rows(fetched)
 
 
+def label_names_array() -> ArraySubquery:
+    """An annotation: the names of the item's labels as an array (PostgreSQL), in no order."""
+    return ArraySubquery(Label.objects.filter(items=OuterRef("pk")).order_by().values("name"))
+
+
+EXPORT_COLUMNS = ["key", "title", "kind", "status", "story_points", "rice_score", "wsjf_score", "moscow", "rank"]
+
+
+def item_export_rows(queryset, *, custom_keys: list[str]) -> tuple[list[str], Iterator[list]]:
+    """The API's CSV export: its header and its rows (streamed in chunks): EXPORT_COLUMNS, the labels
+    by name in one cell (as the page's export writes them), then one column per custom field key."""
+    queryset = queryset.annotate(label_names=label_names_array())
+    values = queryset.values_list("product__key", "number", *EXPORT_COLUMNS[1:], "label_names", "custom_fields")
+    rows = (
+        [
+            f"{key}-{number}",
+            *rest,
+            ", ".join(label_names_sorted(names)),
+            *(export_value(fields.get(k)) for k in custom_keys),
+        ]
+        for key, number, *rest, names, fields in values.iterator(chunk_size=2000)
+    )
+    return [*EXPORT_COLUMNS, "labels", *custom_keys], rows
+
+
+def item_value_rows(queryset) -> list[dict]:
+    """The API's item dicts of a (sliced) queryset, straight from the cursor: what ItemSerializer gives,
+    without its per-row cost. PostgreSQL only (the labels' array)."""
+    queryset = queryset.annotate(label_names=label_names_array())
+    queryset = queryset.values_list(*ITEM_VALUE_FIELDS, "product__key", "label_names", "has_criteria")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return item_rows(cursor.fetchall())
+
+
+def item_value_rows_portable(queryset) -> list[dict]:
+    """The same rows through ItemSerializer, for databases without PostgreSQL's JSON functions (SQLite)."""
+    criteria = Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id"))
+    queryset = queryset.select_related("product").prefetch_related(criteria, "labels")
+    return list(ItemSerializer(queryset, many=True).data)
+
+
 def item_rows(fetched: list[tuple]) -> list[dict]:
-    """API item dicts from rows of (*ITEM_VALUE_FIELDS, product key, has_criteria): the key made
-    here, the criteria of flagged items fetched in one more query."""
-    names = (*ITEM_VALUE_FIELDS, "key")  # zip stops before has_criteria, the last column
+    """API item dicts from rows of (*ITEM_VALUE_FIELDS, product key, label names, has_criteria): the
+    key made here, the criteria of flagged items fetched in one more query."""
+    names = (*ITEM_VALUE_FIELDS, "key", "labels")  # zip stops before has_criteria, the last column
     rows = [dict(zip(names, row)) for row in fetched]  # noqa: B905
     at = ITEM_VALUE_FIELDS.index("id")
     criteria = criteria_of_items(item_ids=[row[at] for row in fetched if row[-1]])
@@ -215,4 +275,5 @@ def item_rows(fetched: list[tuple]) -> list[dict]:
         if isinstance(row.get("custom_fields"), str):  # jsonb arrives as text through a raw cursor
             row["custom_fields"] = json.loads(row["custom_fields"])
         row["acceptance_criteria"] = criteria.get(row["id"], none)
+        row["labels"] = label_names_sorted(row["labels"] or none)
     return rows

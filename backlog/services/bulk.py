@@ -17,6 +17,9 @@ from django.utils import timezone
 from core.events import publish_many
 from core.exceptions import ApplicationError
 from core.services import write_checks
+from customfields.models import FieldTarget
+from customfields.selectors import field_definitions_for
+from customfields.values import custom_values_clean
 from products.models import Product
 from workspaces.models import Membership
 
@@ -39,6 +42,7 @@ def items_validate(*, product: Product, instances: Sequence[BacklogItem], actor)
     """
     errors: dict[int, dict] = {}
     decided: dict[str, dict | None] = {}
+    definitions = None  # of the product's custom fields, read once if a row has custom values
     owners = {i.owner_id for i in instances if i.owner_id is not None}
     members = set(
         Membership.objects.filter(workspace_id=product.workspace_id, user_id__in=owners).values_list(
@@ -60,6 +64,15 @@ def items_validate(*, product: Product, instances: Sequence[BacklogItem], actor)
             instance.full_clean(exclude=CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             found.update(_errors_of(error))
+        if instance.custom_fields:  # checked against the definitions, as item_create does
+            if definitions is None:
+                definitions = list(field_definitions_for(product=product, target=FieldTarget.ITEM))
+            try:
+                instance.custom_fields = custom_values_clean(
+                    values=instance.custom_fields, product=product, target=FieldTarget.ITEM, definitions=definitions
+                )
+            except ValidationError as error:
+                found.update(_errors_of(error))
         for name in CHECKED_RELATIONS[1:]:
             related = getattr(instance, name) if getattr(instance, f"{name}_id") else None
             if related is not None and related.product_id != product.pk:

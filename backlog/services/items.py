@@ -56,6 +56,7 @@ from ..models import (
 )
 from .criteria import item_criteria_sync
 from .item_sets import items_set
+from .labels import labels_m2m
 from .sprint_history import item_state, scope_changes_record
 
 DECISION_REFUSED = "Only a product owner or an admin can accept or reject work."
@@ -168,7 +169,7 @@ def _custom_fields(product, values) -> dict:
     return custom_values_clean(values=values, product=product, target=FieldTarget.ITEM)
 
 
-def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
+def _insert(*, instance: BacklogItem, actor, labels=None) -> BacklogItem:
     item_decision_check(actor=actor, product_id=instance.product_id, status=instance.status)
     _lock_product(instance.product_id)
     figures = BacklogItem.objects.filter(product_id=instance.product_id).aggregate(
@@ -181,7 +182,7 @@ def _insert(*, instance: BacklogItem, actor) -> BacklogItem:
     for name, value in _scores({name: getattr(instance, name) for name in SCORE_INPUTS}).items():
         setattr(instance, name, value)
     instance.custom_fields = _custom_fields(instance.product, instance.custom_fields)
-    item = instance_create(instance=instance, actor=actor)
+    item = instance_create(instance=instance, actor=actor, m2m=labels_m2m(product_id=instance.product_id, names=labels))
     if item.sprint_id is not None:
         scope_changes_record(changes=[(item.pk, None, item_state(item))], actor=actor)
     _announce("item.created", item, actor=getattr(actor, "pk", None))
@@ -199,8 +200,9 @@ def _apply(*, item: BacklogItem, data: dict, actor) -> tuple[BacklogItem, list[s
     if "custom_fields" in data:
         data = {**data, "custom_fields": _custom_fields(item.product, data["custom_fields"])}
     inputs = {name: data[name] if name in data else getattr(item, name) for name in SCORE_INPUTS}
-    before = item_state(item)
-    item, changed = instance_update(instance=item, data={**data, **_scores(inputs)})
+    before, fields = item_state(item), {k: v for k, v in data.items() if k != "labels"}
+    m2m = labels_m2m(product_id=getattr(data.get("product"), "pk", item.product_id), names=data.get("labels"))
+    item, changed = instance_update(instance=item, data={**fields, **_scores(inputs)}, m2m=m2m)
     if SPRINT_LEDGER_FIELDS.intersection(changed):
         scope_changes_record(changes=[(item.pk, before, item_state(item))], actor=actor)
     if changed:
@@ -209,9 +211,10 @@ def _apply(*, item: BacklogItem, data: dict, actor) -> tuple[BacklogItem, list[s
 
 
 @transaction.atomic
-def item_create(*, instance: BacklogItem, actor) -> BacklogItem:
-    """Insert an item at the bottom of its product's backlog with the next number (PAY-43) and its scores."""
-    item = _insert(instance=instance, actor=actor)
+def item_create(*, instance: BacklogItem, actor, labels: list[str] | None = None) -> BacklogItem:
+    """Insert an item at the bottom of its product's backlog with the next number (PAY-43), its scores
+    and its `labels` (names: services/labels.py; data["labels"] of item_update alike)."""
+    item = _insert(instance=instance, actor=actor, labels=labels)
     inputs = sorted(name for name in SCORE_INPUTS if getattr(item, name) is not None)
     if inputs:
         _announce_saved(item, inputs)
@@ -365,7 +368,8 @@ def items_bulk_save(*, rows: list[dict], actor) -> list[BacklogItem]:
         try:
             with transaction.atomic():
                 if row["item"] is None:
-                    item = _insert(instance=BacklogItem(**data), actor=actor)
+                    labels = data.pop("labels", None)
+                    item = _insert(instance=BacklogItem(**data), actor=actor, labels=labels)
                 elif row["item"].pk in current:
                     item = current[row["item"].pk]
                     version = row.get("version")

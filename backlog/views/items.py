@@ -91,10 +91,12 @@ class ItemCrud(Crud):
         return get_object_or_404(item_selectors.item_detail_queryset(product=access.product), pk=pk)
 
     def perform_create(self, *, access, instance, data, m2m, actor):
-        return item_services.item_create(instance=instance, actor=actor)
+        return item_services.item_create(instance=instance, actor=actor, labels=m2m.get("labels"))
 
     def perform_update(self, *, access, obj, data, m2m, actor):
         version = data.pop("version", None)
+        if "labels" in m2m:  # names from the form's labels field (services/labels.py)
+            data = {**data, "labels": m2m["labels"]}
         if version is None:  # a client that sent no version (a script) saves without the check
             return item_services.item_update(item=obj, data=data, actor=actor)
         return item_services.item_update_checked(item=obj, data=data, version=version, actor=actor)
@@ -113,7 +115,7 @@ class ItemCrud(Crud):
         except item_services.StaleWriteError as error:
             newer = []
             for name in form.changed_data:
-                if name == "version" or name not in form.fields:
+                if name in ("version", "labels") or name not in form.fields:
                     continue
                 value = getattr(error.current, name, None)
                 field = error.current._meta.get_field(name)

@@ -15,6 +15,8 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from backlog.models import BacklogItem
+from backlog.services.items import item_update
 from tests import factories as f
 from tests.test_page_permissions import PAGES, ROLES
 
@@ -40,13 +42,15 @@ def _populate(world):
     initiative = f.InitiativeFactory(
         product=product, theme=theme, title="One-page checkout", start_date=start, end_date=start + timedelta(days=80)
     )
-    sprint = f.SprintFactory(product=product, name="Sprint 14", capacity_points=20)
+    # Not "Sprint <n>": the factory names other sprints so, and the count depends on the tests run before.
+    sprint = f.SprintFactory(product=product, name="Checkout sprint", capacity_points=20)
     epic = f.BacklogItemFactory(product=product, kind="epic", title="Saved cards", initiative=initiative)
     for n, title in enumerate(("Save a card at checkout", "Pay with a saved card", "Remove a saved card")):
         item = f.BacklogItemFactory(
             product=product, title=title, parent=epic, story_points=n + 2, sprint=sprint if n == 0 else None
         )
         f.CriterionFactory(item=item)
+    item_update(item=epic, data={"labels": ["payments", "mobile web"]}, actor=None)  # chips on its page
     kpi = f.KPIFactory(product=product)
     objective = f.ObjectiveFactory(workspace=world.workspace, product=product)
     f.KeyResultFactory(objective=objective, kpi=kpi)
@@ -63,6 +67,7 @@ def app_urls(world, role: str) -> list[str]:
             urls += [page.url("create", world), page.url("edit", world, obj)]
     with transaction.atomic():
         sprint = _populate(world)
+    labelled = BacklogItem.objects.get(product=world.product, title="Saved cards")
     p, w = {"product_id": world.product.pk}, {"workspace_id": world.workspace.pk}
     urls += [
         reverse("home"),
@@ -81,6 +86,8 @@ def app_urls(world, role: str) -> list[str]:
         reverse("accounts:security"),
         reverse("search:search") + "?q=card",
         reverse("backlog:item_list", kwargs=p) + "?group=status&status=new",
+        reverse("backlog:item_list", kwargs=p) + "?label=payments",
+        reverse("backlog:item_detail", kwargs={**p, "pk": labelled.pk}),
     ]
     return urls
 

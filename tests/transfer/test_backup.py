@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink, Sprint
+from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink, Label, Sprint
+from backlog.services.items import item_update
 from core.exceptions import ApplicationError
 from okrs.models import KeyResult, Measurement, Objective
 from roadmap.models import Initiative
@@ -45,6 +46,9 @@ def _rich(world):
     child.parent = epic
     child.save()
     f.CriterionFactory(item=child, text="It works", order=1)
+    item_update(item=child, data={"labels": ["Mobile", "checkout"]}, actor=None)
+    item_update(item=epic, data={"labels": ["checkout"]}, actor=None)
+    Label.objects.create(product=product, name="Unused", colour="#1f77b4")
     ExternalLink.objects.create(
         item=child, url="https://github.com/acme/pay/pull/7", key="acme/pay#7", kind="pull_request"
     )
@@ -106,6 +110,14 @@ def _snapshot(workspace):
         "measurements": list(
             Measurement.objects.filter(kpi__product__workspace=workspace).values_list("kpi__name", "value")
         ),
+        "labels": sorted(
+            Label.objects.filter(product__workspace=workspace).values_list("product__key", "name", "colour")
+        ),
+        "item_labels": sorted(
+            BacklogItem.labels.through.objects.filter(backlogitem__product__workspace=workspace).values_list(
+                "backlogitem__title", "label__name"
+            )
+        ),
         "members": sorted(Membership.objects.filter(workspace=workspace).values_list("user__username", "role")),
     }
 
@@ -123,7 +135,9 @@ def test_export_then_import_into_a_new_workspace_is_lossless(world):
 
     assert workspace.pk != world.workspace.pk and workspace.name == "Restored"
     assert counts["backlog.backlogitem"] == 2
+    assert counts["backlog.label"] == 3 and counts["backlog.backlogitem.labels"] == 3
     assert _snapshot(workspace) == before
+    assert len(before["item_labels"]) == 3 and len(before["labels"]) == 3
 
 
 def test_import_into_an_existing_empty_workspace_and_refusals(world):

@@ -1,6 +1,6 @@
 """The Jira "CSV (all fields)" export, with its quirks, through the whole import machinery."""
 
-from backlog.models import BacklogItem, Sprint
+from backlog.models import BacklogItem, Label, Sprint
 from collaboration.models import Comment
 from jobs.models import JobState
 from tests.transfer.conftest import FIXTURES
@@ -71,7 +71,8 @@ def test_run_keeps_order_hierarchy_points_sprints_labels_and_comments(world, imp
     assert story.story_points == 5 and done.story_points == 3 and done.status == "done" and done.done_at is not None
     assert story.sprint.name == "Sprint 2"  # the last sprint of the repeated Sprint columns
     assert story.owner == grace
-    assert "Labels: cards, frontend" in story.description
+    assert sorted(label.name for label in story.labels.all()) == ["cards", "frontend"]
+    assert "Labels:" not in story.description
     assert "```python\nsave(card)\n```" in story.description
     comments = " ".join(
         Comment.objects.filter(target_id=story.pk, target_type__model="backlogitem").values_list("body", flat=True)
@@ -85,6 +86,8 @@ def test_run_keeps_order_hierarchy_points_sprints_labels_and_comments(world, imp
 def test_importing_the_same_file_again_updates_instead_of_duplicating(world, importer):
     importer.run(importer.upload("jira_all_fields.csv"))
     first = dict(BacklogItem.objects.filter(product=world.product).values_list("title", "pk"))
+    links = sorted(BacklogItem.labels.through.objects.values_list("backlogitem_id", "label__name"))
+    assert links and Label.objects.filter(product=world.product).count() == len({name for _, name in links})
     changed = (
         (FIXTURES / "jira_all_fields.csv")
         .read_bytes()
@@ -97,6 +100,9 @@ def test_importing_the_same_file_again_updates_instead_of_duplicating(world, imp
     after = dict(BacklogItem.objects.filter(product=world.product).values_list("title", "pk"))
     assert len(after) == 5
     assert after["Card declined message is clear now"] == first["Card declined message is unclear"]
+    # Labels are matched by name: none is made twice, no item gets one twice, none is lost.
+    assert sorted(BacklogItem.labels.through.objects.values_list("backlogitem_id", "label__name")) == links
+    assert Label.objects.filter(product=world.product).count() == len({name for _, name in links})
 
 
 def test_imported_items_are_announced_to_webhooks_one_delivery_each(world, importer, settings):

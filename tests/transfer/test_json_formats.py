@@ -73,7 +73,9 @@ def test_trello_board_lists_cards_labels_checklists_comments(world, importer):
     criteria = list(AcceptanceCriterion.objects.filter(item=dark).values_list("text", "met"))
     assert criteria == [("Follows the OS setting", True), ("Contrast passes WCAG AA", False)]
     assert dark.has_criteria
-    assert "Labels: Quick win" in dark.description and "Labels: red" in items["Crash on launch"].description
+    # Real labels, not text: a card's label by name, a nameless one by its colour.
+    assert [label.name for label in dark.labels.all()] == ["Quick win"] and "Labels:" not in dark.description
+    assert [label.name for label in items["Crash on launch"].labels.all()] == ["red"]
     comments = Comment.objects.filter(target_id=dark.pk, target_type__model="backlogitem").order_by("pk")
     assert [c.body.rsplit("\n", 1)[-1] for c in comments] == ["First comment", "Second comment"]  # in order
     assert "## Comments" not in dark.description

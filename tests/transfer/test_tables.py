@@ -4,9 +4,13 @@ import csv
 import io
 
 import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink
+from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink, Label
+from backlog.services.items import item_update
+from customfields.models import FieldDefinition
 from okrs.models import KeyResult, Objective
 from roadmap.models import Initiative
 from tests import factories as f
@@ -38,6 +42,23 @@ def _rich_backlog(world):
     f.CriterionFactory(item=story, text="Receipt shown", order=1)
     AcceptanceCriterion.objects.create(item=story, text="Email sent", order=2, met=True)
     ExternalLink.objects.create(item=story, url="https://jira.example.com/browse/OLD-7", key="OLD-7")
+    # Custom fields of the workspace, of every type a cell can carry.
+    for key, name, kind, options in [
+        ("tier", "Customer tier", "single_select", ["Gold", "Silver"]),
+        ("areas", "Areas", "multi_select", ["Web", "iOS", "Android"]),
+        ("cost", "Cost", "number", []),
+        ("due", "Due", "date", []),
+        ("spec", "Spec", "url", []),
+        ("note", "Note", "text", []),
+        ("reviewer", "Reviewer", "user", []),
+    ]:
+        FieldDefinition.objects.create(workspace=world.workspace, key=key, name=name, field_type=kind, options=options)
+    custom = {"tier": "Gold", "areas": ["Web", "Android"], "cost": 2.5, "due": "2026-03-01", "note": "a; b, c"}
+    custom |= {"spec": "https://example.com/spec", "reviewer": world.users["viewer"].pk}
+    item_update(item=story, data={"custom_fields": custom}, actor=None)
+    item_update(item=epic, data={"custom_fields": {"cost": 7}}, actor=None)
+    item_update(item=story, data={"labels": ["mobile", "Checkout", "v2 launch"]}, actor=None)
+    item_update(item=epic, data={"labels": ["checkout"]}, actor=None)  # the same label, whatever its case
     f.BacklogItemFactory(product=product, title="Bug without anything", kind="bug")
     return product
 
@@ -61,6 +82,14 @@ def test_backlog_csv_round_trip_into_a_new_product(world, importer):
     assert first.startswith("\ufeff".encode())
     rows = _rows(first)
     assert rows[1][1] == '\'=HYPERLINK("http://evil")'  # formulas neutralised
+    labels = rows[0].index("labels")
+    assert [row[labels] for row in rows[1:]] == ["Checkout", "Checkout, mobile, v2 launch", ""]
+    custom = rows[0][rows[0].index("rank") + 1 :]
+    assert custom == [
+        "Custom: Areas", "Custom: Cost", "Custom: Customer tier", "Custom: Due", "Custom: Note", "Custom: Reviewer",
+        "Custom: Spec",
+    ]  # fmt: skip
+    assert dict(zip(rows[0], rows[2], strict=True))["Custom: Areas"] == "Web; Android"
     other = f.ProductFactory(workspace=world.workspace, key="NEW", name="New")
 
     batch = importer.upload("backlog.csv", product=other, content=first)
@@ -73,9 +102,19 @@ def test_backlog_csv_round_trip_into_a_new_product(world, importer):
     job, report = importer.run(batch)
 
     assert report["created"] == 3 and report["error_count"] == 0, report
+    story = BacklogItem.objects.get(product=other, title="Pay, then smile")
+    assert story.custom_fields == BacklogItem.objects.get(product=product, title="Pay, then smile").custom_fields
     second = _rows(_download(client, other, "backlog", "csv"))
     assert _comparable(second) == _comparable(rows)
     assert "'=HYPERLINK" not in BacklogItem.objects.filter(product=other).values_list("title", flat=True)[0]
+    names = sorted(Label.objects.filter(product=other).values_list("name", flat=True))
+    assert names == ["Checkout", "mobile", "v2 launch"]
+
+    # The same file again updates the same items: no label is made twice, none is linked twice.
+    _, again = importer.run(importer.upload("backlog.csv", product=other, content=first))
+    assert again["created"] == 0 and again["error_count"] == 0, again
+    assert Label.objects.filter(product=other).count() == 3
+    assert _comparable(_rows(_download(client, other, "backlog", "csv"))) == _comparable(rows)
 
 
 def test_backlog_xlsx_round_trip_and_formula_cells_are_text(world, importer):
@@ -98,6 +137,8 @@ def test_backlog_xlsx_round_trip_and_formula_cells_are_text(world, importer):
         ("Email sent", True),
     ]
     assert story.owner == world.users["contributor"]
+    assert sorted(label.name for label in story.labels.all()) == ["Checkout", "mobile", "v2 launch"]
+    assert story.custom_fields == BacklogItem.objects.get(product=product, title=story.title).custom_fields
 
 
 def test_generic_csv_with_a_mapping_errors_by_row_and_nothing_half_saved(world, importer):
@@ -165,3 +206,27 @@ def test_initiatives_objectives_and_key_results_from_tables(world, importer):
     _, report = importer.run(again)
     assert (report["created"], report["updated"]) == (0, 2)
     assert Initiative.objects.filter(product=world.product).count() == 2
+
+
+def test_custom_field_and_label_cells_are_checked_by_row(world, importer):
+    FieldDefinition.objects.create(workspace=world.workspace, key="cost", name="Cost", field_type="number")
+    theirs = FieldDefinition.objects.create(
+        workspace=world.other_workspace, key="secret", name="Secret", field_type="text"
+    )
+    content = (
+        "key,title,labels,Custom: Cost,Custom: Secret\n"
+        'K-1,Fine,"ux, api",12,x\n'
+        "K-2,Bad cost,,a lot,\n"
+        f"K-3,Long label,{'y' * 60},,\n"
+    ).encode()
+    batch = importer.upload("plan.csv", content=content)
+    # The workspace's own field is mapped by its column; another workspace's is never offered.
+    assert batch.mapping["columns"] == {"key": "key", "title": "title", "labels": "labels", "Custom: Cost": "cf:cost"}
+    with pytest.raises(ValidationError, match="columns"):
+        importer.map(batch, columns={"Custom: Secret": f"cf:{theirs.key}"})
+
+    report = importer.dry_run(batch)
+
+    assert {(e["row"], e["field"]) for e in report["errors"]} == {("row 2 (K-2)", "custom_fields")}
+    assert any("cut" in w["message"] for w in report["warnings"])  # a label too long is cut, with a warning
+    assert not BacklogItem.objects.filter(product=world.product).exists()

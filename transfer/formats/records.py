@@ -56,6 +56,7 @@ class SourceItem:
     due: date | None = None
     links: list[tuple[str, str]] = field(default_factory=list)  # (url, key)
     extra: dict = field(default_factory=dict)  # other fields, by PMHub field name (generic tables)
+    custom: dict = field(default_factory=dict)  # custom field values as text, by field key (generic tables)
     notes: list[str] = field(default_factory=list)  # other facts worth keeping in the description
     warnings: list[str] = field(default_factory=list)  # what the reader had to guess
 

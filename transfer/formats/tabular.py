@@ -129,6 +129,9 @@ ITEM_FIELDS = {
     "external_links": "External links",
     "labels": "Labels",
 }
+# A custom field of items, as the column mapping names it and as the backlog export heads its column.
+CUSTOM_FIELD = "cf:{}"
+CUSTOM_COLUMN = "Custom: {}"
 EXTRA_ITEM_FIELDS = (
     "release", "initiative", "reach", "impact", "confidence", "effort", "moscow", "business_value",
     "time_criticality", "risk_reduction", "job_size", "as_a", "i_want", "so_that",
@@ -171,4 +174,5 @@ def item_of(record: dict[str, str], number: int) -> SourceItem:
     item.links = links_of(record.get("external_links", ""))
     item.labels = [label.strip() for label in record.get("labels", "").split(",") if label.strip()]
     item.extra = {name: record[name] for name in EXTRA_ITEM_FIELDS if record.get(name, "") != ""}
+    item.custom = {name[3:]: value for name, value in record.items() if name.startswith("cf:") and value != ""}
     return item

@@ -3,22 +3,29 @@
 The backlog's columns carry the names the generic import maps by default, so an exported file
 imports into another product unchanged (keys and parents by item key, sprints, releases and
 initiatives by name, owners by user name, criteria one a line as "[x] met" / "[ ] open", external
-links one a line as "KEY URL"). Computed columns (scores, rank) follow; the import ignores them.
-Rows are read in chunks, so a large backlog streams.
+links one a line as "KEY URL", labels by name separated by commas). Computed columns (scores, rank)
+follow; the import ignores them. Then one column per custom field of the product's items, headed
+"Custom: <name>", which the import maps back to that field. Rows are read in chunks, so a large
+backlog streams.
 """
 
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
+from backlog.label_models import label_names_sorted
 from backlog.models import AcceptanceCriterion, BacklogItem, ExternalLink
+from customfields.models import FieldTarget
+from customfields.selectors import export_value, field_definitions_for
 from roadmap.models import Initiative
+
+from ..formats.tabular import CUSTOM_COLUMN
 
 ITEM_COLUMNS = [
     "key", "title", "kind", "status", "parent", "description", "story_points", "sprint", "release",
     "initiative", "owner", "reach", "impact", "confidence", "effort", "moscow", "business_value",
     "time_criticality", "risk_reduction", "job_size", "as_a", "i_want", "so_that", "acceptance_criteria",
-    "external_links", "rice_score", "wsjf_score", "rank",
+    "external_links", "labels", "rice_score", "wsjf_score", "rank",
 ]  # fmt: skip
 INITIATIVE_COLUMNS = [
     "key", "title", "description", "theme", "horizon", "status", "start_date", "end_date", "release",
@@ -31,14 +38,25 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _custom_definitions(product) -> list:
+    return list(field_definitions_for(product=product, target=FieldTarget.ITEM))
+
+
+def backlog_header(*, product) -> list[str]:
+    """ITEM_COLUMNS, then one column per custom field of the product's items ("Custom: <name>")."""
+    return [*ITEM_COLUMNS, *(CUSTOM_COLUMN.format(d.name) for d in _custom_definitions(product))]
+
+
 def backlog_rows(*, product) -> Iterator[list]:
-    """One row per item of the product, in backlog order."""
+    """One row per item of the product, in backlog order (the columns of `backlog_header`)."""
+    keys = [d.key for d in _custom_definitions(product)]
     items = (
         BacklogItem.objects.filter(product=product)
         .select_related("product", "parent", "sprint", "release", "initiative", "owner")
         .prefetch_related(
             Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")),
             Prefetch("external_links", queryset=ExternalLink.objects.order_by("created_at", "id")),
+            "labels",
         )
         .order_by("rank", "id")
     )
@@ -70,9 +88,11 @@ def backlog_rows(*, product) -> Iterator[list]:
             item.so_that,
             "\n".join(f"[{'x' if c.met else ' '}] {c.text}" for c in item.acceptance_criteria.all()),
             "\n".join(f"{link.key} {link.url}".strip() for link in item.external_links.all()),
+            ", ".join(label_names_sorted(label.name for label in item.labels.all())),
             _text(item.rice_score),
             _text(item.wsjf_score),
             position,
+            *(export_value(item.custom_fields.get(key)) for key in keys),
         ]
 
 
@@ -105,6 +125,6 @@ def roadmap_rows(*, product) -> Iterator[list]:
 
 
 EXPORTS = {
-    "backlog": ("Backlog", ITEM_COLUMNS, backlog_rows),
+    "backlog": ("Backlog", backlog_header, backlog_rows),
     "roadmap": ("Roadmap", INITIATIVE_COLUMNS, roadmap_rows),
 }

@@ -15,7 +15,7 @@ from .. import mapping as defaults
 from ..formats.records import FORMATS, SourceError
 from ..models import CHUNK_BYTES, FILES_MAX, UPLOAD_MAX_BYTES, ImportBatch, ImportChunk, ImportFile, ImportState
 from ..selectors.preview import detect, detect_items
-from ..targets import target_get
+from ..targets import target_fields, target_get
 
 JOB_KIND = "import"
 TASK = "transfer.tasks.import_run"
@@ -113,7 +113,7 @@ def default_mapping(batch: ImportBatch) -> dict:
     detected = batch.detected
     if batch.format in ("csv", "xlsx"):
         target = target_get(batch.target)
-        columns = defaults.default_columns(detected.get("header", []), target.fields)
+        columns = defaults.default_columns(detected.get("header", []), target_fields(target, batch.product))
     else:
         columns = {}
     members = _members(batch.product.workspace_id)
@@ -166,7 +166,7 @@ def import_mapping_set(*, batch: ImportBatch, mapping: dict, actor) -> ImportBat
         Membership.objects.filter(workspace_id=batch.product.workspace_id).values_list("user_id", flat=True)
     )
     _check_choice(errors, "people", merged.get("people", {}), sorted(member_ids) + [None])
-    fields = target_get(batch.target).fields
+    fields = target_fields(target_get(batch.target), batch.product)
     _check_choice(errors, "columns", merged.get("columns", {}), [*fields, ""])
     if errors:
         raise ValidationError(errors)

@@ -1,6 +1,6 @@
 """An imported item's description in Markdown: the source's text, then what PMHub has no field for
-(labels, due date, components…), then the comments, as long as the comments of the collaboration
-app are not there to hold them."""
+(due date, components…; labels are real labels, set by services/items.py), then the comments, as
+long as the comments of the collaboration app are not there to hold them."""
 
 from ..formats.records import SourceItem
 
@@ -11,8 +11,6 @@ DESCRIPTION_MAX = 100_000
 def description_of(src: SourceItem, source: str, *, with_comments: bool = True) -> str:
     parts = [src.description.strip()] if src.description.strip() else []
     facts = []
-    if src.labels:
-        facts.append("Labels: " + ", ".join(src.labels))
     if src.due:
         facts.append(f"Due: {src.due.isoformat()}")
     facts += src.notes

@@ -8,6 +8,7 @@ source's order (Jira's rank, Trello's list and card positions, the file's row or
 statement. The caller holds the transaction: all of it, or nothing.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -17,13 +18,24 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from backlog.models import AcceptanceCriterion, BacklogItem, ItemStatus, Sprint, SprintStatus
+from backlog.models import (
+    LABEL_NAME_MAX,
+    LABELS_PER_ITEM_MAX,
+    AcceptanceCriterion,
+    BacklogItem,
+    ItemStatus,
+    Sprint,
+    SprintStatus,
+)
 from backlog.services.bulk import items_bulk_create, items_parents_set, items_reorder, items_validate
 from backlog.services.criteria import item_criteria_sync
 from backlog.services.items import item_update
+from backlog.services.labels import items_labels_add, label_names_clean
 from backlog.services.links import external_link_save
 from core.exceptions import ApplicationError
 from core.services import instance_create
+from customfields.models import FieldTarget, FieldType
+from customfields.selectors import field_definitions_for
 from roadmap.models import Initiative, Release
 
 from ..comments import comment_writer
@@ -56,6 +68,8 @@ class Context:
     links: list[tuple[str, str, str]] = field(default_factory=list)  # (key, url, link key)
     pending: list[tuple[SourceItem, dict, list]] = field(default_factory=list)
     created_keys: list[tuple[str, int]] = field(default_factory=list)
+    custom_definitions: dict = field(default_factory=dict)  # key -> the product's custom field definition
+    custom_keys: list[str] = field(default_factory=list)  # the custom fields the table's columns feed
 
     @property
     def product(self):
@@ -111,6 +125,34 @@ def _points(ctx: Context, src: SourceItem) -> int | None:
     return int(points)
 
 
+def _labels(ctx: Context, src: SourceItem) -> list[str]:
+    """The source's labels as PMHub label names: commas and control characters become spaces (a comma
+    separates labels in PMHub's exports), a long name is cut, labels past the per-item limit left out."""
+    names = []
+    for raw in src.labels:
+        name = " ".join(re.sub(r"[\x00-\x1f,]", " ", str(raw)).split())
+        if len(name) > LABEL_NAME_MAX:
+            ctx.report.warn(src.row, f"The label “{name[:20]}…” is longer than {LABEL_NAME_MAX} characters; cut.")
+            name = name[:LABEL_NAME_MAX].rstrip()
+        if name:
+            names.append(name)
+    kept: dict[str, str] = {}
+    for name in names:
+        kept.setdefault(name.casefold(), name)  # a repeat counts once, as the first spelling
+    names = list(kept.values())
+    if len(names) > LABELS_PER_ITEM_MAX:
+        ctx.report.warn(src.row, f"Only the first {LABELS_PER_ITEM_MAX} labels were kept.")
+    return label_names_clean(names[:LABELS_PER_ITEM_MAX])
+
+
+def _custom_value(ctx: Context, key: str, text: str):
+    """A custom field's value from a table cell: a multi-select's choices separated by "; " (as exported)."""
+    definition = ctx.custom_definitions.get(key)
+    if definition is not None and definition.field_type == FieldType.MULTI_SELECT:
+        return [choice.strip() for choice in text.split(";") if choice.strip()]
+    return text or None
+
+
 def _data(ctx: Context, src: SourceItem) -> dict | None:
     """The item's fields from a source record, through the mapping; None (with an error) if unusable."""
     mapping = ctx.batch.mapping
@@ -132,12 +174,15 @@ def _data(ctx: Context, src: SourceItem) -> dict | None:
         "story_points": _points(ctx, src),
         "owner": ctx.users.get(owner_id) if owner_id else None,
         "sprint": _sprint(ctx, src.sprints[-1]) if src.sprints else None,
+        "labels": _labels(ctx, src),
     }
     if src.assignee and data["owner"] is None:
         ctx.report.warn(src.row, f"“{src.assignee}” is mapped to nobody; the item has no owner.")
     extra = dict(src.extra)
     if extra.pop("release", ""):
         data["release"] = _named(ctx, Release, ctx.releases, src.extra["release"], "name")
+    if ctx.custom_keys:  # mapped custom columns are the item's values of those fields (empty: unset)
+        data["custom_fields"] = {key: _custom_value(ctx, key, src.custom.get(key, "")) for key in ctx.custom_keys}
     if extra.pop("initiative", ""):
         data["initiative"] = _named(ctx, Initiative, ctx.initiatives, src.extra["initiative"], "title")
     for name in ("source_id", "subtask"):
@@ -158,7 +203,8 @@ def _flush(ctx: Context) -> None:
     """Create the pending new items (or, once any row failed, only validate them: nothing will be kept)."""
     if not ctx.pending:
         return
-    instances = [BacklogItem(product=ctx.product, **data) for _, data, _ in ctx.pending]
+    fields = [{k: v for k, v in data.items() if k != "labels"} for _, data, _ in ctx.pending]
+    instances = [BacklogItem(product=ctx.product, **values) for values in fields]
     criteria = {i: [(t[:2000], m) for t, m in crit] for i, (_, _, crit) in enumerate(ctx.pending) if crit}
     if ctx.report.error_count:
         errors = items_validate(product=ctx.product, instances=instances, actor=ctx.actor)
@@ -169,6 +215,8 @@ def _flush(ctx: Context) -> None:
         except ApplicationError as error:
             errors = error.extra.get("items", {})
             created = []
+        labels = {item.pk: data["labels"] for (_, data, _), item in zip(ctx.pending, created, strict=False)}
+        items_labels_add(product_id=ctx.product.pk, names_by_item={k: v for k, v in labels.items() if v})
         writer = comment_writer()
         for (src, _, _), item in zip(ctx.pending, created, strict=False):
             if writer is not None and src.comments:
@@ -187,6 +235,8 @@ def _flush(ctx: Context) -> None:
 def _update(ctx: Context, src: SourceItem, data: dict) -> None:
     item = BacklogItem.objects.select_related("product").get(pk=ctx.keys[src.key])
     before = item.version
+    if "custom_fields" in data:  # the fields the table does not hold keep their values
+        data = {**data, "custom_fields": {**item.custom_fields, **data["custom_fields"]}}
     try:
         item = item_update(item=item, data=data, actor=ctx.actor)
         existing = {c.text: c.pk for c in AcceptanceCriterion.objects.filter(item_id=item.pk)}
@@ -219,6 +269,9 @@ def items_import(*, batch: ImportBatch, actor, report: Report, progress: Callabl
     ctx = Context(
         batch=batch, actor=actor, report=report, source=source, keys={k: v for k, v in known.items() if v in live}
     )
+    ctx.custom_definitions = {d.key: d for d in field_definitions_for(product=product, target=FieldTarget.ITEM)}
+    mapped = (batch.mapping.get("columns") or {}).values() if batch.format in ("csv", "xlsx") else ()
+    ctx.custom_keys = [k[3:] for k in dict.fromkeys(mapped) if k.startswith("cf:") and k[3:] in ctx.custom_definitions]
     people = {int(v) for v in (batch.mapping.get("people") or {}).values() if str(v).isdigit()}
     ctx.users = {u.pk: u for u in get_user_model().objects.filter(pk__in=people)}
     total = max(1, int(batch.detected.get("count") or 1))

@@ -20,6 +20,8 @@ def export_download(request, product_id: int, what: str, fmt: str):
     if what not in EXPORTS or fmt not in ("csv", "xlsx"):
         raise Http404
     title, header, rows_of = EXPORTS[what]
+    if callable(header):  # columns that depend on the product (the backlog's custom fields)
+        header = header(product=access.product)
     rows = rows_of(product=access.product)
     name = f"{slugify(access.product.key)}-{what}.{fmt}"
     if fmt == "csv":

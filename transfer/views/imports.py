@@ -14,7 +14,7 @@ from workspaces.selectors import members_for_workspace
 from ..forms import MappingForm, UploadForm
 from ..selectors.imports import import_capability, import_get, import_list
 from ..services.batches import import_batch_create, import_mapping_set, import_start
-from ..targets import target_get
+from ..targets import target_fields, target_get
 
 
 @login_required
@@ -59,7 +59,7 @@ def _detail_context(request, access, batch, form=None) -> dict:
         "batch": batch,
         "job": batch.job,
         "can_write": access.can(import_capability(batch.target)),
-        "form": form or MappingForm(batch=batch, members=members, fields=target.fields),
+        "form": form or MappingForm(batch=batch, members=members, fields=target_fields(target, batch.product)),
         "target": target,
     }
 
@@ -79,7 +79,8 @@ def import_mapping(request, product_id: int, pk: int):
     batch = import_get(product=access.product, batch_id=pk)
     access.require(import_capability(batch.target))
     members = members_for_workspace(workspace=access.workspace)
-    form = MappingForm(request.POST, batch=batch, members=members, fields=target_get(batch.target).fields)
+    fields = target_fields(target_get(batch.target), batch.product)
+    form = MappingForm(request.POST, batch=batch, members=members, fields=fields)
     if form.is_valid():
         try:
             import_mapping_set(batch=batch, mapping=form.mapping(), actor=request.user)
