@@ -57,6 +57,8 @@ ITEM_FIELDS = [
     "risk_reduction",
     "job_size",
     "wsjf_score",
+    "customer_impact",
+    "evidence_count",
     "as_a",
     "i_want",
     "so_that",

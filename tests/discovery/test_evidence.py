@@ -190,3 +190,17 @@ def test_ranked_view_shows_impact_and_filters_no_evidence(world):
     assert "Backed" in page and "Bare" in page and "Impact" in page
     bare = client.get(url, {"framework": "rice", "evidence": "none"}).content.decode()
     assert "Bare" in bare and "Backed" not in bare
+
+
+def test_the_items_api_reads_the_customer_impact_and_evidence_count_in_the_list_and_the_detail(world):
+    """Integrations see what the evidence weighs on every item (read-only: discovery keeps it)."""
+    item = f.BacklogItemFactory(product=world.product)
+    _link(f.FeedbackNoteFactory(product=world.product), "critical", item=item)
+    client = world.client("viewer")
+    listed = client.get("/api/v1/items/", {"product": world.product.pk}).json()["results"]
+    detail = client.get(f"/api/v1/items/{item.pk}/").json()
+    for row in ([r for r in listed if r["id"] == item.pk][0], detail):
+        assert (row["customer_impact"], row["evidence_count"]) == ("3.00", 1)
+    editor = world.client("product_owner")
+    sent = editor.patch(f"/api/v1/items/{item.pk}/", {"customer_impact": "99.00"}, content_type="application/json")
+    assert sent.status_code == 400 and BacklogItem.objects.get(pk=item.pk).customer_impact == Decimal("3.00")
