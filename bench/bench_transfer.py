@@ -6,11 +6,15 @@
    reordered, source keys recorded), next to a PostgreSQL `COPY` of the same file's columns into a
    staging table. The import runs in a child process, whose peak resident memory is reported next
    to that of a child that only starts Django: the file is streamed, so the difference stays small.
-2. A workspace of 100,000 items exported (JSON lines, streamed to a file) and imported into a new
+2. Trello boards and Jira JSON search pages of 5,000 and 50,000 items (bench/transfer_json.py): the
+   streamed reader's peak (tracemalloc) next to `json.loads` of the same files, and the import's
+   peak resident memory.
+3. A workspace of 100,000 items exported (JSON lines, streamed to a file) and imported into a new
    workspace, next to `COPY … TO` and `COPY … FROM` of the same items' rows.
 
 Works in its own throw-away database (created and dropped here); never touches real data.
-Run: `DATABASE_URL=postgres://… python -m bench transfer` (BENCH_TRANSFER_ROWS, BENCH_TRANSFER_ITEMS).
+Run: `DATABASE_URL=postgres://… python -m bench transfer` (BENCH_TRANSFER_ROWS, BENCH_TRANSFER_ITEMS,
+BENCH_TRANSFER_JSON_SIZES="5000,50000", BENCH_TRANSFER_PARTS="csv,json,workspace" to run some of them only).
 """
 
 import csv
@@ -24,8 +28,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.transfer_json import json_imports, read_peaks
+
 ROWS = int(os.environ.get("BENCH_TRANSFER_ROWS", "50000"))
 ITEMS = int(os.environ.get("BENCH_TRANSFER_ITEMS", "100000"))
+PARTS = set(os.environ.get("BENCH_TRANSFER_PARTS", "csv,json,workspace").split(","))
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = [
     "Summary", "Issue key", "Issue id", "Parent id", "Issue Type", "Status", "Project key", "Priority", "Assignee",
@@ -102,6 +109,10 @@ def child_main(mode: str, kwargs: dict) -> None:
         actor = get_user_model().objects.get(pk=kwargs["actor_id"])
         report = import_execute(batch=batch, actor=actor, dry_run=False)
         result["created"] = report.created
+    elif mode == "read":
+        from transfer.models import ImportBatch
+
+        result.update(read_peaks(ImportBatch.objects.select_related("product").get(pk=kwargs["batch_id"])))
     elif mode == "export":
         from transfer.selectors.backup import workspace_export_lines
         from workspaces.models import Workspace
@@ -136,6 +147,32 @@ def _copy_baseline(path: Path) -> float:
     return elapsed
 
 
+def _upload(path: Path):
+    """A file on disk as an upload (name, size, chunks) without reading it whole."""
+
+    class Upload:
+        name = path.name
+        size = path.stat().st_size
+
+        @staticmethod
+        def chunks(chunk_size):
+            with path.open("rb") as source:
+                while block := source.read(chunk_size):
+                    yield block
+
+    return Upload
+
+
+def _json_imports(tmp: Path) -> None:
+    from tests import factories as f
+    from workspaces.models import Role
+
+    user = f.UserFactory(username="bench-json")
+    workspace = f.WorkspaceFactory(name="Bench JSON")
+    f.MembershipFactory(workspace=workspace, user=user, role=Role.ADMIN)
+    json_imports(tmp, _child, _upload, lambda key: f.ProductFactory(workspace=workspace, key=key), user)
+
+
 def _csv_import(tmp: Path) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: F401 (documents the upload type)
 
@@ -151,18 +188,8 @@ def _csv_import(tmp: Path) -> None:
     f.MembershipFactory(workspace=workspace, user=user, role=Role.ADMIN)
     product = f.ProductFactory(workspace=workspace, key="BEN")
 
-    class Upload:
-        name = "jira.csv"
-        size = path.stat().st_size
-
-        @staticmethod
-        def chunks(chunk_size):
-            with path.open("rb") as source:
-                while block := source.read(chunk_size):
-                    yield block
-
     started = time.perf_counter()
-    batch = import_batch_create(product=product, files=[Upload], actor=user)
+    batch = import_batch_create(product=product, files=[_upload(path)], actor=user)
     preview = time.perf_counter() - started
     copy = _copy_baseline(path)
     idle = _child("idle")
@@ -196,9 +223,9 @@ def _seed_workspace(items: int):
             """
             INSERT INTO backlog_backlogitem (created_at, updated_at, version, number, kind, title, description,
                 status, rank, moscow, as_a, i_want, so_that, rejection_reason, product_id, sprint_id, story_points,
-                has_criteria)
+                has_criteria, custom_fields)
             SELECT now(), now(), 1, n, 'story', 'Item ' || n, 'A description of item ' || n, 'new', n * 1024, '',
-                '', '', '', '', %s, CASE WHEN n %% 10 = 0 THEN %s END, n %% 8, n %% 5 = 0
+                '', '', '', '', %s, CASE WHEN n %% 10 = 0 THEN %s END, n %% 8, n %% 5 = 0, '{}'
             FROM generate_series(1, %s) AS n
             """,
             [product.pk, sprint.pk, items],
@@ -273,8 +300,12 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            _csv_import(Path(tmp))
-            _workspace_round_trip(Path(tmp))
+            if "csv" in PARTS:
+                _csv_import(Path(tmp))
+            if "json" in PARTS:
+                _json_imports(Path(tmp))
+            if "workspace" in PARTS:
+                _workspace_round_trip(Path(tmp))
     finally:
         connection.close()
         connection.creation.destroy_test_db(old_name, verbosity=0)

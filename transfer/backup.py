@@ -4,7 +4,13 @@ Derived from the models themselves (every model of the project's apps that reach
 through its foreign keys), so the models other apps add are carried without a list to keep up to
 date. Left out, by design: secrets that only work on the instance that made them (API tokens, code hosts,
 webhook subscriptions and their deliveries, roadmap share links, invitations), background jobs, and
-the imports' own files. A model that cannot exist without one of those is left out with it.
+the imports' own files, and the trash (its snapshots hold the deleted rows with their old ids). A
+model that cannot exist without one of those is left out with it.
+
+History is carried: the event rows of collaboration's tracked models, with the contexts (who, via
+what) they point to. A content type is written by name ("backlog.backlogitem"), not by its id on this
+instance. Rows that name their target by type and id (comments, watches, notifications) load after
+every other model, so their target's new id is known.
 """
 
 from functools import cache
@@ -13,9 +19,11 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from collaboration.history import TRACKED
 from workspaces.graph import workspace_path_of
 
 FORMAT = "pmhub-workspace-export"
@@ -34,6 +42,22 @@ EXCLUDED = {
     "transfer.importchunk",
     "transfer.importedobject",
     "core.outboxmessage",
+    "collaboration.trashentry",
+}
+CONTEXT = "pghistory.context"
+# An event row's copy of its object's id follows the object like its pgh_obj link.
+EVENT_OF = {t.event_model._meta.label_lower: label for label, t in TRACKED.items()}
+_NOTIFICATION_TARGETS = {
+    "item": "backlog.backlogitem",
+    "initiative": "roadmap.initiative",
+    "objective": "okrs.objective",
+    "key_result": "okrs.keyresult",
+}
+# model -> (type field, id field, the type's values -> model labels; None: the type is a content type)
+GENERIC_TARGETS = {
+    "collaboration.comment": ("target_type_id", "target_id", None),
+    "notifications.watch": ("target_type", "target_id", _NOTIFICATION_TARGETS),
+    "notifications.notification": ("target_type", "target_id", _NOTIFICATION_TARGETS),
 }
 USER_FIELDS = ("username", "email", "first_name", "last_name", "is_active")
 
@@ -45,7 +69,14 @@ def _project_app(model) -> bool:
 
 
 def _relations(model) -> list[models.ForeignKey]:
-    return [f for f in model._meta.concrete_fields if f.is_relation and f.many_to_one]
+    """Foreign keys to other rows of the export (content types are carried by name, users apart)."""
+    return [
+        f for f in model._meta.concrete_fields if f.is_relation and f.many_to_one and f.related_model is not ContentType
+    ]
+
+
+def content_type_fields(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if f.is_relation and f.related_model is ContentType]
 
 
 @cache
@@ -118,7 +149,9 @@ def exported_models() -> tuple:
             raise RuntimeError("The models' required foreign keys form a cycle; a workspace export cannot order them.")
         ordered.append(ready[0])
         placed.add(ready[0])
-    return tuple(ordered)
+    # Rows naming their target by type and id come last (their foreign keys' targets are all before).
+    last = [m for m in ordered if m._meta.label_lower in GENERIC_TARGETS]
+    return tuple([m for m in ordered if m not in last] + last)
 
 
 def m2m_fields(model) -> list[models.ManyToManyField]:

@@ -25,6 +25,7 @@ from workspaces.models import Membership
 
 from ..models import DONE_STATUSES, RANK_GAP, SCORE_INPUTS, AcceptanceCriterion, BacklogItem
 from .items import _scores, item_decision_check, products_lock
+from .sprint_history import item_state, scope_changes_record
 
 CHECKED_RELATIONS = ("parent", "initiative", "release", "sprint")
 # The model's own checks on each row; relations are checked once for the batch below.
@@ -133,6 +134,8 @@ def items_bulk_create(
         item = created[index]
         rows += [AcceptanceCriterion(item=item, order=o, text=t, met=m) for o, (t, m) in enumerate(texts, 1)]
     AcceptanceCriterion.objects.bulk_create(rows, batch_size=2000)
+    # Like `item_create`: an item born in an active sprint is scope added to it (its burndown's ledger).
+    scope_changes_record(changes=[(item.pk, None, item_state(item)) for item in created], actor=actor)
     if announce:
         publish_many(event="item.created", workspace_id=product.workspace_id, data=[_created(item) for item in created])
     return created

@@ -11,8 +11,10 @@ on older servers.
 import re
 from collections.abc import Iterable, Iterator
 
+from . import streaming
 from .markup import adf_to_markdown
 from .records import Comment, SourceError, SourceItem, SprintRef, decimal_or_none, parse_date
+from .streaming import JsonFile
 
 DEFAULT_FIELDS = {
     "story_points": ["customfield_10016", "customfield_10026", "customfield_10002"],
@@ -29,12 +31,24 @@ FIELD_NAMES = {
 _GREENHOPPER = re.compile(r"(\w+)=([^,\]]*)")
 
 
-def is_field_list(document) -> bool:
-    return isinstance(document, list) and all(isinstance(f, dict) and "id" in f and "name" in f for f in document)
+NOT_JIRA = "A JSON file is neither a page of Jira's issue search (with an “issues” list) nor a field list."
 
 
-def is_search_page(document) -> bool:
-    return isinstance(document, dict) and isinstance(document.get("issues"), list)
+def _scan(file: JsonFile) -> tuple[str, object]:
+    """("fields", [{id, name}…]) for a field list, ("page", names) for a search page: one streamed pass
+    (the page's `names` may come after its issues), the issues left in the file."""
+    shape: dict = {}
+    names = [value for _, value in streaming.elements(file.open, ["names"], shape)]
+    if shape["top"] == "map" and "issues" in shape["arrays"]:
+        return "page", names[0] if names and isinstance(names[0], dict) else {}
+    if shape["top"] != "array":
+        raise SourceError(NOT_JIRA)
+    fields = []
+    for field in streaming.items(file.open, "item"):
+        if not (isinstance(field, dict) and "id" in field and "name" in field):
+            raise SourceError(NOT_JIRA)
+        fields.append({"id": field["id"], "name": field["name"]})
+    return "fields", fields
 
 
 def field_ids(field_list: list | None, names: dict | None) -> dict[str, list[str]]:
@@ -85,23 +99,34 @@ def _person(value) -> str:
     return value.get("emailAddress") or value.get("name") or value.get("displayName") or value.get("accountId") or ""
 
 
-def read(pages: Iterable[dict], field_list: list | None = None) -> Iterator[SourceItem]:
-    """Items of every page, page by page, in the order the search returned them."""
+def read(files: Iterable[JsonFile]) -> Iterator[SourceItem]:
+    """Items of every page, page by page, in the order the search returned them; each page is
+    streamed (one issue in memory at a time). A field list among the files names the custom fields."""
+    field_list: list[dict] = []
+    pages: list[tuple[JsonFile, dict]] = []
+    for file in files:
+        try:
+            kind, found = _scan(file)
+        except streaming.JSONError as error:
+            raise streaming.invalid(file.name, error) from None
+        if kind == "fields":
+            field_list += found
+        else:
+            pages.append((file, found))
     seen = 0
-    for page in pages:
-        if not is_search_page(page):
-            raise SourceError(
-                "A JSON file is neither a page of Jira's issue search (with an “issues” list) nor a field list."
-            )
-        ids = field_ids(field_list, page.get("names"))
+    for file, names in pages:
+        ids = field_ids(field_list, names)
         base = ""
-        for issue in page["issues"]:
-            seen += 1
-            if not isinstance(issue, dict) or not isinstance(issue.get("fields"), dict):
-                raise SourceError(f"Issue {seen} of the search pages has no fields.")
-            if not base and isinstance(issue.get("self"), str) and "/rest/" in issue["self"]:
-                base = issue["self"].split("/rest/")[0]
-            yield _item(issue, ids, base, seen)
+        try:
+            for issue in streaming.items(file.open, "issues.item"):
+                seen += 1
+                if not isinstance(issue, dict) or not isinstance(issue.get("fields"), dict):
+                    raise SourceError(f"Issue {seen} of the search pages has no fields.")
+                if not base and isinstance(issue.get("self"), str) and "/rest/" in issue["self"]:
+                    base = issue["self"].split("/rest/")[0]
+                yield _item(issue, ids, base, seen)
+        except streaming.JSONError as error:
+            raise streaming.invalid(file.name, error) from None
 
 
 def _item(issue: dict, ids: dict, base: str, number: int) -> SourceItem:

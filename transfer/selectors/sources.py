@@ -1,11 +1,10 @@
 """Reading an import's uploaded files back, chunk by chunk, as the records of its format."""
 
 import io
-import json
 import tempfile
 from collections.abc import Iterator
 
-from ..formats import jira_csv, jira_json, tabular, trello
+from ..formats import jira_csv, jira_json, streaming, tabular, trello
 from ..formats.records import FORMATS, SourceError, SourceItem
 from ..models import ImportBatch, ImportChunk, ImportFile
 
@@ -57,12 +56,43 @@ def seekable(file: ImportFile):
     return spool
 
 
-def json_document(file: ImportFile):
-    try:
-        # An escaped NUL (\u0000) is valid JSON but no PostgreSQL text can hold it: dropped.
-        return json.loads(text(file).read().replace("\\u0000", ""))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
-        raise SourceError(f"“{file.name}” is not valid JSON: {error}.") from None
+class JsonBytes(io.RawIOBase):
+    """A stored JSON file for the streaming parser: decoded as `text` does (UTF-8, a byte-order mark
+    dropped, bad bytes replaced), escaped NULs (\\u0000: valid JSON, but no PostgreSQL text can hold
+    one) dropped, and encoded back to UTF-8, one block at a time."""
+
+    ESCAPE = "\\u0000"
+
+    def __init__(self, file: ImportFile):
+        self.stream = text(file)
+        self.tail = ""
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self.pending:
+            block = self.stream.read(256 * 1024)
+            data = self.tail + block
+            if block:
+                # An escape cut by the block's end is completed by the next block.
+                keep = len(self.ESCAPE) - 1
+                data, self.tail = data[:-keep], data[-keep:]
+            else:
+                self.tail = ""
+            self.pending = data.replace(self.ESCAPE, "").encode()
+            if not block:
+                break
+        size = min(len(target), len(self.pending))
+        target[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+
+def json_file(file: ImportFile) -> streaming.JsonFile:
+    """The file for the JSON readers: each `open()` streams it again from the start."""
+    return streaming.JsonFile(name=file.name, open=lambda: io.BufferedReader(JsonBytes(file), 256 * 1024))
 
 
 def batch_files(batch: ImportBatch) -> list[ImportFile]:
@@ -77,19 +107,6 @@ def table_rows(batch: ImportBatch) -> Iterator[tuple[int, list[str]]]:
             yield from tabular.xlsx_rows(spool)
     else:
         yield from tabular.csv_rows(text(file))
-
-
-def _jira_json(batch: ImportBatch) -> Iterator[SourceItem]:
-    documents = [(f, None) for f in batch_files(batch)]
-    field_list = None
-    pages = []
-    for file, _ in documents:
-        document = json_document(file)
-        if jira_json.is_field_list(document):
-            field_list = document
-        else:
-            pages.append(file)
-    yield from jira_json.read((json_document(f) for f in pages), field_list)
 
 
 def source_items(batch: ImportBatch) -> Iterator[SourceItem]:
@@ -111,11 +128,11 @@ def _source_items(batch: ImportBatch) -> Iterator[SourceItem]:
     if batch.format == "jira_csv":
         yield from jira_csv.read(text(batch_files(batch)[0]))
     elif batch.format == "jira_json":
-        yield from _jira_json(batch)
+        yield from jira_json.read([json_file(f) for f in batch_files(batch)])
     elif batch.format == "trello":
         include = bool(batch.mapping.get("include_archived"))
         for file in batch_files(batch):
-            yield from trello.read(json_document(file), include_archived=include)
+            yield from trello.read(json_file(file), include_archived=include)
     else:
         rows = table_rows(batch)
         header = next(rows, (0, []))[1]

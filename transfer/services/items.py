@@ -32,6 +32,7 @@ from backlog.services.criteria import item_criteria_sync
 from backlog.services.items import item_update
 from backlog.services.labels import items_labels_add, label_names_clean
 from backlog.services.links import external_link_save
+from backlog.services.sprints import sprint_start
 from core.exceptions import ApplicationError
 from core.services import instance_create
 from customfields.models import FieldTarget, FieldType
@@ -70,6 +71,7 @@ class Context:
     created_keys: list[tuple[str, int]] = field(default_factory=list)
     custom_definitions: dict = field(default_factory=dict)  # key -> the product's custom field definition
     custom_keys: list[str] = field(default_factory=list)  # the custom fields the table's columns feed
+    to_start: list[Sprint] = field(default_factory=list)  # active in the source: started once filled
 
     @property
     def product(self):
@@ -90,11 +92,16 @@ def _sprint(ctx: Context, ref: SprintRef) -> Sprint | None:
         end = ref.end if ref.end and ref.end >= start else start
         if (end - start).days >= 92:
             end = start
+        status = SPRINT_STATES.get(ref.state, SprintStatus.PLANNED)
+        # An active source sprint is created planned and started once its items are in (as a person
+        # would start it): they are its burndown's baseline, not scope added after the start.
         sprint = Sprint(
             product=ctx.product, name=ref.name[:120], start_date=start, end_date=end,
-            status=SPRINT_STATES.get(ref.state, SprintStatus.PLANNED),
+            status=SprintStatus.PLANNED if status == SprintStatus.ACTIVE else status,
         )  # fmt: skip
         sprint = instance_create(instance=sprint, actor=ctx.actor)
+        if status == SprintStatus.ACTIVE:
+            ctx.to_start.append(sprint)
         ctx.report.object(kind="sprint", object_id=sprint.pk, label=sprint.name, url="", action="created")
     elif action != "create":
         sprint = None
@@ -306,6 +313,7 @@ def items_import(*, batch: ImportBatch, actor, report: Report, progress: Callabl
     _link_parents(ctx)
     _reorder(ctx)
     _external_links(ctx)
+    _start_sprints(ctx)
     ImportedObject.objects.bulk_create(
         [
             ImportedObject(product=product, source=source, kind="item", source_key=k, object_id=pk, batch=batch)
@@ -345,6 +353,14 @@ def _reorder(ctx: Context) -> None:
     ranked = all(order is not None for order, _, _ in ctx.order)
     ordered = sorted(ctx.order, key=lambda t: (t[0], t[1]) if ranked else t[1])
     items_reorder(product=ctx.product, ordered_ids=[ctx.keys[k] for _, _, k in ordered if k in ctx.keys])
+
+
+def _start_sprints(ctx: Context) -> None:
+    for sprint in ctx.to_start:
+        try:
+            sprint_start(sprint=sprint, actor=ctx.actor)
+        except ApplicationError as error:
+            ctx.report.warn(sprint.name, f"The sprint “{sprint.name}” stays planned: {error}")
 
 
 def _external_links(ctx: Context) -> None:
