@@ -70,7 +70,7 @@ def seed_product(*, workspace, user, key: str, items: int):
         INSERT INTO backlog_backlogitem (
             created_at, updated_at, version, number, kind, title, description, status, rank, moscow,
             as_a, i_want, so_that, rejection_reason, product_id, story_points, reach, impact, confidence, effort,
-            business_value, time_criticality, risk_reduction, job_size, has_criteria)
+            business_value, time_criticality, risk_reduction, job_size, has_criteria, custom_fields)
         SELECT now(), now(), 1, n,
             CASE WHEN n %% 50 = 1 THEN 'epic' WHEN n %% 7 = 2 THEN 'feature'
                 WHEN n %% 5 = 3 THEN 'bug' ELSE 'story' END,
@@ -89,7 +89,7 @@ def seed_product(*, workspace, user, key: str, items: int):
             (ARRAY[1, 2, 3, 5, 8, 13, 20])[1 + floor(random() * 7)::int],
             (ARRAY[1, 2, 3, 5, 8, 13, 20])[1 + floor(random() * 7)::int],
             CASE WHEN random() < 0.03 THEN NULL ELSE (ARRAY[1, 2, 3, 5, 8, 13, 20])[1 + floor(random() * 7)::int] END,
-            n %% 10 = 0
+            n %% 10 = 0, '{}'::jsonb
         FROM generate_series(1, %s) AS n
         """,
         [product.pk, items],
@@ -159,4 +159,24 @@ def seed_sizes(sizes: dict[str, int]):
         print(f"  seeded {count:>7,} items ({key}) in {time.perf_counter() - started:5.1f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    return user, workspace, products
+
+
+def seeded_sizes(sizes: dict[str, int]):
+    """What `seed_sizes` left in a kept database, or None when it is not all there (BENCH_KEEP_DB)."""
+    from django.contrib.auth import get_user_model
+
+    from backlog.models import BacklogItem
+    from products.models import Product
+    from workspaces.models import Workspace
+
+    user = get_user_model().objects.filter(username="bench").first()
+    workspace = Workspace.objects.filter(slug="bench").first()
+    if user is None or workspace is None:
+        return None
+    products = {key: Product.objects.filter(workspace=workspace, key=key).first() for key in sizes}
+    for key, count in sizes.items():
+        if products[key] is None or BacklogItem.objects.filter(product=products[key]).count() != count:
+            return None
+    print("  reusing the kept database", flush=True)
     return user, workspace, products

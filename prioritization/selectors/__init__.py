@@ -3,6 +3,7 @@
 from .matrix import Matrix, MatrixPoint, matrix, matrix_svg_points
 from .moscow import OPEN_STATUSES, MoscowRow, MoscowView, moscow
 from .ranking import (
+    RankedItems,
     RankedRow,
     RankingFilter,
     explain,
@@ -12,6 +13,7 @@ from .ranking import (
     ranked_page,
     rows_for,
     unscored,
+    unscored_count,
 )
 from .runs import (
     JOB_KIND,
@@ -43,6 +45,7 @@ __all__ = [
     "MoscowRow",
     "MoscowView",
     "Move",
+    "RankedItems",
     "RankedRow",
     "RankingFilter",
     "criteria_for",
@@ -69,4 +72,5 @@ __all__ = [
     "snapshot_list",
     "snapshot_positions",
     "unscored",
+    "unscored_count",
 ]
