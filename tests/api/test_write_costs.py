@@ -24,7 +24,7 @@ PINNED = {"patch_title": 11, "patch_parent": 12, "move": 13, "bulk_2": 44, "crea
 
 
 def _backlog(product, count):
-    start = 1000
+    start = 1_000_000  # above the factories' numbers, however many tests ran before in the session
     return BacklogItem.objects.bulk_create(
         [
             BacklogItem(product=product, number=start + n, rank=(start + n) * RANK_GAP, title=f"Item {n}", kind="story")
