@@ -127,10 +127,10 @@ class ItemViewSet(ResourceViewSet):
     )
     keyset_default = "rank"
 
-    def base_queryset(self):
-        return BacklogItem.objects.select_related("product").prefetch_related(
-            Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")), "labels"
-        )
+    def base_queryset(self):  # a move reads no criteria nor labels: its answer is read again, plainly (respond)
+        criteria = Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id"))
+        items = BacklogItem.objects.select_related("product")
+        return items if self.action == "move" else items.prefetch_related(criteria, "labels")
 
     def list(self, request, *args, **kwargs):
         """The hot path: one keyset query of plain rows (and one for their criteria), rendered by orjson.

@@ -10,6 +10,8 @@
 
 Run: `DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://…/10 python -m bench pages`.
 BENCH_SIZES=150,10000 for a quicker run; BENCH_LOAD=0 skips the load run.
+BENCH_KEEP_DB=1 keeps the seeded database (bench_pages_keep_<sizes>) and reuses it on the next run with
+the same sizes, for iterating on one page; by default the database is fresh and dropped at the end.
 Tasks go to queues of their own (CELERY_QUEUE_PREFIX, set by bench/__main__.py), only those are purged.
 """
 
@@ -163,12 +165,19 @@ def main() -> None:
     # would be measured as server time.
     from bench import loadmix, seed
 
+    keep = os.environ.get("BENCH_KEEP_DB", "0") not in ("", "0")
     old_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_pages_{os.getpid()}"
+    test_name = f"bench_pages_keep_{'_'.join(map(str, SIZES))}" if keep else f"bench_pages_{os.getpid()}"
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
     settings.DATABASES["default"]["TEST"] = connection.settings_dict["TEST"]
-    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=keep)
     try:
-        user, workspace, products = seed.seed_sizes({KEYS[s]: s for s in SIZES})
+        sizes = {KEYS[s]: s for s in SIZES}
+        kept = keep and seed.seeded_sizes(sizes)
+        if keep and not kept:  # kept but not all there (an interrupted seed): start it again
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            db_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        user, workspace, products = kept or seed.seed_sizes(sizes)
         client = Client()
         client.force_login(user)
         results, healthz = {}, {}
@@ -183,4 +192,4 @@ def main() -> None:
         if os.environ.get("BENCH_LOAD", "1") != "0":
             loadmix.run(db_name=db_name, user=user, product=products[KEYS[SIZES[-1]]])
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)

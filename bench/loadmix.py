@@ -133,7 +133,7 @@ def run(*, db_name: str, user, product) -> None:
     from backlog.models import BacklogItem
     from integrations.services import api_token_create
 
-    _, token = api_token_create(user=user, name="bench-load")
+    _, token = api_token_create(user=user, name=f"bench-load-{os.getpid()}")  # a kept database has older ones
     item_ids = list(BacklogItem.objects.filter(product=product).order_by("?").values_list("id", flat=True)[:2000])
     db = settings.DATABASES["default"]
     port = free_port()

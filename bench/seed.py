@@ -64,13 +64,18 @@ def seed_product(*, workspace, user, key: str, items: int):
             ),
         ]
     )
+    # The item statements below run without row triggers (session_replication_role = replica: no
+    # per-row history event, no per-row foreign-key check of it, which made a 100,000-item seed take
+    # most of an hour on a loaded machine); every item's history "insert" event is then written in one
+    # set-based statement, so the history tables hold what the triggers would have written.
+    _sql("SET session_replication_role = replica", [])
     _sql("SELECT setseed(0.42)", [])
     _sql(
         """
         INSERT INTO backlog_backlogitem (
             created_at, updated_at, version, number, kind, title, description, status, rank, moscow,
             as_a, i_want, so_that, rejection_reason, product_id, story_points, reach, impact, confidence, effort,
-            business_value, time_criticality, risk_reduction, job_size, has_criteria)
+            business_value, time_criticality, risk_reduction, job_size, has_criteria, custom_fields)
         SELECT now(), now(), 1, n,
             CASE WHEN n %% 50 = 1 THEN 'epic' WHEN n %% 7 = 2 THEN 'feature'
                 WHEN n %% 5 = 3 THEN 'bug' ELSE 'story' END,
@@ -89,7 +94,7 @@ def seed_product(*, workspace, user, key: str, items: int):
             (ARRAY[1, 2, 3, 5, 8, 13, 20])[1 + floor(random() * 7)::int],
             (ARRAY[1, 2, 3, 5, 8, 13, 20])[1 + floor(random() * 7)::int],
             CASE WHEN random() < 0.03 THEN NULL ELSE (ARRAY[1, 2, 3, 5, 8, 13, 20])[1 + floor(random() * 7)::int] END,
-            n %% 10 = 0
+            n %% 10 = 0, '{}'::jsonb
         FROM generate_series(1, %s) AS n
         """,
         [product.pk, items],
@@ -137,9 +142,31 @@ def seed_product(*, workspace, user, key: str, items: int):
         "WHERE product_id = %s AND status IN ('done', 'accepted')",
         [product.pk],
     )
+    _sql("SET session_replication_role = DEFAULT", [])
+    _history_events(product.pk)
     job = job_create(workspace=workspace, product=product, kind=JOB_KIND, actor=user)
     product_reprioritise(product_id=product.pk, job_id=job.pk)
     return product
+
+
+def _history_events(product_id: int) -> None:
+    """One history "insert" event per seeded item, as the item's insert trigger writes it."""
+    from django.db import connection
+
+    from collaboration.history import BacklogItemEvent
+
+    table = BacklogItemEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND column_name NOT LIKE 'pgh%%'",
+            [table],
+        )
+        columns = ", ".join(f'"{name}"' for (name,) in cursor.fetchall())
+    _sql(
+        f"INSERT INTO {table} (pgh_created_at, pgh_label, pgh_obj_id, {columns}) "
+        f"SELECT now(), 'insert', id, {columns} FROM backlog_backlogitem WHERE product_id = %s",
+        [product_id],
+    )
 
 
 def seed_sizes(sizes: dict[str, int]):
@@ -159,4 +186,24 @@ def seed_sizes(sizes: dict[str, int]):
         print(f"  seeded {count:>7,} items ({key}) in {time.perf_counter() - started:5.1f} s", flush=True)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    return user, workspace, products
+
+
+def seeded_sizes(sizes: dict[str, int]):
+    """What `seed_sizes` left in a kept database, or None when it is not all there (BENCH_KEEP_DB)."""
+    from django.contrib.auth import get_user_model
+
+    from backlog.models import BacklogItem
+    from products.models import Product
+    from workspaces.models import Workspace
+
+    user = get_user_model().objects.filter(username="bench").first()
+    workspace = Workspace.objects.filter(slug="bench").first()
+    if user is None or workspace is None:
+        return None
+    products = {key: Product.objects.filter(workspace=workspace, key=key).first() for key in sizes}
+    for key, count in sizes.items():
+        if products[key] is None or BacklogItem.objects.filter(product=products[key]).count() != count:
+            return None
+    print("  reusing the kept database", flush=True)
     return user, workspace, products

@@ -63,3 +63,23 @@ def cached_figure(*, workspace_id: int, name: str, parts: tuple, compute: Callab
         value = compute()
         cache.set(key, value, timeout=settings.FIGURES_TTL)
     return value
+
+
+def cached_figure_chunks(
+    *, workspace_id: int, name: str, parts: tuple, chunks: list[int], compute: Callable[[], list[T]]
+) -> dict[int, T]:
+    """Some chunks of a long figure (a list of chunks, e.g. a whole ordering cut into pages), cached
+    chunk by chunk at the workspace's current version, so that a reader takes from the cache only
+    the chunks it shows, never the whole figure. `compute()` gives every chunk; a chunk past the end
+    is empty (None)."""
+    digest = hashlib.sha1(repr(parts).encode()).hexdigest()
+    base = f"pmhub:figures:{workspace_id}:{figures_version(workspace_id=workspace_id)}:{name}:{digest}"
+    keys = {k: f"{base}:{k}" for k in chunks}
+    found = cache.get_many([f"{base}:n", *keys.values()])
+    length = found.get(f"{base}:n")
+    if length is not None and all(k >= length or key in found for k, key in keys.items()):
+        return {k: found.get(key) for k, key in keys.items()}
+    whole = compute()
+    stored = {f"{base}:{k}": chunk for k, chunk in enumerate(whole)}
+    cache.set_many({**stored, f"{base}:n": len(whole)}, timeout=settings.FIGURES_TTL)
+    return {k: whole[k] if k < len(whole) else None for k in chunks}

@@ -5,8 +5,6 @@ Each answer is rendered by an output serializer of prioritization.serializers, w
 
 from decimal import Decimal
 
-from django.db.models import F
-from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -94,9 +92,8 @@ class RankingApi(APIView):
         query = validated(RankingQuery, request.query_params)
         framework = selectors.framework_or_default(product=access.product, framework=query.get("framework"))
         items, filtered = _filtered_items(request, access)
-        ranked = selectors.ranked(items=items, framework=framework)
-        if query["sort"] == "gap":
-            ranked = ranked.order_by(Abs(F("manual_position") - F("score_position")).desc(), "score_position")
+        # Rows of the page only; positions, counts and the gap order once per version of the figures.
+        ranked = selectors.RankedItems(product=access.product, items=items, framework=framework, sort=query["sort"])
         paginator = Pages()
         page = paginator.paginate_queryset(ranked, request, view=self)
         snapshot = selectors.snapshot_latest(product=access.product, framework=framework)

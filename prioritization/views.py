@@ -5,9 +5,6 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
-from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -73,14 +70,14 @@ def ranking(request, product_id: int):
     if not request.GET.get("status"):  # finished work leaves the ranking, unless a status is asked for
         items = items.filter(status__in=selectors.OPEN_STATUSES)
     sort = request.GET.get("sort")
-    if sort == "gap":  # the whole list numbered both ways, then ordered by the distance (on request only)
-        ranked = selectors.ranked(items=items, framework=framework)
-        ranked = ranked.order_by(Abs(F("manual_position") - F("score_position")).desc(), "score_position")
-        page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
-    else:
-        page = selectors.ranked_page(
-            product=product, items=items, framework=framework, page=request.GET.get("page"), size=PAGE_SIZE
-        )
+    page = selectors.ranked_page(
+        product=product,
+        items=items,
+        framework=framework,
+        page=request.GET.get("page"),
+        size=PAGE_SIZE,
+        sort="gap" if sort == "gap" else "score",
+    )
     snapshots = selectors.snapshot_choices(product=product, framework=framework)
     since = request.GET.get("since", "")
     snapshot = next((s for s in snapshots if str(s.pk) == since), snapshots[0] if snapshots else None)
@@ -106,7 +103,7 @@ def ranking(request, product_id: int):
             rows=rows,
             sort=sort,
             unscored_rows=unscored_rows,
-            unscored_count=unscored_qs.count(),
+            unscored_count=selectors.unscored_count(product=product, unscored=unscored_qs),
             snapshot=snapshot,
             snapshots=snapshots,
             filtered=filtered,

@@ -4,6 +4,7 @@ from .apply import APPLY_KIND, UNDO_KIND, ranking_apply_latest, ranking_apply_qu
 from .matrix import Matrix, MatrixPoint, matrix, matrix_svg_points
 from .moscow import OPEN_STATUSES, MoscowRow, MoscowView, moscow
 from .ranking import (
+    RankedItems,
     RankedRow,
     RankingFilter,
     explain,
@@ -13,6 +14,7 @@ from .ranking import (
     ranked_page,
     rows_for,
     unscored,
+    unscored_count,
 )
 from .runs import (
     JOB_KIND,
@@ -48,6 +50,7 @@ __all__ = [
     "MoscowRow",
     "MoscowView",
     "Move",
+    "RankedItems",
     "RankedRow",
     "RankingFilter",
     "criteria_for",
@@ -74,4 +77,5 @@ __all__ = [
     "snapshot_list",
     "snapshot_positions",
     "unscored",
+    "unscored_count",
 ]

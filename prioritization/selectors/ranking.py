@@ -11,7 +11,7 @@ from django.db.models.functions import RowNumber
 
 from backlog.filters import EVIDENCE_CHOICES, with_evidence
 from backlog.models import BacklogItem, ItemKind, ItemStatus
-from core.figures import cached_figure
+from core.figures import cached_figure, cached_figure_chunks
 from roadmap.models import Theme
 from workspaces.filters import ScopedFilterSet
 
@@ -88,34 +88,100 @@ def ranked(*, items: QuerySet[BacklogItem], framework: str) -> QuerySet[BacklogI
     )
 
 
-def ranked_page(*, product, items: QuerySet[BacklogItem], framework: str, page, size: int) -> Page:
-    """One page of `ranked` without numbering every scored item per request: the rows come from an
-    index range scan ((product, score desc nulls last, id)); the score position is the row's place in
-    the page; the manual position is counted for the shown rows only, over narrow (id, rank) rows."""
-    score = SCORE_FIELDS[framework]
-    scored = items.filter(**{f"{score}__isnull": False})
-    ordered = scored.annotate(score=F(score)).order_by(F(score).desc(), "rank", "id")
-    paginator = Paginator(ordered, size)
-    paginator.count = cached_figure(  # counting every scored item: once per version of the figures
-        workspace_id=product.workspace_id,
-        name="prioritization.scored_count",
-        parts=(str(scored.query),),
-        compute=scored.count,
-    )
-    shown = paginator.get_page(page)
-    objects = list(shown.object_list)
-    for position, item in enumerate(objects, start=shown.start_index()):
-        item.score_position = position
-    ids = [item.pk for item in objects]
-    manual = cached_figure(  # numbering the whole manual order: once per version of the figures
-        workspace_id=product.workspace_id,
-        name="prioritization.manual_positions",
-        parts=(str(scored.query), tuple(ids)),
-        compute=lambda: manual_positions(items=scored, item_ids=ids),
-    )
-    for item in objects:
-        item.manual_position = manual.get(item.pk)
-    shown.object_list = objects
+GAP_CHUNK = 500  # rows of the gap order per cached chunk (a page of the API is at most 500)
+
+
+class RankedItems:
+    """The scored items of `items`, best first (`sort="score"`) or farthest from the manual order first
+    (`sort="gap"`), as a sequence a Paginator slices: a slice fetches its rows only.
+
+    By score, the rows come from an index range scan ((product, score desc, …)), the score position is
+    the row's place in the order and the manual position is counted for the shown rows only, over
+    narrow (id, rank) rows. By gap, both positions of every scored item and their order are computed
+    in SQL over narrow (id, rank, score) rows once per version of the workspace's figures (every write
+    bumps it) and kept in chunks of GAP_CHUNK; a page reads its chunk and fetches its rows by id.
+    Positions count within `items` (so within the filters applied to it)."""
+
+    def __init__(self, *, product, items: QuerySet[BacklogItem], framework: str, sort: str = "score"):
+        self.product, self.sort = product, sort
+        self.score = SCORE_FIELDS[framework]
+        self.scored = items.filter(**{f"{self.score}__isnull": False})
+        self.scope = str(self.scored.query)
+
+    def count(self) -> int:
+        return cached_figure(  # counting every scored item: once per version of the figures
+            workspace_id=self.product.workspace_id,
+            name="prioritization.scored_count",
+            parts=(self.scope,),
+            compute=self.scored.count,
+        )
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[BacklogItem]:
+        start, stop, _ = index.indices(self.count())
+        if stop <= start:
+            return []
+        return self._gap_slice(start, stop) if self.sort == "gap" else self._score_slice(start, stop)
+
+    def _score_slice(self, start: int, stop: int) -> list[BacklogItem]:
+        ordered = self.scored.annotate(score=F(self.score)).order_by(F(self.score).desc(), "rank", "id")
+        objects = list(ordered[start:stop])
+        for position, item in enumerate(objects, start=start + 1):
+            item.score_position = position
+        ids = [item.pk for item in objects]
+        manual = cached_figure(  # numbering the whole manual order: once per version of the figures
+            workspace_id=self.product.workspace_id,
+            name="prioritization.manual_positions",
+            parts=(self.scope, tuple(ids)),
+            compute=lambda: manual_positions(items=self.scored, item_ids=ids),
+        )
+        for item in objects:
+            item.manual_position = manual.get(item.pk)
+        return objects
+
+    def _gap_slice(self, start: int, stop: int) -> list[BacklogItem]:
+        chunks = cached_figure_chunks(
+            workspace_id=self.product.workspace_id,
+            name="prioritization.gap_order",
+            parts=(self.scope,),
+            chunks=list(range(start // GAP_CHUNK, (stop - 1) // GAP_CHUNK + 1)),
+            compute=self._gap_order,
+        )
+        entries = [entry for k in sorted(chunks) for entry in (chunks[k] or ())]
+        first = (start // GAP_CHUNK) * GAP_CHUNK
+        entries = entries[start - first : stop - first]
+        rows = self.scored.annotate(score=F(self.score)).in_bulk([pk for pk, _, _ in entries])
+        objects = []
+        for pk, score_position, manual_position in entries:
+            item = rows.get(pk)
+            if item is not None:
+                item.score_position, item.manual_position = score_position, manual_position
+                objects.append(item)
+        return objects
+
+    def _gap_order(self) -> list[list[tuple[int, int, int]]]:
+        """(id, score position, manual position) of every scored item in gap order, in chunks."""
+        narrow = self.scored.order_by().annotate(s=F(self.score)).values("id", "rank", "s")
+        inner, params = narrow.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, score_position, manual_position FROM (SELECT id, "
+                "row_number() OVER (ORDER BY s DESC, rank, id) AS score_position, "
+                "row_number() OVER (ORDER BY rank, id) AS manual_position "
+                f"FROM ({inner}) AS scoped) AS numbered "
+                "ORDER BY abs(manual_position - score_position) DESC, score_position",
+                params,
+            )
+            rows = cursor.fetchall()
+        return [rows[at : at + GAP_CHUNK] for at in range(0, len(rows), GAP_CHUNK)]
+
+
+def ranked_page(*, product, items: QuerySet[BacklogItem], framework: str, page, size: int, sort="score") -> Page:
+    """One page of the scored items (RankedItems) by score or by gap, for the ranked view."""
+    shown = Paginator(RankedItems(product=product, items=items, framework=framework, sort=sort), size).get_page(page)
+    shown.object_list = list(shown.object_list)
     return shown
 
 
@@ -135,6 +201,16 @@ def manual_positions(*, items: QuerySet[BacklogItem], item_ids: list[int]) -> di
 
 def unscored(*, items: QuerySet[BacklogItem], framework: str) -> QuerySet[BacklogItem]:
     return items.filter(**{f"{SCORE_FIELDS[framework]}__isnull": True}).order_by("rank", "id")
+
+
+def unscored_count(*, product, unscored: QuerySet[BacklogItem]) -> int:
+    """How many items `unscored` holds: counted once per version of the workspace's figures."""
+    return cached_figure(
+        workspace_id=product.workspace_id,
+        name="prioritization.unscored_count",
+        parts=(str(unscored.query),),
+        compute=unscored.count,
+    )
 
 
 def explain(*, item: BacklogItem, framework: str, criteria: list[scoring.Criterion]) -> scoring.Score:
