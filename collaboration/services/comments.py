@@ -12,8 +12,8 @@ from core.services import instance_create
 
 from ..events import COMMENT_CREATED, COMMENT_DELETED, COMMENT_UPDATED
 from ..markdown import mentioned_names, render_markdown
-from ..models import Comment
-from ..registry import Kind
+from ..models import COMMENT_MAX, Comment
+from ..registry import Kind, kind_of_model
 
 MENTIONS_MAX = 20  # people one comment may mention
 
@@ -86,6 +86,36 @@ def comment_create(*, kind: Kind, target, body: str, author, parent: Comment | N
         data=comment_payload(comment, kind=kind, target=target, mentions=[u.pk for u in users]),
     )
     return comment
+
+
+def comments_import(*, entries: list[tuple[object, str]], author) -> int:
+    """Comments an importer brings along with the objects it creates ((target, body) each), inserted in
+    one statement; returns how many. The body follows the rules of a post (trimmed, at most COMMENT_MAX
+    characters, Markdown made safe; a blank one is left out), and the workspace is the target's. They are
+    history, not news: no mention is recorded or announced, no `comment.created` is sent, and nobody is
+    made a watcher (an import of 50,000 issues must not notify anyone 50,000 times)."""
+    comments = []
+    for target, text in entries:
+        kind = kind_of_model(type(target))
+        body = text.strip()
+        if kind is None or not kind.commentable:
+            raise ValidationError({"target": f"{type(target).__name__} takes no comments."})
+        if not body:
+            continue
+        if len(body) > COMMENT_MAX:
+            raise ValidationError({"body": f"At most {COMMENT_MAX} characters."})
+        comment = Comment(
+            workspace_id=kind.workspace_id_of(target),
+            target_type=ContentType.objects.get_for_model(kind.model),
+            target_id=target.pk,
+            author=author,
+            created_by=author if getattr(author, "is_authenticated", False) else None,
+            body=body,
+        )
+        comment.body_html = render_markdown(body, mentioned=set())
+        comments.append(comment)
+    Comment.objects.bulk_create(comments, batch_size=1000)
+    return len(comments)
 
 
 def _require_author(comment: Comment, actor) -> None:

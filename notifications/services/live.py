@@ -23,13 +23,19 @@ _local = threading.local()
 
 
 class _Batch:
-    def __init__(self):
+    """The messages of one transaction (or savepoint: a savepoint rolled back drops its hook, and so
+    its messages, with it), sent by one after-commit hook."""
+
+    def __init__(self, key: tuple = ()):
+        self.key = key  # the savepoints open when it was made
         self.messages: list[tuple[int, dict]] = []
+        self.hook_at: int | None = None  # where its hook stood in connection.run_on_commit when last seen
 
     def flush(self) -> None:
         messages, self.messages = self.messages, []
-        if getattr(_local, "batch", None) is self:
-            _local.batch = None
+        batches = getattr(_local, "batches", {})
+        if batches.get(self.key) is self:
+            del batches[self.key]
         if not messages:
             return
         actor_ids = {m.get("actor") for _, m in messages if m.get("actor")}
@@ -46,17 +52,34 @@ class _Batch:
 
 
 def _current_batch() -> _Batch:
-    """This transaction's batch: a new one when the last one was flushed or its transaction rolled back."""
-    batch = getattr(_local, "batch", None)
+    """The batch of this transaction and savepoint: a new one when the last one was flushed or rolled back."""
+    key = tuple(connection.savepoint_ids)
+    batches = getattr(_local, "batches", None)
+    if batches is None:
+        batches = _local.batches = {}
+    batch = batches.get(key)
     if batch is None or not _hook_pending(batch):
-        batch = _Batch()
-        _local.batch = batch
+        for stale in [k for k, b in batches.items() if not _hook_pending(b)]:  # rolled back
+            del batches[stale]
+        batch = batches[key] = _Batch(key)
         transaction.on_commit(batch.flush, robust=True)
+        batch.hook_at = len(connection.run_on_commit) - 1
     return batch
 
 
 def _hook_pending(batch: _Batch) -> bool:
-    return any(getattr(hook, "__self__", None) is batch for _, hook, *_ in connection.run_on_commit)
+    """Whether the batch's after-commit hook still waits. Where it was last seen first (a transaction
+    that announces 50,000 events asks 50,000 times), then the whole list: a savepoint rolled back
+    rebuilds it, and a commit or a rollback empties it."""
+    hooks = connection.run_on_commit
+    at = batch.hook_at
+    if at is not None and at < len(hooks) and getattr(hooks[at][1], "__self__", None) is batch:
+        return True
+    for at, (_, hook, *_) in enumerate(hooks):
+        if getattr(hook, "__self__", None) is batch:
+            batch.hook_at = at
+            return True
+    return False
 
 
 def live_add(*, workspace_id: int, message: dict) -> None:

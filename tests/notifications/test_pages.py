@@ -161,3 +161,29 @@ def test_every_member_may_subscribe_to_the_weekly_update(world, role):
     assert client.get(url).status_code == 200
     assert client.post(url, {"subscribe": "1"}).status_code == 302
     assert "You get the weekly update" in client.get(url).content.decode()
+
+
+def test_live_updates_leave_out_what_a_rolled_back_savepoint_announced(world, settings, transactional_db):
+    """Messages go out once, after the commit, without those of a savepoint that rolled back, however
+    many a transaction gathers (the hook is found where it stood, or looked for again after a rollback)."""
+    from django.db import transaction
+
+    from notifications.live_store import live_store
+    from notifications.services.live import live_add
+
+    settings.LIVE_REDIS_URL = ""  # the cache store: read back what was sent
+    ws = world.workspace.pk
+    _, last, _ = live_store().read_after(ws, None)
+    with transaction.atomic():
+        for n in range(150):
+            live_add(workspace_id=ws, message={"event": "item.updated", "id": n})
+        try:
+            with transaction.atomic():
+                live_add(workspace_id=ws, message={"event": "item.updated", "id": -1})
+                raise RuntimeError("undo this part")
+        except RuntimeError:
+            pass
+        live_add(workspace_id=ws, message={"event": "item.updated", "id": 150})
+        assert live_store().read_after(ws, last)[0] == []  # nothing before the commit
+    sent = [message["id"] for _, message in live_store().read_after(ws, last)[0]]
+    assert sent == list(range(151))

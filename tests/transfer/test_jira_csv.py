@@ -2,7 +2,10 @@
 
 from backlog.models import BacklogItem, Label, Sprint
 from collaboration.models import Comment
+from integrations.models import WebhookDelivery
+from integrations.webhooks import webhook_create
 from jobs.models import JobState
+from notifications.models import Notification, Watch
 from tests.transfer.conftest import FIXTURES
 from transfer.models import ImportedObject, ImportState
 
@@ -110,6 +113,7 @@ def test_imported_items_are_announced_to_webhooks_one_delivery_each(world, impor
     from integrations.webhooks import webhook_create
 
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     webhook_create(workspace=world.workspace, url="http://127.0.0.1:9/hook", events=["item.created"], actor=None)
 
     importer.run(importer.upload("jira_all_fields.csv"))
@@ -118,3 +122,25 @@ def test_imported_items_are_announced_to_webhooks_one_delivery_each(world, impor
     titles = sorted(d.payload["data"]["title"] for d in deliveries)
     assert titles == sorted(BacklogItem.objects.filter(product=world.product).values_list("title", flat=True))
     assert len(titles) == 5
+
+
+def test_imported_comments_are_history_not_news_and_their_markdown_is_made_safe(world, importer, mailoutbox, settings):
+    """An import brings the source's comments along without notifying anyone, sending a webhook event
+    or making the importer watch every item; a script in a comment never reaches a page."""
+
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+    webhook_create(workspace=world.workspace, url="http://127.0.0.1:9/hook", events=["comment.*", "item.*"], actor=None)
+    source = (FIXTURES / "jira_all_fields.csv").read_bytes()
+    hostile = source.replace(b"Agreed.", b"Agreed <script>alert(1)</script> @contributor_user", 1)
+    assert hostile != source
+    job, report = importer.run(importer.upload("jira_all_fields.csv", content=hostile))
+
+    assert job.state == JobState.SUCCEEDED
+    agreed = Comment.objects.get(body__contains="Agreed")
+    assert "<script" not in agreed.body_html and "Agreed" in agreed.body_html
+    assert agreed.author == importer.actor and agreed.workspace == world.workspace
+    assert not agreed.mentions.exists()
+    assert not Notification.objects.exists() and mailoutbox == []
+    assert not Watch.objects.filter(user=importer.actor).exists()
+    events = set(WebhookDelivery.objects.values_list("event", flat=True))
+    assert "item.created" in events and not any(event.startswith("comment.") for event in events)

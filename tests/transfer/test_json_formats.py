@@ -98,7 +98,9 @@ def test_comments_go_to_a_registered_writer_instead_of_the_description(world, im
     from transfer.comments import comment_writer, register_comment_writer
 
     written, previous = [], comment_writer()
-    register_comment_writer(lambda *, item, comments, actor: written.append((item.title, [c.body for c in comments])))
+    register_comment_writer(
+        lambda *, batch, actor: written.extend((item.title, [c.body for c in comments]) for item, comments in batch)
+    )
     try:
         _, report = importer.run(importer.upload("trello_board.json"))
     finally:

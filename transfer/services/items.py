@@ -225,9 +225,10 @@ def _flush(ctx: Context) -> None:
         labels = {item.pk: data["labels"] for (_, data, _), item in zip(ctx.pending, created, strict=False)}
         items_labels_add(product_id=ctx.product.pk, names_by_item={k: v for k, v in labels.items() if v})
         writer = comment_writer()
+        if writer is not None:
+            batch = [(item, src.comments) for (src, _, _), item in zip(ctx.pending, created, strict=False)]
+            writer(batch=[(item, comments) for item, comments in batch if comments], actor=ctx.actor)
         for (src, _, _), item in zip(ctx.pending, created, strict=False):
-            if writer is not None and src.comments:
-                writer(item=item, comments=src.comments, actor=ctx.actor)
             ctx.keys[src.key] = item.pk
             ctx.created_keys.append((src.key, item.pk))
             ctx.report.created += 1
