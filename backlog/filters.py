@@ -28,6 +28,8 @@ GROUP_ORDER = {
     GroupBy.ASSIGNEE: lambda: ["owner__username", "owner_id"],
 }
 
+GROUP_TYPES = (FieldType.SINGLE_SELECT, FieldType.USER)  # custom fields a view may group by
+
 EVIDENCE_CHOICES = [("none", "No evidence"), ("some", "Has evidence")]
 
 
@@ -38,6 +40,14 @@ def with_evidence(queryset, name, value):
     if value == "some":
         return queryset.filter(evidence_count__gt=0)
     return queryset
+
+
+class ViewOrderingFilter(django_filters.OrderingFilter):
+    """The view's sort, which may name a custom field (cf_<key>, choices added per product): the
+    keyset page orders by those itself (backlog/selectors/view_order.py), so they are not applied here."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, [v for v in value or [] if not v.lstrip("-").startswith("cf_")])
 
 
 class ItemFilter(ScopedFilterSet):
@@ -55,7 +65,7 @@ class ItemFilter(ScopedFilterSet):
         queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone"
     )
     evidence = django_filters.ChoiceFilter(choices=EVIDENCE_CHOICES, method=with_evidence, label="Evidence")
-    ordering = django_filters.OrderingFilter(
+    ordering = ViewOrderingFilter(
         fields=(
             ("rank", "rank"),
             ("rice_score", "rice_score"),
@@ -88,7 +98,22 @@ class ItemFilter(ScopedFilterSet):
                 empty_label=f"Any {definition.name.lower()}",
                 method=self.custom_value_filter(definition),
             )
+        self.add_custom_orders_and_groups()
         self.__dict__.pop("_form", None)  # built by the base class before these filters: build it again
+
+    def add_custom_orders_and_groups(self) -> None:
+        """Sort by a custom field (any but a multi-select), group by a single select or a person."""
+        sortable = [d for d in self.custom_definitions if d.field_type != FieldType.MULTI_SELECT]
+        orders = [
+            (f"{sign}cf_{d.key}", f"{d.name}{label}")
+            for d in sortable
+            for sign, label in (("", ""), ("-", " (descending)"))
+        ]
+        self.filters["ordering"].extra["choices"] = [*self.filters["ordering"].extra["choices"], *orders]
+        groups = [(f"cf_{d.key}", d.name) for d in self.custom_definitions if d.field_type in GROUP_TYPES]
+        self.filters["group"].extra["choices"] = [*GroupBy.choices, *groups]
+        for name in ("ordering", "group"):
+            self.filters[name].__dict__.pop("_field", None)  # a field built with the fixed choices: build it again
 
     @staticmethod
     def custom_value_filter(definition):
