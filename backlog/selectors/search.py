@@ -50,7 +50,14 @@ def title_tsquery(text: str) -> str | None:
 
 
 def _newest_matches(
-    name: str, *, table: str, id_column: str, product_of: str, tsquery: str, walk_if: str = "TRUE"
+    name: str,
+    *,
+    table: str,
+    id_column: str,
+    product_of: str,
+    tsquery: str,
+    walk_if: str = "TRUE",
+    run_if: str = "TRUE",
 ) -> str:
     """Two CTEs giving the ids (`id_column`) of the CANDIDATES newest rows of `table` whose
     search_vector matches `tsquery`, within the user's products (the CTE `scope`; `product_of` is a
@@ -63,7 +70,8 @@ def _newest_matches(
     only when they hold fewer than CANDIDATES matches in scope does the GIN index fetch the newest
     matches (a one-time filter: otherwise the index is not read at all). The walk tests the stored
     vector of each row it passes and nothing else; the scope is checked on the matches only.
-    `walk_if` may skip the walk (a condition known before it: then the index is read).
+    `walk_if` may skip the walk (a condition known before it: then the index is read); `run_if` may
+    skip the branch altogether.
     """
     return f"""
         {name}_recent AS MATERIALIZED (
@@ -73,11 +81,11 @@ def _newest_matches(
                     SELECT w."id", w."search_vector" FROM {table} w ORDER BY w."id" DESC LIMIT {RECENT_WINDOW}
                 ) r
                 WHERE r."search_vector" @@ {tsquery} LIMIT {CANDIDATES}
-            ) AND {product_of} IN (SELECT "id" FROM scope) AND {walk_if}
+            ) AND {product_of} IN (SELECT "id" FROM scope) AND {walk_if} AND {run_if}
         ),
         {name}_indexed AS MATERIALIZED (
             SELECT t."{id_column}" AS "id" FROM {table} t
-            WHERE (SELECT count(*) FROM {name}_recent) < {CANDIDATES}
+            WHERE (SELECT count(*) FROM {name}_recent) < {CANDIDATES} AND {run_if}
               AND t."search_vector" @@ {tsquery} AND {product_of} IN (SELECT "id" FROM scope)
             ORDER BY t."id" + 0 DESC LIMIT {CANDIDATES}
         )"""
@@ -116,7 +124,16 @@ def _item_search_sql(*, with_product: bool) -> str:
             tsquery=title,
             walk_if=f"(SELECT count(*) FROM anywhere_recent) >= {CANDIDATES}",
         ),
-        _newest_matches("criteria", table=criterion.db_table, id_column="item_id", product_of=of_item, tsquery=query),
+        # An item found through its criteria only ranks below every item matching itself (its own
+        # vector does not match): with a page of those already, the criteria cannot change the answer.
+        _newest_matches(
+            "criteria",
+            table=criterion.db_table,
+            id_column="item_id",
+            product_of=of_item,
+            tsquery=query,
+            run_if="((SELECT count(*) FROM anywhere_recent) + (SELECT count(*) FROM anywhere_indexed)) < %(limit)s",
+        ),
     ]
     union = " UNION ".join(
         f'SELECT "id" FROM {name}_{part}'
