@@ -186,7 +186,7 @@ def decode_keys_cursor(raw: str, output_fields: list) -> tuple | None:
     return tuple(typed), pk
 
 
-def _beyond(aliases: list[str], keys: list[SortKey], values: tuple, pk: int, *, after: bool) -> Q:
+def keys_beyond(aliases: list[str], keys: list[SortKey], values: tuple, pk: int, *, after: bool) -> Q:
     """The rows strictly after (or before) (values, pk) in the keys' order, NULLs last on each key:
     key 1 beyond its value, or equal to it and the rest beyond (built from the last key inward)."""
     condition = Q(id__gt=pk) if after else Q(id__lt=pk)
@@ -245,19 +245,19 @@ def keyset_page_by(qs: QuerySet, *, keys: list[SortKey], ordering: str, size: in
             after = (tuple(row[:-1]), row[-1] - 1)
     previous_row = next_row = None
     if before is not None or (after is None and params.get("page") == "last"):
-        condition = _beyond(aliases, keys, *before, after=False) if before is not None else Q()
+        condition = keys_beyond(aliases, keys, *before, after=False) if before is not None else Q()
         rows = list(qs.filter(condition).order_by(*backward)[: size + 1])
         previous_row = rows[size] if len(rows) > size else None
         rows = list(reversed(rows[:size]))
         if before is not None and rows:
-            next_row = first(_beyond(aliases, keys, *key(rows[-1]), after=True), forward)
+            next_row = first(keys_beyond(aliases, keys, *key(rows[-1]), after=True), forward)
     else:
-        condition = _beyond(aliases, keys, *after, after=True) if after is not None else Q()
+        condition = keys_beyond(aliases, keys, *after, after=True) if after is not None else Q()
         rows = list(qs.filter(condition).order_by(*forward)[: size + 1])
         next_row = rows[size] if len(rows) > size else None
         rows = rows[:size]
         if after is not None and rows:
-            previous_row = first(_beyond(aliases, keys, *key(rows[0]), after=False), backward)
+            previous_row = first(keys_beyond(aliases, keys, *key(rows[0]), after=False), backward)
     capped = qs.order_by()[: COUNT_CAP + 1].count()
     return KeysetPage(
         object_list=rows,
