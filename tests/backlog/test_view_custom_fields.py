@@ -74,6 +74,16 @@ def test_a_group_spanning_two_pages_stays_together_and_says_so(world, small_page
     assert _groups(back) == _groups(first)
 
 
+def test_a_grouped_view_jumps_to_an_item_and_to_its_last_page(world, small_pages):
+    made = {}
+    for title, status in [("A", "ready"), ("B", "new"), ("C", "ready"), ("D", "new"), ("E", "new"), ("F", "new")]:
+        made[title] = f.BacklogItemFactory(product=world.product, title=title, status=status)
+    expected = [("New", ["F"], True, False), ("Ready", ["A", "C"], False, False)]
+    assert _groups(_get(world, group="status", goto=str(made["F"].number))) == expected
+    last = _get(world, group="status", page="last")
+    assert _groups(last) == expected and last.context["page"].has_previous
+
+
 def test_a_grouped_view_sorted_by_a_score_keeps_the_sort_inside_each_group(world, small_pages):
     for title, status, rice in [("A", "new", 1), ("B", "ready", 9), ("C", "new", 5), ("D", "new", None)]:
         f.BacklogItemFactory(product=world.product, title=title, status=status, rice_score=rice)
