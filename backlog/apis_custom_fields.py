@@ -6,6 +6,7 @@ from django.db import connection
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 
+from core.schema import rules_text
 from customfields.models import SELECT_TYPES, FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
 from products.selectors import api_product_access
@@ -16,6 +17,16 @@ from .saved_view_models import CUSTOM_FILTER, CUSTOM_ORDERING
 from .selectors import view_order
 
 CUSTOM_ORDERING_PATTERN = CUSTOM_ORDERING.pattern.strip("^$")
+NEEDS_PRODUCT = "Custom fields are a product's: add ?product=<id>."
+NOT_SELECT = "Not a select custom field of this product."
+NOT_SORTABLE = "Not a sortable custom field of this product."
+ITEMS_DOCS = (  # as apis.ItemViewSet's, with the custom fields' parameters
+    "Cursor-paginated (`page_size` up to 500). Filter with ?product=, ?workspace=, ?theme=, ?initiative=, "
+    "?release=, ?sprint=, ?parent=, ?kind=, ?status=, ?moscow=, ?owner=, ?search= (title), ?cf_<key>= (a select "
+    "custom field, with ?product=); ?ordering= rank, -rice_score, -wsjf_score, created_at, updated_at (and their "
+    "reverses), or cf_<key> / -cf_<key> (a custom field, with ?product=)."
+)
+CUSTOM_RULES = [NEEDS_PRODUCT, NOT_SELECT, NOT_SORTABLE, "One of: …."]
 
 
 def custom_params(params) -> tuple[dict[str, str], str | None]:
@@ -29,7 +40,7 @@ def _custom_filtered(queryset, filters: dict[str, str], definitions: dict):
     for name, value in filters.items():
         definition = definitions.get(name[3:])
         if definition is None or definition.field_type not in SELECT_TYPES:
-            raise exceptions.ValidationError({name: ["Not a select custom field of this product."]})
+            raise exceptions.ValidationError({name: [NOT_SELECT]})
         if value not in definition.options:
             raise exceptions.ValidationError({name: [f"One of: {', '.join(definition.options)}."]})
         wanted = [value] if definition.field_type == FieldType.MULTI_SELECT else value
@@ -45,6 +56,7 @@ class ItemViewSet(apis.ItemViewSet):
     )
 
     @extend_schema(
+        description=f"List the backlog items of your workspaces. {ITEMS_DOCS}{rules_text(CUSTOM_RULES)}",
         parameters=[
             OpenApiParameter(
                 "cf_<key>",
@@ -52,7 +64,7 @@ class ItemViewSet(apis.ItemViewSet):
                 description="cf_ and a select custom field's key (e.g. cf_tier=Enterprise): the items holding "
                 "that choice; with ?product=.",
             )
-        ]
+        ],
     )
     def list(self, request, *args, **kwargs):
         filters, ordering = custom_params(request.query_params)
@@ -60,7 +72,7 @@ class ItemViewSet(apis.ItemViewSet):
             return super().list(request, *args, **kwargs)
         product_id = apis.parse_id(request.query_params.get("product"))
         if product_id is None:
-            raise exceptions.ValidationError({"product": ["Custom fields are a product's: add ?product=<id>."]})
+            raise exceptions.ValidationError({"product": [NEEDS_PRODUCT]})
         access = api_product_access(request, product_id)  # 404 outside the user's workspaces
         definitions = {d.key: d for d in field_definitions_for(product=access.product, target=FieldTarget.ITEM)}
         queryset = _custom_filtered(self.filter_queryset(self.scope(BacklogItem.objects.all())), filters, definitions)
@@ -70,7 +82,7 @@ class ItemViewSet(apis.ItemViewSet):
             return self.paginator.get_paginated_response(rows)
         definition = definitions.get(ordering.lstrip("-")[3:])
         if definition is None or definition.field_type not in view_order.SORTABLE_TYPES:
-            raise exceptions.ValidationError({"ordering": ["Not a sortable custom field of this product."]})
+            raise exceptions.ValidationError({"ordering": [NOT_SORTABLE]})
         keys = [view_order.custom_sort_key(definition, desc=ordering.startswith("-"))]
         rows = self.paginator.paginate_by_keys(queryset, request, keys=keys, fetch=fetch)
         return self.paginator.get_paginated_response(rows)

@@ -11,12 +11,14 @@ from products.models import Product
 from workspaces.selectors import Access
 from workspaces.viewsets import ResourceViewSet, make_filterset, scoped_fk
 
-from .models import VIEW_COLUMNS, VIEW_FILTER_VALUE_MAX, VIEW_FILTERS, SavedView
+from .models import VIEW_COLUMNS, VIEW_FILTER_VALUE_MAX, VIEW_FILTERS, GroupBy, SavedView, ViewOrdering
 from .saved_view_models import CUSTOM_FILTER
 from .selectors.saved_views import saved_views_visible_to
 from .services import saved_views as view_services
 
 COLUMN_PATTERN = rf"^({'|'.join(VIEW_COLUMNS)}|cf_[a-z][a-z0-9_]{{0,39}})$"
+GROUP_PATTERN = rf"^({'|'.join(GroupBy.values)}|cf_[a-z][a-z0-9_]{{0,39}})?$"
+ORDERING_PATTERN = rf"^({'|'.join(ViewOrdering.values)}|-?cf_[a-z][a-z0-9_]{{0,39}})?$"
 MEMBER = "member"  # any member may call the endpoint; the service decides what their role may do
 
 
@@ -75,6 +77,20 @@ class SavedViewSerializer(StrictModelSerializer):
         max_length=len(VIEW_COLUMNS) + FIELDS_PER_WORKSPACE_MAX,
         help_text=f"The columns shown, in order: {', '.join(VIEW_COLUMNS)}, or cf_<key> of a custom field; "
         "empty for the default ones.",
+    )
+    group_by = serializers.RegexField(
+        GROUP_PATTERN,
+        required=False,
+        allow_blank=True,
+        max_length=43,
+        help_text="status, sprint, initiative, owner, moscow, or cf_<key> of a single-select or person custom field.",
+    )
+    ordering = serializers.RegexField(
+        ORDERING_PATTERN,
+        required=False,
+        allow_blank=True,
+        max_length=44,
+        help_text="One of the backlog's sorts, or cf_<key> / -cf_<key> of a custom field (not a multi-select).",
     )
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     query = serializers.CharField(read_only=True, help_text="The view as the backlog page's query string.")

@@ -2,7 +2,6 @@
 
 import base64
 import binascii
-import re
 
 import orjson
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -220,5 +219,5 @@ class KeysetPagination(BasePagination):
         custom = getattr(view, "keyset_custom_ordering", None)
         if not custom:
             return {"type": "string", "enum": list(view.keyset_orderings)}
-        listed = "|".join(re.escape(name) for name in view.keyset_orderings)
+        listed = "|".join(view.keyset_orderings)  # names of fields, with a "-": nothing to escape
         return {"type": "string", "pattern": f"^({listed}|{custom})$"}
