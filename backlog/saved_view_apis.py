@@ -17,8 +17,9 @@ from .selectors.saved_views import saved_views_visible_to
 from .services import saved_views as view_services
 
 COLUMN_PATTERN = rf"^({'|'.join(VIEW_COLUMNS)}|cf_[a-z][a-z0-9_]{{0,39}})$"
-GROUP_PATTERN = rf"^({'|'.join(GroupBy.values)}|cf_[a-z][a-z0-9_]{{0,39}})?$"
-ORDERING_PATTERN = rf"^({'|'.join(ViewOrdering.values)}|-?cf_[a-z][a-z0-9_]{{0,39}})?$"
+# allow_blank adds "" to the schema (oneOf): the patterns leave it out.
+GROUP_PATTERN = rf"^({'|'.join(GroupBy.values)}|cf_[a-z][a-z0-9_]{{0,39}})$"
+ORDERING_PATTERN = rf"^({'|'.join(ViewOrdering.values)}|-?cf_[a-z][a-z0-9_]{{0,39}})$"
 MEMBER = "member"  # any member may call the endpoint; the service decides what their role may do
 
 
