@@ -30,6 +30,8 @@ GROUP_ORDER = {
     GroupBy.ASSIGNEE: lambda: ["owner__username", "owner_id"],
 }
 
+GROUP_TYPES = (FieldType.SINGLE_SELECT, FieldType.USER)  # custom fields a view may group by
+
 
 def with_label(queryset, name, value):
     """Items that carry a label of this name (case ignored); each item once, so keyset pages hold."""
@@ -41,6 +43,14 @@ def with_label(queryset, name, value):
 
 def label_filter() -> django_filters.CharFilter:
     return django_filters.CharFilter(method=with_label, label="Label", help_text="A label's name (case ignored).")
+
+
+class ViewOrderingFilter(django_filters.OrderingFilter):
+    """The view's sort, which may name a custom field (cf_<key>, choices added per product): the
+    keyset page orders by those itself (backlog/selectors/view_order.py), so they are not applied here."""
+
+    def filter(self, qs, value):
+        return super().filter(qs, [v for v in value or [] if not v.lstrip("-").startswith("cf_")])
 
 
 class ItemFilter(ScopedFilterSet):
@@ -58,7 +68,7 @@ class ItemFilter(ScopedFilterSet):
         queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone"
     )
     evidence = django_filters.ChoiceFilter(choices=EVIDENCE_CHOICES, method=with_evidence, label="Evidence")
-    ordering = django_filters.OrderingFilter(
+    ordering = ViewOrderingFilter(
         fields=(
             ("rank", "rank"),
             ("rice_score", "rice_score"),
@@ -99,7 +109,22 @@ class ItemFilter(ScopedFilterSet):
             label="Label",
             empty_label="Any label",
         )
+        self.add_custom_orders_and_groups()
         self.__dict__.pop("_form", None)  # built by the base class before these filters: build it again
+
+    def add_custom_orders_and_groups(self) -> None:
+        """Sort by a custom field (any but a multi-select), group by a single select or a person."""
+        sortable = [d for d in self.custom_definitions if d.field_type != FieldType.MULTI_SELECT]
+        orders = [
+            (f"{sign}cf_{d.key}", f"{d.name}{label}")
+            for d in sortable
+            for sign, label in (("", ""), ("-", " (descending)"))
+        ]
+        self.filters["ordering"].extra["choices"] = [*self.filters["ordering"].extra["choices"], *orders]
+        groups = [(f"cf_{d.key}", d.name) for d in self.custom_definitions if d.field_type in GROUP_TYPES]
+        self.filters["group"].extra["choices"] = [*GroupBy.choices, *groups]
+        for name in ("ordering", "group"):
+            self.filters[name].__dict__.pop("_field", None)  # a field built with the fixed choices: build it again
 
     @staticmethod
     def custom_value_filter(definition):

@@ -6,14 +6,20 @@ from rest_framework import serializers
 
 from core.schema import resource_docs
 from core.serializers import StrictModelSerializer, StrictSerializer
+from customfields.models import FIELDS_PER_WORKSPACE_MAX
 from products.models import Product
 from workspaces.selectors import Access
 from workspaces.viewsets import ResourceViewSet, make_filterset, scoped_fk
 
-from .models import VIEW_COLUMNS, VIEW_FILTER_VALUE_MAX, VIEW_FILTERS, SavedView
+from .models import VIEW_COLUMNS, VIEW_FILTER_VALUE_MAX, VIEW_FILTERS, GroupBy, SavedView, ViewOrdering
+from .saved_view_models import CUSTOM_FILTER
 from .selectors.saved_views import saved_views_visible_to
 from .services import saved_views as view_services
 
+COLUMN_PATTERN = rf"^({'|'.join(VIEW_COLUMNS)}|cf_[a-z][a-z0-9_]{{0,39}})$"
+# allow_blank adds "" to the schema (oneOf): the patterns leave it out.
+GROUP_PATTERN = rf"^({'|'.join(GroupBy.values)}|cf_[a-z][a-z0-9_]{{0,39}})$"
+ORDERING_PATTERN = rf"^({'|'.join(ViewOrdering.values)}|-?cf_[a-z][a-z0-9_]{{0,39}})$"
 MEMBER = "member"  # any member may call the endpoint; the service decides what their role may do
 
 
@@ -43,7 +49,22 @@ class SavedViewFiltersSerializer(StrictSerializer):
     label = _filter_value(help_text="A label's name.")
 
     def to_internal_value(self, data):
-        return dict(super().to_internal_value(data))
+        """The named filters, and cf_<key> filters of the product's select custom fields (a value each)."""
+        custom = {}
+        if isinstance(data, dict):
+            custom = {k: v for k, v in data.items() if isinstance(k, str) and CUSTOM_FILTER.match(k)}
+            data = {k: v for k, v in data.items() if k not in custom}
+        problems = {k: ["A text value."] for k, v in custom.items() if not isinstance(v, str)}
+        problems.update(
+            {
+                k: [f"At most {VIEW_FILTER_VALUE_MAX} characters."]
+                for k, v in custom.items()
+                if len(str(v)) > VIEW_FILTER_VALUE_MAX
+            }
+        )
+        if problems:
+            raise serializers.ValidationError(problems)
+        return {**dict(super().to_internal_value(data)), **custom}
 
 
 assert set(SavedViewFiltersSerializer._declared_fields) == set(VIEW_FILTERS)
@@ -53,10 +74,25 @@ class SavedViewSerializer(StrictModelSerializer):
     product = scoped_fk(Product, "workspace", required=True, allow_null=False)
     filters = SavedViewFiltersSerializer(required=False, help_text="The backlog filters of the view (only set ones).")
     columns = serializers.ListField(
-        child=serializers.ChoiceField(choices=list(VIEW_COLUMNS)),
+        child=serializers.RegexField(COLUMN_PATTERN, max_length=43),
         required=False,
-        max_length=len(VIEW_COLUMNS),
-        help_text="The columns shown, in order; empty for the default ones.",
+        max_length=len(VIEW_COLUMNS) + FIELDS_PER_WORKSPACE_MAX,
+        help_text=f"The columns shown, in order: {', '.join(VIEW_COLUMNS)}, or cf_<key> of a custom field; "
+        "empty for the default ones.",
+    )
+    group_by = serializers.RegexField(
+        GROUP_PATTERN,
+        required=False,
+        allow_blank=True,
+        max_length=43,
+        help_text="status, sprint, initiative, owner, moscow, or cf_<key> of a single-select or person custom field.",
+    )
+    ordering = serializers.RegexField(
+        ORDERING_PATTERN,
+        required=False,
+        allow_blank=True,
+        max_length=44,
+        help_text="One of the backlog's sorts, or cf_<key> / -cf_<key> of a custom field (not a multi-select).",
     )
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     query = serializers.CharField(read_only=True, help_text="The view as the backlog page's query string.")

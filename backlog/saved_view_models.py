@@ -46,6 +46,9 @@ VIEW_COLUMNS = {
 DEFAULT_COLUMNS = ("kind", "status", "points", "rice", "wsjf", "impact", "moscow", "sprint", "criteria")
 VIEW_FILTER_VALUE_MAX = 200
 CUSTOM_FILTER = re.compile(r"^cf_[a-z][a-z0-9_]{0,39}$")  # a select custom field: cf_<key>
+# A custom field as a column, a group (single select or person) or a sort (-: last to first): cf_<key>.
+CUSTOM_COLUMN = CUSTOM_GROUP = CUSTOM_FILTER
+CUSTOM_ORDERING = re.compile(r"^-?cf_[a-z][a-z0-9_]{0,39}$")
 SAVED_VIEWS_PER_PRODUCT_MAX = 200
 
 
@@ -59,8 +62,14 @@ class SavedView(BaseModel):
     shared = models.BooleanField(default=False, help_text="Everyone in the workspace sees a shared view.")
     filters = models.JSONField(default=dict, blank=True)
     columns = models.JSONField(default=list, blank=True)
-    group_by = models.CharField(max_length=12, choices=GroupBy.choices, blank=True)
-    ordering = models.CharField(max_length=16, choices=ViewOrdering.choices, blank=True)
+    group_by = models.CharField(
+        max_length=43, blank=True, help_text="status, sprint, initiative, owner, moscow, or cf_<key> of a custom field."
+    )
+    ordering = models.CharField(
+        max_length=44,
+        blank=True,
+        help_text="One of the sorts of the backlog, or cf_<key> / -cf_<key> of a custom field.",
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -81,10 +90,16 @@ class SavedView(BaseModel):
                 errors["filters"] = f"Unknown filters: {', '.join(unknown)}. Known: {', '.join(VIEW_FILTERS)}."
             elif any(not isinstance(v, str) or len(v) > VIEW_FILTER_VALUE_MAX for v in self.filters.values()):
                 errors["filters"] = f"Each filter value is text of at most {VIEW_FILTER_VALUE_MAX} characters."
-        if not isinstance(self.columns, list) or any(c not in VIEW_COLUMNS for c in self.columns):
-            errors["columns"] = f"Columns are a list of: {', '.join(VIEW_COLUMNS)}."
+        if not isinstance(self.columns, list) or any(
+            not isinstance(c, str) or (c not in VIEW_COLUMNS and not CUSTOM_COLUMN.match(c)) for c in self.columns
+        ):
+            errors["columns"] = f"Columns are a list of: {', '.join(VIEW_COLUMNS)}, or cf_<key> of a custom field."
         elif len(set(self.columns)) != len(self.columns):
             errors["columns"] = "Each column once."
+        if self.group_by and self.group_by not in GroupBy.values and not CUSTOM_GROUP.match(self.group_by):
+            errors["group_by"] = f"Group by one of: {', '.join(GroupBy.values)}, or cf_<key> of a custom field."
+        if self.ordering and self.ordering not in ViewOrdering.values and not CUSTOM_ORDERING.match(self.ordering):
+            errors["ordering"] = f"Sort by one of: {', '.join(ViewOrdering.values)}, or (-)cf_<key> of a custom field."
         if errors:
             raise ValidationError(errors)
 

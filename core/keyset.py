@@ -71,6 +71,8 @@ class KeysetPage:
     count_capped: bool
     ordering: str
     query_extra: dict = field(default_factory=dict)
+    previous_row: object = None  # keyset_page_by: the row just before the page, and just after it
+    next_row: object = None
 
     def has_other_pages(self) -> bool:
         return self.has_next or self.has_previous
@@ -141,4 +143,131 @@ def keyset_page(qs: QuerySet, *, ordering: str, size: int, params) -> KeysetPage
         count=min(capped, COUNT_CAP),
         count_capped=capped > COUNT_CAP,
         ordering=ordering,
+    )
+
+
+# ---- pages in an order of several keys (a grouped view, a sort by a computed value) ---------------
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One key of a page's order: a field name or an expression, ascending or descending, NULLs last."""
+
+    expression: object
+    desc: bool = False
+
+
+def _key_value(value):
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def encode_keys_cursor(values: tuple, pk: int) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps([[_key_value(v) for v in values], pk])).decode().rstrip("=")
+
+
+def decode_keys_cursor(raw: str, output_fields: list) -> tuple | None:
+    """(values, id) of a cursor of several keys, or None when it is not one (the first page then)."""
+    try:
+        values, pk = orjson.loads(base64.urlsafe_b64decode(raw.encode() + b"=" * (-len(raw) % 4)))
+        pk = int(pk)
+        if not 0 <= pk <= MAX_ID or not isinstance(values, list) or len(values) != len(output_fields):
+            return None
+        typed = []
+        for value, output in zip(values, output_fields, strict=True):
+            if value is not None:
+                if isinstance(value, list | dict):
+                    return None
+                value = output.to_python(value)
+            typed.append(value)
+    except (ValueError, TypeError, binascii.Error, ValidationError, orjson.JSONDecodeError):
+        return None
+    return tuple(typed), pk
+
+
+def keys_beyond(aliases: list[str], keys: list[SortKey], values: tuple, pk: int, *, after: bool) -> Q:
+    """The rows strictly after (or before) (values, pk) in the keys' order, NULLs last on each key:
+    key 1 beyond its value, or equal to it and the rest beyond (built from the last key inward)."""
+    condition = Q(id__gt=pk) if after else Q(id__lt=pk)
+    for alias, key, value in reversed(list(zip(aliases, keys, values, strict=True))):
+        equal = Q(**{f"{alias}__isnull": True}) if value is None else Q(**{alias: value})
+        if after:
+            strict = None if value is None else Q(**{f"{alias}__{'lt' if key.desc else 'gt'}": value})
+            if strict is not None:
+                strict |= Q(**{f"{alias}__isnull": True})
+        else:
+            strict = (
+                Q(**{f"{alias}__isnull": False})
+                if value is None
+                else Q(**{f"{alias}__{'gt' if key.desc else 'lt'}": value})
+            )
+        condition = (equal & condition) if strict is None else (strict | (equal & condition))
+    return condition
+
+
+def keyset_page_by(qs: QuerySet, *, keys: list[SortKey], ordering: str, size: int, params) -> KeysetPage:
+    """One page of `qs` ordered by `keys` then id, from the request's parameters (as keyset_page).
+
+    What a grouped view needs: the group's keys first, then the view's sort, so that a group's rows
+    follow each other across pages. Each row carries its key values as `keyset_0`, `keyset_1`…, and
+    the page its neighbours (`previous_row`, `next_row`: the rows just before and after it, or None)
+    so that a page can say that a group began on the previous page or goes on on the next.
+    """
+    aliases = [f"keyset_{n}" for n in range(len(keys))]
+    qs = qs.annotate(
+        **{
+            alias: F(key.expression) if isinstance(key.expression, str) else key.expression
+            for alias, key in zip(aliases, keys, strict=True)
+        }
+    )
+    outputs = [qs.query.annotations[alias].output_field for alias in aliases]
+    pairs = list(zip(aliases, keys, strict=True))
+    forward = [F(a).desc(nulls_last=True) if k.desc else F(a).asc(nulls_last=True) for a, k in pairs]
+    backward = [F(a).asc(nulls_first=True) if k.desc else F(a).desc(nulls_first=True) for a, k in pairs]
+    forward.append(F("id").asc())
+    backward.append(F("id").desc())
+
+    def key(obj) -> tuple:
+        return tuple(getattr(obj, alias) for alias in aliases), obj.pk
+
+    def first(condition: Q, order: list):
+        return next(iter(qs.filter(condition).order_by(*order)[:1]), None)
+
+    after = before = None
+    if params.get("after"):
+        after = decode_keys_cursor(params["after"], outputs)
+    elif params.get("before"):
+        before = decode_keys_cursor(params["before"], outputs)
+    elif str(params.get("from", "")).isdigit() and len(params["from"]) < 19:
+        row = qs.filter(pk=int(params["from"])).values_list(*aliases, "pk").first()
+        if row is not None:  # start at the row itself: just after (its values, its id - 1)
+            after = (tuple(row[:-1]), row[-1] - 1)
+    previous_row = next_row = None
+    if before is not None or (after is None and params.get("page") == "last"):
+        condition = keys_beyond(aliases, keys, *before, after=False) if before is not None else Q()
+        rows = list(qs.filter(condition).order_by(*backward)[: size + 1])
+        previous_row = rows[size] if len(rows) > size else None
+        rows = list(reversed(rows[:size]))
+        if before is not None and rows:
+            next_row = first(keys_beyond(aliases, keys, *key(rows[-1]), after=True), forward)
+    else:
+        condition = keys_beyond(aliases, keys, *after, after=True) if after is not None else Q()
+        rows = list(qs.filter(condition).order_by(*forward)[: size + 1])
+        next_row = rows[size] if len(rows) > size else None
+        rows = rows[:size]
+        if after is not None and rows:
+            previous_row = first(keys_beyond(aliases, keys, *key(rows[0]), after=False), backward)
+    capped = qs.order_by()[: COUNT_CAP + 1].count()
+    return KeysetPage(
+        object_list=rows,
+        has_next=next_row is not None,
+        has_previous=previous_row is not None,
+        next_cursor=encode_keys_cursor(*key(rows[-1])) if rows and next_row is not None else None,
+        previous_cursor=encode_keys_cursor(*key(rows[0])) if rows and previous_row is not None else None,
+        count=min(capped, COUNT_CAP),
+        count_capped=capped > COUNT_CAP,
+        ordering=ordering,
+        previous_row=previous_row,
+        next_row=next_row,
     )

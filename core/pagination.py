@@ -11,6 +11,8 @@ from rest_framework.pagination import BasePagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from .keyset import decode_keys_cursor, encode_keys_cursor, keys_beyond
+
 MAX_PAGE_SIZE = 500
 MAX_ID = 2**63 - 1
 
@@ -123,6 +125,40 @@ class KeysetPagination(BasePagination):
         cursor = self.decode_cursor(request, view.model._meta.get_field(name))
         return self.page_of(fetch(name, desc, cursor, size + 1), size, name)
 
+    def paginate_by_keys(self, queryset, request, *, keys: list, fetch=list):
+        """The page's rows in the order of several keys (core.keyset.SortKey) then id, NULLs last on
+        each: a sort by a computed value (a custom field). The cursor carries every key's value."""
+        self.request = request
+        size = self.get_page_size(request)
+        aliases = [f"keyset_{n}" for n in range(len(keys))]
+        queryset = queryset.annotate(
+            **{
+                a: F(k.expression) if isinstance(k.expression, str) else k.expression
+                for a, k in zip(aliases, keys, strict=True)
+            }
+        )
+        outputs = [queryset.query.annotations[a].output_field for a in aliases]
+        order = [
+            F(a).desc(nulls_last=True) if k.desc else F(a).asc(nulls_last=True)
+            for a, k in zip(aliases, keys, strict=True)
+        ]
+        queryset = queryset.order_by(*order, "id")
+        raw = request.query_params.get(self.cursor_query_param)
+        if raw:
+            cursor = decode_keys_cursor(raw, outputs)
+            if cursor is None:
+                raise exceptions.ValidationError({"cursor": ["This cursor is not valid."]})
+            queryset = queryset.filter(keys_beyond(aliases, keys, *cursor, after=True))
+        rows = fetch(queryset[: size + 1])
+        self.next_cursor = None
+        if len(rows) > size:
+            rows = rows[:size]
+            last = rows[-1]
+            last_id = last["id"] if isinstance(last, dict) else last.pk
+            values = queryset.filter(pk=last_id).values_list(*aliases).first()
+            self.next_cursor = encode_keys_cursor(tuple(values), last_id)
+        return rows
+
     def page_of(self, rows, size: int, name: str):
         """The first `size` of `size + 1` fetched rows; the cursor of the next page if there is one."""
         self.next_cursor = None
@@ -172,7 +208,16 @@ class KeysetPagination(BasePagination):
                 "name": "ordering",
                 "required": False,
                 "in": "query",
-                "description": "Order of the list.",
-                "schema": {"type": "string", "enum": list(view.keyset_orderings)},
+                "description": getattr(view, "keyset_ordering_help", "Order of the list."),
+                "schema": self.ordering_schema(view),
             },
         ]
+
+    @staticmethod
+    def ordering_schema(view) -> dict:
+        """The listed orders, or (a view with `keyset_custom_ordering`, a regex) those and more."""
+        custom = getattr(view, "keyset_custom_ordering", None)
+        if not custom:
+            return {"type": "string", "enum": list(view.keyset_orderings)}
+        listed = "|".join(view.keyset_orderings)  # names of fields, with a "-": nothing to escape
+        return {"type": "string", "pattern": f"^({listed}|{custom})$"}

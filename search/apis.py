@@ -47,7 +47,9 @@ class SearchOutput(serializers.Serializer):
 )
 class SearchApi(APIView):
     """Items (ranked full text over titles, stories, descriptions and acceptance criteria; every word
-    as a prefix), then products, initiatives, objectives and key results whose title holds every word.
+    as a prefix; a title match first; when more than 200 items match, the 200 newest title matches,
+    the 200 newest matches anywhere and the 200 newest criteria matches are ranked), then products,
+    initiatives, objectives and key results whose title holds every word.
     Only what your workspaces hold."""
 
     def get(self, request):

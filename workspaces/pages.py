@@ -190,10 +190,7 @@ class Crud:
             filterset = self.filterset_class(request.GET, queryset=qs, access=access)
             qs = filterset.qs if filterset.is_valid() else qs.none()
         if self.keyset_orderings:
-            ordering = request.GET.get("ordering") or self.keyset_orderings[0]
-            if ordering not in self.keyset_orderings:
-                ordering = self.keyset_orderings[0]
-            page = keyset_page(qs, ordering=ordering, size=self.paginate_by, params=self.keyset_params(request, qs))
+            page = self.keyset(request, qs, filterset)
             self.decorate(access, page.object_list)
         else:
             page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
@@ -217,6 +214,13 @@ class Crud:
                 request=request,
             ),
         )
+
+    def keyset(self, request, qs, filterset):
+        """The keyset page of a list request, in one of `keyset_orderings` (a subclass may order by more)."""
+        ordering = request.GET.get("ordering") or self.keyset_orderings[0]
+        if ordering not in self.keyset_orderings:
+            ordering = self.keyset_orderings[0]
+        return keyset_page(qs, ordering=ordering, size=self.paginate_by, params=self.keyset_params(request, qs))
 
     def keyset_params(self, request, qs) -> dict:
         """The keyset parameters of a list request (a subclass may turn ?goto= into ?from=)."""

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import add_validation_error
+from core.keyset import keyset_page_by
 from products.pages import Column, Crud, split_form_data
 from products.selectors import product_access
 from workspaces.models import Capability
@@ -21,6 +22,7 @@ from ..filters import ItemFilter
 from ..forms import BulkForm, CriterionForm, CriterionMoveForm, DependencyForm, ExternalLinkForm, ItemForm, StoryForm
 from ..models import AcceptanceCriterion, BacklogItem, Sprint, SprintStatus
 from ..selectors import items as item_selectors
+from ..selectors import view_order
 from ..selectors.dependencies import item_dependency_rows
 from ..selectors.sprints import story_quality_hints
 from ..services import criteria as criterion_services
@@ -86,6 +88,26 @@ class ItemCrud(Crud):
             params["from"] = str(pk) if pk else ""
             request.goto_missing = pk is None  # shown next to the jump box
         return params
+
+    def keyset(self, request, qs, filterset):
+        """A grouped view, or one sorted by a custom field, pages in the order of its keys: the group
+        first (so a group's rows follow each other across pages), then the sort, then the id."""
+        definitions = getattr(filterset, "custom_definitions", [])
+        group_by = request.GET.get("group", "")
+        ordering = request.GET.get("ordering") or "rank"
+        sort = view_order.sort_keys(ordering, definitions) if ordering in self.view_orderings(definitions) else None
+        group = view_order.group_keys(group_by, definitions)
+        if not group and ordering in self.keyset_orderings:
+            return super().keyset(request, qs, filterset)
+        if sort is None:
+            ordering, sort = "rank", view_order.sort_keys("rank")
+        return keyset_page_by(
+            qs, keys=[*group, *sort], ordering=ordering, size=self.paginate_by, params=self.keyset_params(request, qs)
+        )
+
+    def view_orderings(self, definitions) -> tuple[str, ...]:
+        custom = [f"cf_{d.key}" for d in view_order.sortable_custom_fields(definitions)]
+        return (*self.keyset_orderings, *custom, *(f"-{name}" for name in custom))
 
     def get_object(self, access, pk):
         return get_object_or_404(item_selectors.item_detail_queryset(product=access.product), pk=pk)
@@ -171,13 +193,15 @@ class ItemCrud(Crud):
             request = extra.pop("request")
             extra["bulk_form"] = BulkForm(product=access.product)
             extra.update(listing.view_context(request, access, extra.get("filterset")))
-            extra["row_groups"] = listing.grouped(extra["rows"], extra["group_by"])
+            extra["row_groups"] = listing.grouped(
+                extra["rows"], extra["group_by"], page=extra["page"], definitions=extra["custom_definitions"]
+            )
             extra["query"] = extra["view_query"]
             extra["goto_keep"] = [(k, v) for k, v in parse_qsl(extra.get("query", "")) if k != "goto"]
             ordering = extra["ordering"]
             if ordering not in ("rank", ""):
                 # Sorted by a score, the rows are not in rank order: dragging them would mislead.
-                can_rank, extra["sorted_by"] = False, ordering.lstrip("-").replace("_", " ")
+                can_rank, extra["sorted_by"] = False, extra["ordering_label"]
         return super().context(access, can_rank=can_rank, **extra)
 
 

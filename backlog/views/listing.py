@@ -3,7 +3,6 @@ the product's last view remembered in the session, and saved views (personal or 
 
 import json
 import re
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from core.forms import add_validation_error
-from customfields.models import FieldTarget
+from customfields.models import FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
 from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..forms import ItemForm, SavedViewForm
-from ..models import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_FILTERS, BacklogItem, GroupBy, ItemStatus, MoSCoW, ViewOrdering
+from ..models import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_FILTERS, BacklogItem, GroupBy, ViewOrdering
+from ..selectors import view_order
 from ..selectors.saved_views import saved_views_for_product
 from ..services import saved_views as view_services
 
@@ -126,16 +126,31 @@ def view_context(request, access, filterset) -> dict:
     query = urlencode(params)
     views = list(saved_views_for_product(user=request.user, product=access.product))
     current = next((v for v in views if v.query == query), None)
-    custom = custom_columns(access.product, getattr(filterset, "custom_definitions", None))
+    definitions = getattr(filterset, "custom_definitions", None)
+    if definitions is None:
+        definitions = list(field_definitions_for(product=access.product, target=FieldTarget.ITEM))
+    custom = custom_columns(access.product, definitions)
     cols = columns_from(request.GET, custom)
+    group_choices = [
+        *GroupBy.choices,
+        *((f"cf_{d.key}", d.name) for d in view_order.groupable_custom_fields(definitions)),
+    ]
+    ordering_choices = [*ViewOrdering.choices]
+    for d in view_order.sortable_custom_fields(definitions):
+        ordering_choices += [(f"cf_{d.key}", f"{d.name}, first to last"), (f"-cf_{d.key}", f"{d.name}, last to first")]
     return {
+        "custom_definitions": definitions,
+        "ordering_label": next(
+            (str(label).lower() for value, label in ordering_choices if value == ordering),
+            ordering.lstrip("-").replace("_", " "),
+        ),
         "chips": chips(filterset, request.GET, request.path) if filterset is not None else [],
         "cols": cols,
         "cols_param": ",".join(cols) if "columns" in params else "",
         "all_columns": [*VIEW_COLUMNS.items(), *custom.items()],
-        "group_by": params.get("group", "") if params.get("group") in GroupBy.values else "",
-        "group_choices": GroupBy.choices,
-        "ordering_choices": ViewOrdering.choices,
+        "group_by": params.get("group", "") if params.get("group") in dict(group_choices) else "",
+        "group_choices": group_choices,
+        "ordering_choices": ordering_choices,
         "ordering": ordering,
         "view_query": query,
         "filtered": any(is_filter(name) for name in params) or "group" in params,
@@ -146,7 +161,12 @@ def view_context(request, access, filterset) -> dict:
     }
 
 
-def group_label(item, group_by: str) -> str:
+def group_label(item, group_by: str, definitions=()) -> str:
+    definition = view_order.custom_definition(group_by, definitions)
+    if definition is not None:
+        if definition.field_type == FieldType.USER:  # the person's name, the page's first sort key
+            return getattr(item, "keyset_0", None) or f"No {definition.name.lower()}"
+        return str((item.custom_fields or {}).get(definition.key) or f"No {definition.name.lower()}")
     if group_by == GroupBy.ASSIGNEE:
         return item.owner.get_username() if item.owner_id else "Unassigned"
     if group_by in (GroupBy.STATUS, GroupBy.MOSCOW):
@@ -155,32 +175,30 @@ def group_label(item, group_by: str) -> str:
     return str(related) if related is not None else f"No {group_by}"
 
 
-def group_key(item, group_by: str) -> tuple:
-    """Where an item's group comes in a grouped page: the groups' natural order, empty groups last."""
+def group_identity(item, group_by: str) -> object:
+    """What makes two rows one group (two sprints of one name are two groups)."""
+    if group_by.startswith(view_order.CUSTOM_PREFIX):
+        return (item.custom_fields or {}).get(group_by[len(view_order.CUSTOM_PREFIX) :])
     if group_by in (GroupBy.STATUS, GroupBy.MOSCOW):
-        values = [value for value, _ in (ItemStatus.choices if group_by == GroupBy.STATUS else MoSCoW.choices)]
-        value = getattr(item, group_by)
-        return (value not in values, values.index(value) if value in values else 0)
-    if group_by == GroupBy.SPRINT:
-        sprint = item.sprint if item.sprint_id else None
-        return (sprint is None, sprint.start_date or date.max if sprint else date.max, item.sprint_id or 0)
-    related = getattr(item, "owner" if group_by == GroupBy.ASSIGNEE else group_by, None)
-    name = (related.get_username() if group_by == GroupBy.ASSIGNEE else related.title) if related else ""
-    return (related is None, name, getattr(related, "pk", 0))
+        return getattr(item, group_by)
+    return getattr(item, f"{group_by}_id")
 
 
-def grouped(rows: list[dict], group_by: str) -> list[dict]:
-    """The page's rows under their group's label, groups in their natural order and the view's order
-    (the manual rank) inside each. A page of a long backlog is grouped on its own: keyset pages follow
-    the one manual order, so a group may continue on the next page."""
-    if group_by:
-        rows = sorted(rows, key=lambda row: group_key(row["obj"], group_by))  # stable: rank kept inside
+def grouped(rows: list[dict], group_by: str, *, page=None, definitions=()) -> list[dict]:
+    """The page's rows under their group's label. A grouped page is ordered by its group first
+    (ItemCrud.keyset), so a group's rows follow each other across pages: a group that began on the
+    previous page is marked `continued`, one that goes on on the next page `continues`."""
     groups: list[dict] = []
     for row in rows:
-        label = group_label(row["obj"], group_by) if group_by else ""
-        if not groups or groups[-1]["label"] != label:
-            groups.append({"label": label, "rows": []})
+        identity = group_identity(row["obj"], group_by) if group_by else None
+        if not groups or groups[-1]["identity"] != identity:
+            label = group_label(row["obj"], group_by, definitions) if group_by else ""
+            groups.append({"label": label, "identity": identity, "rows": [], "continued": False, "continues": False})
         groups[-1]["rows"].append(row)
+    if group_by and groups and page is not None:
+        before, after = getattr(page, "previous_row", None), getattr(page, "next_row", None)
+        groups[0]["continued"] = before is not None and group_identity(before, group_by) == groups[0]["identity"]
+        groups[-1]["continues"] = after is not None and group_identity(after, group_by) == groups[-1]["identity"]
     return groups
 
 

@@ -35,3 +35,28 @@ def test_unknown_filters_and_columns_are_refused(world, api):
         response = api("admin").post(url, {"product": world.product.pk, "name": "Bad", **bad}, format="json")
         assert response.status_code == 400, (bad, response.content)
     assert not SavedView.objects.exists()
+
+
+def test_saved_views_with_custom_fields_through_the_api(world, api):
+    url = "/api/v1/saved-views/"
+    body = {
+        "product": world.product.pk,
+        "name": "Tiers",
+        "filters": {"cf_tier": "Pro", "status": "new"},
+        "columns": ["status", "cf_tier"],
+        "group_by": "cf_tier",
+        "ordering": "-cf_deal",
+    }
+    response = api("viewer").post(url, body, format="json")
+    assert response.status_code == 201, response.content
+    assert response.json()["query"] == "status=new&cf_tier=Pro&columns=status%2Ccf_tier&group=cf_tier&ordering=-cf_deal"
+    for bad in (
+        {"group_by": "cf_"},
+        {"ordering": "cf_Tier"},
+        {"columns": ["cf_"]},
+        {"filters": {"cf_tier": 3}},
+        {"filters": {"cf_tier": "x" * 201}},
+    ):
+        response = api("viewer").post(url, {**body, "name": "Bad", **bad}, format="json")
+        assert response.status_code == 400, (bad, response.content)
+    assert not SavedView.objects.filter(name="Bad").exists()

@@ -156,7 +156,7 @@ def test_a_saved_view_opens_as_it_was_saved(world):
     response = client.get(f"{_url(world)}?{view.query}")
     assert response.status_code == 200
     assert response.context["current_view"] == view
-    assert response.context["group_by"] == "sprint" and response.context["sorted_by"] == "rice score"
+    assert response.context["group_by"] == "sprint" and response.context["sorted_by"] == "rice, highest first"
 
 
 def test_a_bad_view_is_a_message_not_a_500(world):
