@@ -44,6 +44,7 @@ def feedback_settings(request, workspace_id: int):
         "discovery/settings.html",
         page_context(
             access,
+            edit=EDIT,
             form=form,
             settings=settings,
             can_manage=access.can(Capability.MANAGE_WORKSPACE),

@@ -46,6 +46,7 @@ def triage(request, product_id: int):
         "discovery/triage.html",
         page_context(
             access,
+            edit=EDIT,
             page=page,
             filterset=filterset,
             products=products,

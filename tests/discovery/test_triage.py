@@ -93,3 +93,13 @@ def test_api_lists_filter_notes_and_never_show_another_workspace(world, api):
     negative = api("viewer").get("/api/v1/feedback/", {"sentiment": "negative"}).json()["results"]
     assert [n["id"] for n in negative] == [mine.pk]
     assert FeedbackNote.objects.count() == 3
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_inbox_offers_linking_and_new_notes_to_editors_only(world, role):
+    f.FeedbackNoteFactory(product=world.product, text="Refunds take a week to arrive.")
+    page = world.client(role).get(reverse("discovery:triage", kwargs={"product_id": world.product.pk}))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Refunds take a week" in html
+    assert ('id="triage-passage"' in html) == (role in EDITORS)
+    assert ('data-can-edit="1"' in html) == (role in EDITORS)
