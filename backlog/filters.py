@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 
+from core.forms import QuickSelect
 from customfields.models import SELECT_TYPES, FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
 from roadmap.filters import EVIDENCE_CHOICES, with_evidence
@@ -58,14 +59,25 @@ class ItemFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=ItemKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices, empty_label="Any status")
     moscow = django_filters.ChoiceFilter(choices=MoSCoW.choices, label="MoSCoW", empty_label="Any MoSCoW")
+    # A product's initiatives grow with it (hundreds): their <select>s are written without a template per option.
     theme = django_filters.ModelChoiceFilter(
-        field_name="initiative__theme", queryset=Theme.objects.all(), label="Theme", empty_label="Any theme"
+        field_name="initiative__theme",
+        queryset=Theme.objects.all(),
+        label="Theme",
+        empty_label="Any theme",
+        widget=QuickSelect,
     )
-    initiative = django_filters.ModelChoiceFilter(queryset=Initiative.objects.all(), empty_label="Any initiative")
-    release = django_filters.ModelChoiceFilter(queryset=Release.objects.all(), empty_label="Any release")
-    sprint = django_filters.ModelChoiceFilter(queryset=Sprint.objects.all(), empty_label="Any sprint")
+    initiative = django_filters.ModelChoiceFilter(
+        queryset=Initiative.objects.all(), empty_label="Any initiative", widget=QuickSelect
+    )
+    release = django_filters.ModelChoiceFilter(
+        queryset=Release.objects.all(), empty_label="Any release", widget=QuickSelect
+    )
+    sprint = django_filters.ModelChoiceFilter(
+        queryset=Sprint.objects.all(), empty_label="Any sprint", widget=QuickSelect
+    )
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone"
+        queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone", widget=QuickSelect
     )
     evidence = django_filters.ChoiceFilter(choices=EVIDENCE_CHOICES, method=with_evidence, label="Evidence")
     ordering = ViewOrderingFilter(
