@@ -17,6 +17,7 @@ from customfields.models import FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
 from products.selectors import product_access
 from workspaces.models import Capability
+from workspaces.selectors import users_of_workspace
 
 from ..forms import ItemForm, SavedViewForm
 from ..models import DEFAULT_COLUMNS, VIEW_COLUMNS, VIEW_FILTERS, BacklogItem, GroupBy, ViewOrdering
@@ -109,14 +110,33 @@ def chips(filterset, query: QueryDict, path: str) -> list[dict]:
     return found
 
 
-def property_choices(access) -> dict[str, list]:
-    """The choices of the row popovers, from the item form itself (so the same scope and values)."""
+# The custom fields a row popover edits, and how (the others are edited in the item's form).
+POPOVER_TYPES = {FieldType.NUMBER: "number", FieldType.SINGLE_SELECT: "choice", FieldType.USER: "choice"}
+
+
+def property_choices(access, definitions=()) -> dict[str, list | dict]:
+    """The choices of the row popovers, from the item form itself (so the same scope and values), and
+    under "_custom" the custom fields a popover edits ({"cf_<key>": {"label", "kind"}})."""
     if not access.can(Capability.EDIT_ITEMS):
         return {}
     form = ItemForm(access=access, instance=BacklogItem(product=access.product), custom=False)
-    found = {}
+    found: dict[str, list | dict] = {}
     for name in ("status", "moscow", "impact", "sprint", "owner"):
         found[name] = [[str(getattr(v, "value", v)), str(label)] for v, label in form.fields[name].choices]
+    custom, users = {}, None
+    for definition in definitions:
+        kind = POPOVER_TYPES.get(definition.field_type)
+        if kind is None:
+            continue
+        name = f"cf_{definition.key}"
+        custom[name] = {"label": definition.name, "kind": kind, **({"step": "any"} if kind == "number" else {})}
+        if definition.field_type == FieldType.SINGLE_SELECT:
+            found[name] = [["", "—"], *([option, option] for option in definition.options)]
+        elif definition.field_type == FieldType.USER:
+            users = users if users is not None else users_of_workspace(workspace_id=access.workspace.pk)
+            found[name] = [["", "—"], *([str(user.pk), user.get_username()] for user in users)]
+    if custom:
+        found["_custom"] = custom
     return found
 
 
@@ -156,7 +176,7 @@ def view_context(request, access, filterset) -> dict:
         "filtered": any(is_filter(name) for name in params) or "group" in params,
         "saved_views": views,
         "current_view": current,
-        "prop_choices": json.dumps(property_choices(access)),
+        "prop_choices": json.dumps(property_choices(access, definitions)),
         "view_form": SavedViewForm(can_share=access.can(Capability.EDIT_ITEMS)),
     }
 

@@ -7,12 +7,14 @@
   const table = () => document.querySelector("[data-backlog]");
   const rows = () => Array.from(document.querySelectorAll("[data-backlog] tr[data-item-id]"));
   let choices = {};
+  let customProps = {}; // the custom fields a popover edits: {"cf_<key>": {label, kind}}
   let current = null; // the row j/k and the shortcuts act on
   let lastClicked = null; // for shift-click ranges
 
   function readChoices() {
     const node = table();
     choices = node && node.dataset.choices ? JSON.parse(node.dataset.choices) : {};
+    customProps = choices._custom || {};
   }
 
   // ---- ranking -------------------------------------------------------------------------------
@@ -131,6 +133,7 @@
     confidence: { label: "RICE confidence (%)", kind: "number", min: 0, max: 100 },
     effort: { label: "RICE effort (person-months)", kind: "number", min: 0.01, step: "0.01" },
   };
+  const specOf = (field) => PROPS[field] || customProps[field];
   const KEYS = { s: "status", p: "story_points", i: "sprint", a: "owner", m: "moscow", R: "reach", I: "impact", C: "confidence", F: "effort" };
 
   function propsUrl(row) {
@@ -190,15 +193,16 @@
     setCurrent(row);
     if (done) {
       const what = targets.length > 1 ? `${done} items` : targets[0].dataset.itemKey;
-      P.announce(`${PROPS[field] ? PROPS[field].label : field} of ${what} set to ${label}.`);
-      P.toast(`${what}: ${PROPS[field] ? PROPS[field].label : field} → ${label}`);
+      const name = specOf(field) ? specOf(field).label : field;
+      P.announce(`${name} of ${what} set to ${label}.`);
+      P.toast(`${what}: ${name} → ${label}`);
     }
   }
 
   function openPopover(row, field) {
-    if (!row || !row.dataset.propsUrl || !PROPS[field]) return;
+    if (!row || !row.dataset.propsUrl || !specOf(field)) return;
     closePopover();
-    const spec = PROPS[field];
+    const spec = specOf(field);
     const targets = selected().includes(row) && selected().length > 1 ? selected() : [row];
     const title = targets.length > 1 ? `${spec.label} of ${targets.length} selected items` : `${spec.label} of ${row.dataset.itemKey}`;
     popover = document.createElement("div");

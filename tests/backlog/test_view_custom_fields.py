@@ -178,3 +178,35 @@ def test_a_grouped_custom_field_page_costs_the_same_queries_at_any_length(world,
     with django_assert_max_num_queries(16):
         assert client.get(url, params).status_code == 200
     assert BacklogItem.objects.count() == 25
+
+
+def test_a_row_popover_sets_and_clears_a_custom_field_through_the_item_rules(world, fields):
+    """Number, single select and person fields are edited from the row (offered in the page's popover
+    specs); values are checked like the form's, and a field no popover edits is refused."""
+    import json
+
+    notes = FieldDefinition.objects.create(workspace=world.workspace, name="Notes", key="notes", field_type="text")
+    item = f.BacklogItemFactory(product=world.product, title="Invoice export")
+    props = reverse("backlog:item_props", kwargs={"product_id": world.product.pk, "pk": item.pk})
+    editor = world.client("product_owner")
+
+    page = editor.get(reverse("backlog:item_list", kwargs={"product_id": world.product.pk}), {"columns": "cf_tier"})
+    specs = json.loads(page.context["prop_choices"])
+    assert specs["_custom"] == {
+        "cf_tier": {"label": "Tier", "kind": "choice"},
+        "cf_deal": {"label": "Deal size", "kind": "number", "step": "any"},
+        "cf_lead": {"label": "Sales lead", "kind": "choice"},
+    }
+    assert specs["cf_tier"] == [["", "—"], ["Free", "Free"], ["Pro", "Pro"], ["Enterprise", "Enterprise"]]
+    assert 'data-prop="cf_tier"' in page.content.decode()
+
+    assert editor.post(props, {"field": "cf_tier", "value": "Pro"}).status_code == 200
+    assert editor.post(props, {"field": "cf_deal", "value": "1200.50"}).status_code == 200
+    item.refresh_from_db()
+    assert item.custom_fields == {"tier": "Pro", "deal": 1200.5}  # as the form stores it
+    for field, value in (("cf_tier", "Platinum"), ("cf_deal", "lots"), ("cf_notes", "x"), ("cf_nope", "1")):
+        assert editor.post(props, {"field": field, "value": value}).status_code == 400, field
+    assert editor.post(props, {"field": "cf_tier", "value": ""}).status_code == 200
+    item.refresh_from_db()
+    assert item.custom_fields == {"deal": 1200.5} and notes.key not in item.custom_fields
+    assert world.client("viewer").post(props, {"field": "cf_tier", "value": "Free"}).status_code == 403
