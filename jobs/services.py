@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from celery import Task, current_app
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, OperationalError, connections, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -93,6 +93,28 @@ def job_fail(*, job_id: int, error: str) -> None:
     Job.objects.filter(pk=job_id).update(
         state=JobState.FAILED, error=error[:10_000], finished_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+def job_run(*, job_id: int, work: Callable[[Job], dict], on_success: Callable[[dict], None] | None = None) -> dict:
+    """A worker's side of a tracked job: a job already done answers its result again (a redelivered
+    message), else it runs `work(job)` and records what came of it. A database hiccup leaves the job
+    running for the task's retry; any other error fails the job with the error and is raised again.
+    `on_success` runs after the job is marked done, only on the run that did the work."""
+    job = Job.objects.get(pk=job_id)
+    if job.state == JobState.SUCCEEDED:
+        return job.result or {}
+    job_start(job_id=job_id)
+    try:
+        result = work(job)
+    except OperationalError:
+        raise  # transient: the task retries and the job stays running
+    except Exception as error:
+        job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
+        raise
+    job_succeed(job_id=job_id, result=result)
+    if on_success is not None:
+        on_success(result)
+    return result
 
 
 def job_task_record(*, job_id: int, task_name: str, task_kwargs: dict) -> None:

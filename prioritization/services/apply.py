@@ -12,14 +12,14 @@ Lock order as in backlog/services/items.py: the product row, then the items in a
 """
 
 from django.core.exceptions import ValidationError
-from django.db import OperationalError, transaction
+from django.db import transaction
 
 from backlog.models import BacklogItem
 from backlog.services.bulk import items_reorder
 from backlog.services.items import products_lock
 from core import outbox
 from jobs.models import Job, JobState
-from jobs.services import job_create, job_fail, job_start, job_succeed
+from jobs.services import job_create, job_run
 from products.models import Product
 
 from ..models import Framework
@@ -74,26 +74,10 @@ def _lock(product_id: int, item_ids: list[int] | None = None) -> None:
     list(items.order_by("pk").values_list("pk", flat=True))
 
 
-def _tracked(job_id: int, work) -> dict:
-    job = Job.objects.get(pk=job_id)
-    if job.state == JobState.SUCCEEDED:  # a redelivered message: already done
-        return job.result or {}
-    job_start(job_id=job_id)
-    try:
-        result = work()
-    except OperationalError:
-        raise  # transient: the task retries
-    except Exception as error:
-        job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
-        raise
-    job_succeed(job_id=job_id, result=result)
-    return result
-
-
 def ranking_apply(*, product_id: int, job_id: int, framework: str) -> dict:
     """Reorder the product's open items to match `framework`'s ranking (the worker's side)."""
 
-    def work() -> dict:
+    def work(job) -> dict:
         with transaction.atomic():
             product = Product.objects.get(pk=product_id)
             _lock(product_id)
@@ -116,13 +100,13 @@ def ranking_apply(*, product_id: int, job_id: int, framework: str) -> dict:
             "previous_order": previous,
         }
 
-    return _tracked(job_id, work)
+    return job_run(job_id=job_id, work=work)
 
 
 def ranking_undo(*, product_id: int, job_id: int, applied_id: int) -> dict:
     """Put the items of an applied ranking back in their previous order (the worker's side)."""
 
-    def work() -> dict:
+    def work(job) -> dict:
         with transaction.atomic():
             product = Product.objects.get(pk=product_id)
             applied = Job.objects.select_for_update().get(pk=applied_id, product_id=product_id, kind=APPLY_KIND)
@@ -133,4 +117,4 @@ def ranking_undo(*, product_id: int, job_id: int, applied_id: int) -> dict:
             Job.objects.filter(pk=applied.pk).update(result={**applied.result, "undone_by": job_id})
         return {"product_id": product_id, "undoes": applied_id, "moved": moved}
 
-    return _tracked(job_id, work)
+    return job_run(job_id=job_id, work=work)

@@ -4,15 +4,15 @@ import contextlib
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 
 from backlog.models import BacklogItem
 from backlog.services.scores import items_scores_refresh
 from core import outbox
 from core.events import publish
 from core.services import instance_create, instance_update
-from jobs.models import Job, JobState
-from jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
+from jobs.models import Job
+from jobs.services import job_create, job_progress, job_run
 from products.models import Product
 
 from .. import scoring
@@ -205,20 +205,16 @@ def product_reprioritise(*, product_id: int, job_id: int) -> dict:
     not written, and a snapshot equal to the last one is not stored again, so a second run (or a
     redelivered task) changes nothing. Two runs of one product are serialised by `product_run_lock`.
     """
-    job = Job.objects.get(pk=job_id)
-    if job.state == JobState.SUCCEEDED:
-        return job.result or {}
-    job_start(job_id=job_id)
-    try:
-        result, workspace_id = _run(product_id=product_id, job=job)
-    except OperationalError:
-        raise  # transient: the task retries and the job stays running
-    except Exception as error:
-        job_fail(job_id=job_id, error=f"{type(error).__name__}: {error}")
-        raise
-    job_succeed(job_id=job_id, result=result)
-    publish(event=PRIORITIZATION_COMPLETED, workspace_id=workspace_id, data={"job_id": job_id, **result})
-    return result
+    workspace = {}
+
+    def work(job: Job) -> dict:
+        result, workspace["id"] = _run(product_id=product_id, job=job)
+        return result
+
+    def announce(result: dict) -> None:
+        publish(event=PRIORITIZATION_COMPLETED, workspace_id=workspace["id"], data={"job_id": job_id, **result})
+
+    return job_run(job_id=job_id, work=work, on_success=announce)
 
 
 def _run(*, product_id: int, job: Job) -> tuple[dict, int]:
