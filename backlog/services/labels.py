@@ -76,12 +76,13 @@ def labels_m2m(*, product_id: int, names) -> dict[str, list[Label]]:
 
 
 def items_labels_add(*, product_id: int, names_by_item: dict[int, list[str]]) -> int:
-    """Set-based, for importers: give items of one product these labels (clean names), keeping the
-    labels they have; one insert for every link, a link that exists already is left as it is.
+    """Set-based, for importers of new items: give items of one product these labels (checked by the
+    same rules as every other path), keeping the labels they have; one insert for every link, a link
+    that exists already is left as it is.
     Items of other products among the ids are left alone. Returns how many links were asked for."""
     mine = BacklogItem.objects.filter(product_id=product_id, pk__in=list(names_by_item))
     mine = set(mine.values_list("pk", flat=True))
-    names_by_item = {item_id: names for item_id, names in names_by_item.items() if item_id in mine}
+    names_by_item = {item_id: label_names_clean(names) for item_id, names in names_by_item.items() if item_id in mine}
     every = {name.lower(): name for names in names_by_item.values() for name in names}
     found = labels_for_product(product_id=product_id, names=list(every.values()))
     labels = {label.name.lower(): label for label in found}

@@ -232,3 +232,12 @@ def test_a_deleted_item_comes_back_from_the_trash_with_its_labels(world):
     trash_restore(entry=TrashEntry.objects.get(), actor=world.users["admin"])
 
     assert _names(item) == ["api", "ux"]
+
+
+def test_the_importers_set_based_path_checks_labels_by_the_same_rules(world):
+    item = f.BacklogItemFactory(product=world.product)
+    with pytest.raises(ValidationError):
+        items_labels_add(product_id=world.product.pk, names_by_item={item.pk: [f"l{n}" for n in range(21)]})
+    with pytest.raises(ValidationError):
+        items_labels_add(product_id=world.product.pk, names_by_item={item.pk: ["a,b"]})
+    assert not item.labels.exists()
