@@ -22,6 +22,7 @@ from django.urls import path, reverse
 from core.exceptions import ApplicationError
 from core.forms import add_validation_error
 from core.keyset import keyset_page
+from core.links import pk_url
 from core.services import instance_create, instance_update
 
 from .models import Capability
@@ -194,10 +195,7 @@ class Crud:
             self.decorate(access, page.object_list)
         else:
             page = Paginator(qs, self.paginate_by).get_page(request.GET.get("page"))
-        rows = [
-            {"obj": obj, "url": self.url("detail", access, obj), "cells": [(c, c.value(obj)) for c in self.columns]}
-            for obj in page.object_list
-        ]
+        rows = self.list_rows(access, page.object_list)
         query = request.GET.copy()
         for name in ("page", "after", "before", "from", "goto"):
             query.pop(name, None)
@@ -214,6 +212,13 @@ class Crud:
                 request=request,
             ),
         )
+
+    def list_rows(self, access: Access, objects) -> list[dict]:
+        """The rows of a list page: each object with the link to its page and its cells."""
+        detail = pk_url(f"{self.namespace}:{self.name}_detail", self.scope_kwargs(access))
+        return [
+            {"obj": obj, "url": detail(obj.pk), "cells": [(c, c.value(obj)) for c in self.columns]} for obj in objects
+        ]
 
     def keyset(self, request, qs, filterset):
         """The keyset page of a list request, in one of `keyset_orderings` (a subclass may order by more)."""

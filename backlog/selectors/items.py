@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from customfields.selectors import export_value
@@ -29,7 +29,7 @@ def item_list(*, product) -> QuerySet[BacklogItem]:
 
 def items_decorate(*, items: list[BacklogItem], children: bool = False) -> list[BacklogItem]:
     """Set `criteria_count` and `criteria_met` on some items (one query, for the flagged ones only),
-    and with `children` prefetch their child items (one more query)."""
+    and with `children` their `child_count` (one grouped count, not the child rows themselves)."""
     flagged = [item.pk for item in items if item.has_criteria]
     counts = {}
     if flagged:
@@ -45,9 +45,15 @@ def items_decorate(*, items: list[BacklogItem], children: bool = False) -> list[
         item.criteria_count = row["total"] if row else 0
         item.criteria_met = row["met"] if row else 0
     if children:
-        prefetch_related_objects(
-            items, Prefetch("children", queryset=BacklogItem.objects.select_related("product").order_by("rank"))
+        found = dict(
+            BacklogItem.objects.filter(parent_id__in=[item.pk for item in items])
+            .order_by()
+            .values("parent_id")
+            .annotate(n=Count("id"))
+            .values_list("parent_id", "n")
         )
+        for item in items:
+            item.child_count = found.get(item.pk, 0)
     return items
 
 

@@ -20,7 +20,7 @@ from .items import error_text, item_crud, item_for, next_url
 
 def row_context(request, access, item, **extra) -> dict:
     return {
-        "row": {"obj": item, "url": item_crud.url("detail", access, item)},
+        "row": listing.row_builder(access.product.pk)(item),
         "product": access.product,
         "can_edit": access.can(Capability.EDIT_ITEMS),
         "can_rank": access.can(Capability.RANK_ITEMS),

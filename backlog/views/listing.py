@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from core.forms import add_validation_error
+from core.links import pk_url
 from customfields.models import FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
 from products.selectors import product_access
@@ -27,6 +28,17 @@ from ..services import saved_views as view_services
 
 VIEW_PARAMS = (*VIEW_FILTERS, "columns", "group", "ordering")
 SESSION_KEY = "backlog_view:{}"
+
+
+# A backlog row's links: its page, and the row's move, property popover and edit-in-place endpoints.
+ROW_LINKS = {"url": "item_detail", "move_url": "item_move", "props_url": "item_props", "inline_url": "item_inline"}
+
+
+def row_builder(product_id: int):
+    """A function item -> the row the table's template shows (`_partials/item_row.html`): the item
+    and its links, each pattern reversed once per page (core.links), not once per row."""
+    makers = [(name, pk_url(f"backlog:{view}", {"product_id": product_id})) for name, view in ROW_LINKS.items()]
+    return lambda item: {"obj": item, **{name: make(item.pk) for name, make in makers}}
 
 
 CUSTOM_PARAM = re.compile(r"^cf_[a-z][a-z0-9_]{0,39}$")

@@ -171,3 +171,32 @@ def test_the_streamed_proposal_equals_the_full_one(rows, capacity):
         candidates=iter(ordered), capacity=capacity, must_share_limit=Decimal(60), min_effort=least
     )
     assert {k: streamed.get(k, scoring.WONT) for k in full} == full
+
+
+def test_each_row_counts_its_children_and_links_to_its_own_endpoints(world):
+    """The child count comes from one grouped count (not the child rows), and each row's links (page,
+    move, popover, edit in place) are its own, though each pattern is reversed once per page."""
+    epic, feature, lone = _items(world.product, 3)
+    BacklogItem.objects.filter(pk=epic.pk).update(kind="epic")
+    for n in range(3):
+        BacklogItem.objects.create(
+            product=world.product, number=10 + n, rank=(10 + n) * RANK_GAP, title="S", parent=epic
+        )
+    BacklogItem.objects.create(product=world.product, number=20, rank=20 * RANK_GAP, title="C", parent=feature)
+    response = _list(world, role="product_owner")
+    html = response.content.decode()
+    by_pk = {row["obj"].pk: row for row in response.context["rows"]}
+    assert (
+        by_pk[epic.pk]["obj"].child_count,
+        by_pk[feature.pk]["obj"].child_count,
+        by_pk[lone.pk]["obj"].child_count,
+    ) == (3, 1, 0)
+    assert '<span class="child-count">3 stories</span>' in html
+    assert '<span class="child-count">1 child item</span>' in html
+    for item in (epic, lone):
+        kwargs = {"product_id": world.product.pk, "pk": item.pk}
+        row = by_pk[item.pk]
+        assert row["url"] == reverse("backlog:item_detail", kwargs=kwargs)
+        assert f'data-move-url="{reverse("backlog:item_move", kwargs=kwargs)}"' in html
+        assert f'data-props-url="{reverse("backlog:item_props", kwargs=kwargs)}"' in html
+        assert f'hx-get="{reverse("backlog:item_inline", kwargs=kwargs)}?columns=' in html
