@@ -248,6 +248,14 @@ class BacklogItem(BaseModel):
             # item_rice_keyset / item_wsjf_keyset ((product, score DESC NULLS LAST, id)), made on
             # PostgreSQL only by migration 0006 (SQLite cannot index NULLS LAST).
             models.Index(fields=["product", "kind", "rank"], name="item_product_kind_rank"),
+            # Daily throughput (forecasts, release plans): the items finished in a window of days.
+            models.Index(
+                fields=["product", "done_at"], name="item_product_done_at", condition=models.Q(done_at__isnull=False)
+            ),
+            # A release's scope: items without a release of their own that serve its initiatives.
+            models.Index(
+                fields=["initiative"], name="item_initiative_no_release", condition=models.Q(release__isnull=True)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from .filters import InitiativeFilter
 from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
 from .models import Initiative, Release, RoadmapShareLink, Theme
 from .selectors import board as board_selectors
-from .selectors.initiatives import initiative_items, initiative_list, initiative_progress_of
+from .selectors.initiatives import initiative_items_page, initiative_list, initiative_progress_of
 from .selectors.releases import release_contents, release_list
 from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
@@ -63,7 +63,7 @@ class ReleaseCrud(Crud):
     detail_template = "roadmap/release_detail.html"
 
     def detail_extra(self, request, access, obj) -> dict:
-        return release_contents(release=obj)
+        return release_contents(release=obj, workspace_id=access.workspace.pk, params=request.GET)
 
     def perform_create(self, *, access, instance, data, m2m, actor):
         return release_create(instance=instance, actor=actor)
@@ -114,7 +114,7 @@ class InitiativeCrud(Crud):
     def detail_extra(self, request, access, obj) -> dict:
         return {
             "progress": initiative_progress_of(initiative=obj),
-            "items": initiative_items(initiative=obj),
+            **initiative_items_page(initiative=obj, params=request.GET),
             "late_dependencies": board_selectors.late_dependencies(obj),
         }
 

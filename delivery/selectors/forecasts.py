@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from backlog.selectors.throughput import daily_throughput, scope_remaining
+from core.figures import cached_figure
 
 from ..forecast import PERCENTILES, TRIALS_DEFAULT, forecast_how_many, forecast_when
 
@@ -51,6 +52,17 @@ class Forecast:
         ]
 
 
+def throughput(*, product, first: date, last: date) -> list[int]:
+    """The product's items finished per day (backlog's daily_throughput), summed once per version of
+    the workspace's figures (core.figures: every write bumps it), not on every forecast."""
+    return cached_figure(
+        workspace_id=product.workspace_id,
+        name="delivery.throughput",
+        parts=(product.pk, first.isoformat(), last.isoformat()),
+        compute=lambda: daily_throughput(product_id=product.pk, first=first, last=last),
+    )
+
+
 def forecast(
     *,
     product,
@@ -69,8 +81,13 @@ def forecast(
     window = window or window_default()
     last = today - timedelta(days=1)
     first = today - timedelta(days=window)
-    history = daily_throughput(product_id=product.pk, first=first, last=last)
-    remaining = scope_remaining(product_id=product.pk, scope=scope, scope_id=scope_id, top=top)
+    history = throughput(product=product, first=first, last=last)
+    remaining = cached_figure(
+        workspace_id=product.workspace_id,
+        name="delivery.remaining",
+        parts=(product.pk, scope, scope_id, top),
+        compute=lambda: scope_remaining(product_id=product.pk, scope=scope, scope_id=scope_id, top=top),
+    )
     result = Forecast(
         scope=scope,
         remaining=remaining,

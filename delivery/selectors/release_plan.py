@@ -12,13 +12,14 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from backlog.selectors.throughput import daily_throughput, release_item_figures
+from backlog.selectors.throughput import release_item_figures
+from core.figures import cached_figure
 from roadmap.models import ReleaseStatus
 from roadmap.selectors.releases import release_list
 
 from ..forecast import HORIZON_DAYS, percentile_days, simulate_days_many
 from ..models import LaunchTask
-from .forecasts import window_default
+from .forecasts import throughput, window_default
 
 PLAN_TRIALS = 5_000
 
@@ -108,11 +109,14 @@ def _risk(row: ReleaseRow, *, today: date, throughput: int) -> tuple[str, str]:
 def release_plan(*, product, today: date | None = None, seed: int | None = None) -> list[ReleaseRow]:
     today = today or timezone.localdate()
     releases = list(release_list(product=product).order_by("target_date", "name", "id"))
-    figures = release_item_figures(product_id=product.pk)
-    window = window_default()
-    history = daily_throughput(
-        product_id=product.pk, first=today - timedelta(days=window), last=today - timedelta(days=1)
+    figures = cached_figure(  # a sum over the whole product: once per version of the workspace's figures
+        workspace_id=product.workspace_id,
+        name="delivery.release_items",
+        parts=(product.pk,),
+        compute=lambda: release_item_figures(product_id=product.pk),
     )
+    window = window_default()
+    history = throughput(product=product, first=today - timedelta(days=window), last=today - timedelta(days=1))
     readiness = launch_readiness(release_ids=[r.pk for r in releases], today=today)
     rows, remaining_before, open_rows = [], 0, []
     for release in releases:

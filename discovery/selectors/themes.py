@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
+from core.figures import cached_figure
+
 from ..models import FeedbackNote, FeedbackTheme
 
 
@@ -55,6 +57,17 @@ def feedback_over_time(*, product_ids, weeks: int = 12, today: date) -> list[dic
         }
         for r in rows
     ]
+
+
+def evidence_backed_share_of(*, workspace_id: int, product_ids, items: QuerySet, initiatives: QuerySet) -> dict:
+    """`evidence_backed_share` of some products' items and initiatives, summed once per version of
+    the workspace's figures (core.figures: every write, evidence linked included, bumps it)."""
+    return cached_figure(
+        workspace_id=workspace_id,
+        name="discovery.evidence_share",
+        parts=tuple(sorted(product_ids)),
+        compute=lambda: evidence_backed_share(items=items, initiatives=initiatives),
+    )
 
 
 def evidence_backed_share(*, items: QuerySet, initiatives: QuerySet) -> dict:

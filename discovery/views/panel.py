@@ -9,15 +9,18 @@ from products.selectors import product_access
 from roadmap.models import Initiative
 from workspaces.selectors import workspace_access
 
-from ..selectors.themes import evidence_backed_share, feedback_over_time, latest_themes
+from ..selectors.themes import evidence_backed_share_of, feedback_over_time, latest_themes
 
 
 def _panel(request, access, product_ids):
+    product_ids = list(product_ids)
     weeks = feedback_over_time(product_ids=product_ids, today=timezone.localdate())
     busiest = max((w["notes"] for w in weeks), default=0)
     for week in weeks:
         week["percent"] = round(100 * week["notes"] / busiest) if busiest else 0
-    share = evidence_backed_share(
+    share = evidence_backed_share_of(
+        workspace_id=access.workspace.pk,
+        product_ids=product_ids,
         items=BacklogItem.objects.filter(product_id__in=product_ids),
         initiatives=Initiative.objects.filter(product_id__in=product_ids).exclude(status="dropped"),
     )

@@ -4,8 +4,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from core.figures import cached_figure
+from core.keyset import keyset_page
 
 from ..models import Initiative
+
+INITIATIVE_ITEMS_PAGE = 100
 
 
 def initiatives_with_outcome_flag(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
@@ -91,6 +94,14 @@ def initiative_progress_of(*, initiative: Initiative) -> dict | None:
 def initiative_items(*, initiative: Initiative) -> QuerySet:
     """The backlog items of an initiative in backlog order, with their product (for the PAY-42 key)."""
     return initiative.items.filter(product_id=initiative.product_id).select_related("product").order_by("rank")
+
+
+def initiative_items_page(*, initiative: Initiative, params) -> dict:
+    """A keyset page of the initiative's items in backlog order (`params`: ?after=, ?before=, ?page=last)."""
+    page = keyset_page(
+        initiative_items(initiative=initiative), ordering="rank", size=INITIATIVE_ITEMS_PAGE, params=params
+    )
+    return {"items": page.object_list, "page": page}
 
 
 def outcome_links(*, initiative_ids) -> dict[str, set[int]]:

@@ -1,11 +1,27 @@
-from django.db.models import Count, Q, QuerySet, Sum
+"""Reads of releases: lists with their counts, and a release's contents (paged) with its figures."""
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from core.figures import cached_figure
+from core.keyset import KeysetPage, keyset_page
 
 from ..models import Initiative, Release
 
+RELEASE_ITEMS_PAGE = 100
+
+
+def _count_of(model, link: str):
+    """How many rows of `model` point at the outer release through `link`: one index lookup per
+    release, not a join of every initiative with every item (which multiplied the rows counted)."""
+    rows = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
 
 def release_list(*, product) -> QuerySet[Release]:
+    items = Release._meta.get_field("items").related_model
     return Release.objects.filter(product=product).annotate(
-        initiative_count=Count("initiatives", distinct=True), item_count=Count("items", distinct=True)
+        initiative_count=_count_of(Initiative, "release"), item_count=_count_of(items, "release")
     )
 
 
@@ -17,30 +33,51 @@ def releases_for_products(*, product_ids) -> QuerySet[Release]:
     return Release.objects.filter(product_id__in=list(product_ids))
 
 
-def release_contents(*, release: Release) -> dict:
-    """A release's initiatives and items (its own, and those of its initiatives without a release), and
-    its figures: items and points, finished, and the change since its baseline (three queries)."""
-    from_initiatives = Q(release__isnull=True, initiative__release=release)
-    items = (
-        release.items.model.objects.filter(Q(release=release) | from_initiatives)
+def release_items(*, release: Release) -> QuerySet:
+    """A release's items: its own, and those of its initiatives that have no release of their own
+    (epics aside). The initiatives are read first, so that both halves are index scans."""
+    from_initiatives = Q(release__isnull=True, initiative_id__in=release_initiative_ids(release_id=release.pk))
+    items = Release._meta.get_field("items").related_model
+    return (
+        items.objects.filter(Q(release=release) | from_initiatives, product_id=release.product_id)
         .exclude(kind="epic")
         .select_related("product")
-        .order_by("rank")
     )
-    done = Q(status__in=["done", "accepted"])
-    figures = items.aggregate(
-        items=Count("id"),
-        points=Sum("story_points", default=0),
-        done_items=Count("id", filter=done),
-        done_points=Sum("story_points", filter=done, default=0),
+
+
+def release_figures(*, release: Release, workspace_id: int) -> dict:
+    """Items and points, finished, and the change since the baseline; summed once per version of the
+    workspace's figures (core.figures: every write bumps it), not on every visit."""
+
+    def compute() -> dict:
+        done = Q(status__in=["done", "accepted"])
+        return release_items(release=release).aggregate(
+            items=Count("id"),
+            points=Sum("story_points", default=0),
+            done_items=Count("id", filter=done),
+            done_points=Sum("story_points", filter=done, default=0),
+        )
+
+    figures = dict(
+        cached_figure(workspace_id=workspace_id, name="roadmap.release", parts=(release.pk,), compute=compute)
     )
     if release.baseline_points is not None:
         figures["change_points"] = figures["points"] - release.baseline_points
         figures["change_items"] = figures["items"] - release.baseline_items
     total = figures["points"] or figures["items"]
     figures["percent"] = round(100 * (figures["done_points"] or figures["done_items"]) / total) if total else None
+    return figures
+
+
+def release_contents(*, release: Release, workspace_id: int, params) -> dict:
+    """A release's initiatives, a keyset page of its items in backlog order (`params`: ?after=,
+    ?before=, ?page=last), and its figures."""
+    page: KeysetPage = keyset_page(
+        release_items(release=release), ordering="rank", size=RELEASE_ITEMS_PAGE, params=params
+    )
     return {
         "initiatives": Initiative.objects.filter(release=release).select_related("theme"),
-        "items": items[:500],
-        "figures": figures,
+        "items": page.object_list,
+        "page": page,
+        "figures": release_figures(release=release, workspace_id=workspace_id),
     }

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.figures import figures_bump
+
 from ..models import Initiative
 
 
@@ -13,7 +15,10 @@ def initiative_customer_impact_set(*, figures: dict[int, tuple[Decimal, int]]) -
     if not figures:
         return 0
     initiatives = list(
-        Initiative.objects.filter(pk__in=list(figures)).only("id", "customer_impact", "evidence_count").order_by("pk")
+        Initiative.objects.filter(pk__in=list(figures))
+        .only("id", "customer_impact", "evidence_count", "product__workspace_id")
+        .select_related("product")
+        .order_by("pk")
     )
     changed = []
     for initiative in initiatives:
@@ -23,4 +28,6 @@ def initiative_customer_impact_set(*, figures: dict[int, tuple[Decimal, int]]) -
             initiative.customer_impact, initiative.evidence_count = impact, count
             changed.append(initiative)
     Initiative.objects.bulk_update(changed, ["customer_impact", "evidence_count"], batch_size=500)
+    for workspace_id in {initiative.product.workspace_id for initiative in changed}:
+        figures_bump(workspace_id=workspace_id)  # the cached figures that read the evidence (dashboards)
     return len(changed)

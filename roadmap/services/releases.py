@@ -8,6 +8,7 @@ from core.events import publish
 from core.services import instance_create, instance_update
 
 from ..models import Release, ReleaseStatus
+from ..selectors.releases import release_items
 
 
 def _announce(event: str, release: Release, **extra) -> None:
@@ -48,7 +49,9 @@ def release_update(*, release: Release, data: dict, actor=None) -> Release:
 def release_baseline_set(*, release: Release, actor) -> Release:
     """Record the release's current scope (its items and their points) as the baseline to compare with."""
     release = Release.objects.select_for_update().select_related("product").get(pk=release.pk)
-    figures = release.items.aggregate(points=Sum("story_points"), items=Count("id"))
+    # The same items as the release's page counts (its own and its initiatives', epics aside), so the
+    # change since the baseline compares like with like.
+    figures = release_items(release=release).aggregate(points=Sum("story_points"), items=Count("id"))
     Release.objects.filter(pk=release.pk).update(
         baseline_points=figures["points"] or 0,
         baseline_items=figures["items"],
