@@ -74,13 +74,21 @@ def item_parent_search(*, product, query: str, exclude: int | None = None, limit
     return [{"id": row["id"], "label": f"{product.key}-{row['number']} {row['title']}"} for row in rows]
 
 
+CHILDREN_SHOWN = 100
+
+
 def item_detail_queryset(*, product) -> QuerySet[BacklogItem]:
     return (
         BacklogItem.objects.filter(product=product)
         .select_related("product", "parent", "initiative", "sprint", "release", "owner")
         .prefetch_related(
             Prefetch("acceptance_criteria", queryset=AcceptanceCriterion.objects.order_by("order", "id")),
-            Prefetch("children", queryset=BacklogItem.objects.select_related("product").order_by("rank")),
+            # The first CHILDREN_SHOWN children, and one more to say that there are more.
+            Prefetch(
+                "children",
+                queryset=BacklogItem.objects.select_related("product").order_by("rank", "id")[: CHILDREN_SHOWN + 1],
+                to_attr="children_first",
+            ),
             Prefetch("external_links", queryset=ExternalLink.objects.order_by("created_at", "id")),
             "labels",
         )

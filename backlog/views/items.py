@@ -174,6 +174,7 @@ class ItemCrud(Crud):
             "link_form": ExternalLinkForm(),
             "dependencies": item_dependency_rows(item=obj),
             "dependency_form": DependencyForm(),
+            "children_shown": item_selectors.CHILDREN_SHOWN,
             **story_context(access, obj),
         }
 

@@ -200,3 +200,22 @@ def test_each_row_counts_its_children_and_links_to_its_own_endpoints(world):
         assert f'data-move-url="{reverse("backlog:item_move", kwargs=kwargs)}"' in html
         assert f'data-props-url="{reverse("backlog:item_props", kwargs=kwargs)}"' in html
         assert f'hx-get="{reverse("backlog:item_inline", kwargs=kwargs)}?columns=' in html
+
+
+def test_an_epic_page_shows_its_first_children_and_says_there_are_more(world):
+    from backlog.selectors.items import CHILDREN_SHOWN
+
+    epic = BacklogItem.objects.create(product=world.product, number=1, rank=RANK_GAP, title="Epic", kind="epic")
+    BacklogItem.objects.bulk_create(
+        [
+            BacklogItem(product=world.product, number=n + 2, rank=(n + 2) * RANK_GAP, title=f"Child {n}", parent=epic)
+            for n in range(CHILDREN_SHOWN + 5)
+        ]
+    )
+    url = reverse("backlog:item_detail", kwargs={"product_id": world.product.pk, "pk": epic.pk})
+    html = world.client("viewer").get(url).content.decode()
+    assert html.count("Child ") == CHILDREN_SHOWN and f">Child {CHILDREN_SHOWN - 1}<" in html
+    assert f"The first {CHILDREN_SHOWN} children" in html
+    BacklogItem.objects.filter(parent=epic, number__gt=CHILDREN_SHOWN + 1).delete()
+    html = world.client("viewer").get(url).content.decode()
+    assert html.count("Child ") == CHILDREN_SHOWN and "data-children-more" not in html
