@@ -27,10 +27,14 @@ KEYS = {size: f"B{n}" for n, size in enumerate(SIZES)}
 def _pages(product, workspace) -> dict[str, tuple[str, str | None]]:
     """Each page: (URL, the bare SQL of its rows or None)."""
     from backlog.models import BacklogItem, Sprint
+    from roadmap.models import Initiative, Release
 
     p = product.pk
     sprint = Sprint.objects.filter(product=product, status="planned").first()
     item = BacklogItem.objects.filter(product=product, kind="story", parent__isnull=False).order_by("-rank").first()
+    release = Release.objects.filter(product=product).order_by("id").first()
+    initiative = Initiative.objects.filter(product=product).order_by("id").first()
+    w = workspace.pk
     columns = "id, number, title, kind, status, story_points, rice_score, wsjf_score, moscow, sprint_id"
     base = f"SELECT {columns} FROM backlog_backlogitem WHERE product_id = {p}"
     return {
@@ -64,6 +68,19 @@ def _pages(product, workspace) -> dict[str, tuple[str, str | None]]:
         "new-item form": (f"/products/{p}/items/new/", None),
         "search": (f"/search/?q=checkout&product={p}", f"{base} AND title ILIKE '%%checkout%%' ORDER BY rank LIMIT 50"),
         "API items page of 100": (f"/api/v1/items/?product={p}&page_size=100", f"{base} ORDER BY rank LIMIT 100"),
+        "products of the workspace": (f"/workspaces/{w}/products/", None),
+        "releases": (f"/products/{p}/releases/", None),
+        "release page": (
+            f"/products/{p}/releases/{release.pk}/",
+            f"{base} AND release_id = {release.pk} ORDER BY rank LIMIT 100",
+        ),
+        "initiative page": (
+            f"/products/{p}/initiatives/{initiative.pk}/",
+            f"{base} AND initiative_id = {initiative.pk} ORDER BY rank LIMIT 100",
+        ),
+        "release plan": (f"/products/{p}/release-plan/", None),
+        "release forecast": (f"/products/{p}/forecast/?scope=release&id={release.pk}", None),
+        "feedback panel": (f"/products/{p}/feedback-panel/", None),
     }
 
 
