@@ -8,8 +8,10 @@ check.
 """
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.urls import get_script_prefix, reverse
 
 _MARKER = 987_654_321_987_654  # an int that the `<int:…>` converter accepts and no real key reaches
 
@@ -19,3 +21,22 @@ def pk_url(viewname: str, kwargs: dict | None = None, *, key: str = "pk") -> Cal
     url = reverse(viewname, kwargs={**(kwargs or {}), key: _MARKER})
     head, tail = url.rsplit(str(_MARKER), 1)  # the last one: the key follows the scope in our patterns
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+@lru_cache(maxsize=2048)
+def _cached(viewname: str, scope: tuple, prefix: str) -> Callable[[int], str]:
+    return pk_url(viewname, dict(scope))
+
+
+def pk_url_cached(viewname: str, pk: int, **scope) -> str:
+    """`reverse(viewname, kwargs={**scope, "pk": pk})`, with the pattern reversed once per process for
+    each scope (and script prefix: a deployment under a sub-path reverses with its own)."""
+    return _cached(viewname, tuple(sorted(scope.items())), get_script_prefix())(pk)
+
+
+def _forget(*, setting: str, **kwargs) -> None:
+    if setting == "ROOT_URLCONF":  # tests that swap the URLconf
+        _cached.cache_clear()
+
+
+setting_changed.connect(_forget)
