@@ -173,6 +173,18 @@ def roadmap_timeline(
             "clipped_start": begin < start,
             "clipped_end": finish >= end,
         }
+        flags = (
+            ("late", initiative.late_dependencies),
+            ("open-end", bar["open_end"]),
+            ("clipped-start", bar["clipped_start"]),
+            ("clipped-end", bar["clipped_end"]),
+        )
+        # Said once here rather than in the template, bar by bar (a page of bars renders in a few ms).
+        bar["classes"] = "".join(f" {name}" for name, on in flags if on)
+        bar["vars"] = f"left:{bar['left']}%;width:{width}%" + (
+            f";theme:{initiative.theme.color}" if initiative.theme_id and initiative.theme else ""
+        )
+        bar["dates"] = f"{begin:%-d %b %Y} to {f'{initiative.end_date:%-d %b %Y}' if initiative.end_date else 'open'}"
         clipped = clipped or bar["clipped_start"] or bar["clipped_end"]
         lanes.get(lane_of(initiative), no_theme).bars.append(bar)
     lane_list = list(lanes.values())

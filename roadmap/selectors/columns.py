@@ -63,7 +63,15 @@ def decorate(initiatives: list[Initiative], *, products) -> list[Initiative]:
     for initiative in initiatives:
         initiative.progress = initiative_progress(initiative)
         initiative.late_dependencies = late_dependencies(initiative)
+        initiative.card_dates = _months(initiative.start_date, initiative.end_date)
     return initiatives
+
+
+def _months(start, end) -> str:
+    """ "Mar 2027 – May 2027" (or only the start): a card's dates, said once here for every card."""
+    if start is None:
+        return ""
+    return f"{start:%b %Y} – {end:%b %Y}" if end else f"{start:%b %Y}"
 
 
 @dataclass
