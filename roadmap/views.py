@@ -141,17 +141,20 @@ def _page_context(access, **extra) -> dict:
 
 
 def _board_columns(request, product) -> list:
-    """The three columns of the board, each its first page or the page after `<horizon>_after`,
-    with the links of "Show more" (the next page, no JavaScript needed) and "Back to the top"."""
-    keys = {value: f"{value}_after" for value in Horizon.values}
+    """The three columns of the board, each its first page, or the page after `<horizon>_after` (the
+    "Show more" link without JavaScript), or down to the card `<horizon>_through` (the cards "Show more"
+    appended, kept by reloads and live updates), with the links of "Show more" and "Back to the top"."""
     columns = column_selectors.board_columns(
-        product=product, after={value: request.GET.get(key) for value, key in keys.items()}
+        product=product,
+        after={value: request.GET.get(f"{value}_after") for value in Horizon.values},
+        through={value: request.GET.get(f"{value}_through") for value in Horizon.values},
     )
     for column in columns:
         query = request.GET.copy()
-        query[keys[column.horizon]] = column.next_cursor
+        query.pop(f"{column.horizon}_through", None)
+        query[f"{column.horizon}_after"] = column.next_cursor
         column.more_url = f"?{query.urlencode()}"
-        query.pop(keys[column.horizon])
+        query.pop(f"{column.horizon}_after")
         column.first_url = f"?{query.urlencode()}" if query else request.path
     return columns
 

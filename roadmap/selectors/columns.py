@@ -16,6 +16,7 @@ from .board import late_dependencies
 from .initiatives import initiative_list, initiative_progress, progress_attach
 
 BOARD_PAGE = 25  # cards of a column shown at once
+THROUGH_MAX = 8 * BOARD_PAGE  # at most this many cards when a column is shown from the top through a card
 LONG_FIELDS = ("description", "custom_fields")  # not shown on cards and bars: left unread
 
 
@@ -92,6 +93,10 @@ def column_counts(*, product) -> dict[str, int]:
     return {value: counts[value] or 0 for value in Horizon.values}
 
 
+def _key(rank: int, pk: int) -> tuple[int, int, int]:
+    return (1 if rank <= 0 else 0, rank, pk)
+
+
 def _column_rows(*, product, horizon: str, after: tuple[int, int] | None, limit: int) -> list[Initiative]:
     queryset = initiative_list(product=product).filter(horizon=horizon).defer(*LONG_FIELDS)
     if after is not None:
@@ -99,14 +104,31 @@ def _column_rows(*, product, horizon: str, after: tuple[int, int] | None, limit:
     return list(queryset.order_by(_unranked_last(), "rank", "id")[: limit + 1])
 
 
+def _through(rows: list[Initiative], through: tuple[int, int], limit: int) -> int:
+    """How many of `rows` (in board order) to show to reach the card `through`: at least `limit`."""
+    last = _key(*through)
+    shown = sum(1 for i in rows if _key(i.rank, i.pk) <= last)
+    return min(max(shown, limit), len(rows))
+
+
 def column_page(
-    *, product, horizon: str, after: str | None = None, total: int | None = None, limit: int = BOARD_PAGE
+    *,
+    product,
+    horizon: str,
+    after: str | None = None,
+    through: str | None = None,
+    total: int | None = None,
+    limit: int = BOARD_PAGE,
 ) -> ColumnPage:
     """One page of one column: up to `limit` cards after the cursor `after` (the first page without),
-    undecorated (see `decorate`). Two queries (one when `total` is given)."""
+    undecorated (see `decorate`). With `through` instead, the cards from the top down to that card
+    (the pages "Show more" loaded, so that a reload or a live update keeps them), at most THROUGH_MAX.
+    Two queries (one when `total` is given)."""
     cursor = parse_cursor(after)
-    rows = _column_rows(product=product, horizon=horizon, after=cursor, limit=limit)
-    more, rows = len(rows) > limit, rows[:limit]
+    last = parse_cursor(through) if cursor is None else None
+    rows = _column_rows(product=product, horizon=horizon, after=cursor, limit=THROUGH_MAX if last else limit)
+    shown = _through(rows[:THROUGH_MAX], last, limit) if last else min(len(rows), limit)
+    more, rows = len(rows) > shown, rows[:shown]
     if total is None:
         total = column_counts(product=product)[horizon]
     return ColumnPage(
@@ -119,13 +141,26 @@ def column_page(
     )
 
 
-def board_columns(*, product, after: dict[str, str] | None = None, limit: int = BOARD_PAGE) -> list[ColumnPage]:
-    """The three columns, each its first page (or the page after `after[horizon]`), with every card
-    decorated: five queries whatever the number of initiatives."""
-    after = after or {}
+def board_columns(
+    *,
+    product,
+    after: dict[str, str] | None = None,
+    through: dict[str, str] | None = None,
+    limit: int = BOARD_PAGE,
+) -> list[ColumnPage]:
+    """The three columns, each its first page (or the page after `after[horizon]`, or down to the
+    card `through[horizon]`), with every card decorated: five queries whatever the number of initiatives."""
+    after, through = after or {}, through or {}
     counts = column_counts(product=product)
     columns = [
-        column_page(product=product, horizon=value, after=after.get(value), total=counts[value], limit=limit)
+        column_page(
+            product=product,
+            horizon=value,
+            after=after.get(value),
+            through=through.get(value),
+            total=counts[value],
+            limit=limit,
+        )
         for value in Horizon.values
     ]
     decorate([i for column in columns for i in column.initiatives], products=[product])

@@ -16,7 +16,15 @@
     const target = first.querySelector(".init-title");
     if (target) target.focus();
     const section = list.closest(".board-col");
-    const shown = list.querySelectorAll("[data-initiative-id]").length;
+    const cards = list.querySelectorAll("[data-initiative-id]");
+    const shown = cards.length;
+    // The address says how far the column is shown, so a reload or a live update keeps these cards.
+    const horizon = list.id.replace(/^list-/, "");
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has(`${horizon}_after`) && cards.length) {
+      url.searchParams.set(`${horizon}_through`, cards[cards.length - 1].dataset.cursor);
+      window.history.replaceState(window.history.state, "", url);
+    }
     const total = section.querySelector("[data-col-count]").textContent.trim();
     const label = section.querySelector("h2").firstChild.textContent.trim();
     if (window.PMHub) window.PMHub.announce(`${label}: ${shown} of ${total} shown.`);

@@ -159,7 +159,9 @@ def test_show_more_loads_the_next_cards_in_place_and_they_move_like_the_others(w
     assert _column(page, "now") == [f"Bet {n:02d}" for n in range(30)]
     assert page.evaluate("() => document.activeElement.textContent") == f"Bet {BOARD_PAGE:02d}"
     assert page.locator("#more-now [data-show-more]").count() == 0  # the end of the column
-    assert page.url.endswith("/roadmap/")  # still the board, nothing reloaded
+    assert page.url.endswith(f"/roadmap/?now_through={(30) * 1024}.{cards[29].pk}")  # nothing reloaded…
+    page.reload()  # …and a reload (or a live update) keeps the cards loaded
+    assert _column(page, "now") == [f"Bet {n:02d}" for n in range(30)]
 
     # A loaded card moves with the keyboard like any other: anchored on its new neighbour.
     with page.expect_response(lambda r: "/move/" in r.url and r.status == 200):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roadmap.models import Initiative
-from roadmap.selectors.columns import BOARD_PAGE
+from roadmap.selectors.columns import BOARD_PAGE, THROUGH_MAX
 from roadmap.selectors.timeline_pages import TIMELINE_PAGE, UNSCHEDULED_SHOWN
 from roadmap.services.board import initiative_move
 from roadmap.services.share_links import share_link_create
@@ -116,6 +116,28 @@ def test_show_more_works_without_javascript(world):
         f"Card {n:02d}" for n in range(BOARD_PAGE, BOARD_PAGE + 4)
     ]
     assert "Back to the top of Now" in html
+
+
+def test_a_column_shown_through_a_card_keeps_the_cards_show_more_loaded(world):
+    cards = _make(world.product, 3 * BOARD_PAGE)
+    client = world.client("viewer")
+    last = cards[BOARD_PAGE + 4]
+    html = client.get(_board_url(world.product, now_through=f"{last.rank}.{last.pk}")).content.decode()
+    assert _cards(html[html.index('id="list-now"') : html.index('id="list-next"')]) == [
+        f"Card {n:02d}" for n in range(BOARD_PAGE + 5)
+    ]
+    assert _next_cursor(html, "now") == f"{last.rank}.{last.pk}"  # "Show more" goes on from there
+    assert (
+        f"?now_after={last.rank}.{last.pk}" in html
+        and "now_through" not in html.split('id="more-now"')[1].split("</div>")[0]
+    )
+    # A cursor before the first page's end shows the first page; never more than THROUGH_MAX cards.
+    first = cards[2]
+    html = client.get(_board_url(world.product, now_through=f"{first.rank}.{first.pk}")).content.decode()
+    assert len(_cards(html[html.index('id="list-now"') : html.index('id="list-next"')])) == BOARD_PAGE
+    _make(world.product, THROUGH_MAX, prefix="More", rank_from=1000)
+    html = client.get(_board_url(world.product, now_through="999999999.0")).content.decode()
+    assert len(_cards(html[html.index('id="list-now"') : html.index('id="list-next"')])) == THROUGH_MAX
 
 
 def test_pages_of_another_workspace_are_not_found_and_never_leak(world):
