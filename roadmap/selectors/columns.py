@@ -15,7 +15,7 @@ from ..models import Horizon, Initiative
 from .board import late_dependencies
 from .initiatives import initiative_list, initiative_progress, progress_attach
 
-BOARD_PAGE = 25  # cards of a column shown at once
+BOARD_PAGE = 20  # cards of a column shown at once
 THROUGH_MAX = 8 * BOARD_PAGE  # at most this many cards when a column is shown from the top through a card
 LONG_FIELDS = ("description", "custom_fields")  # not shown on cards and bars: left unread
 
@@ -65,6 +65,7 @@ def decorate(initiatives: list[Initiative], *, products) -> list[Initiative]:
         initiative.progress = initiative_progress(initiative)
         initiative.late_dependencies = late_dependencies(initiative)
         initiative.card_dates = _months(initiative.start_date, initiative.end_date)
+        initiative.cursor = cursor_of(initiative)
     return initiatives
 
 

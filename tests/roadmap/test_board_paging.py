@@ -182,7 +182,7 @@ def test_moves_within_and_out_of_a_loaded_page_keep_the_order(world):
     expected += [c.pk for c in cards[BOARD_PAGE + 1 : BOARD_PAGE + 9] if c.pk != cards[BOARD_PAGE + 5].pk]
     assert order == expected
     html = client.get(_board_url(world.product)).content.decode()
-    assert 'data-col-count="now" aria-label="34 initiatives">34<' in html
+    assert f'data-col-count="now" aria-label="{BOARD_PAGE + 9} initiatives">{BOARD_PAGE + 9}<' in html
     assert 'data-col-count="next" aria-label="1 initiative">1<' in html
 
 
