@@ -163,12 +163,28 @@ def _kpi_figures(*, access: Access, start: date, end: date) -> list[dict]:
 
 
 def _roadmap_figures(*, access: Access, start: date, end: date) -> tuple[dict, list[dict], dict]:
+    """Counts, rows and coverage of every initiative in scope: once per version of the workspace's
+    figures (core.figures, bumped by every write), so a page reads them from the cache and shows
+    the first rows (see dashboards.views), whatever the number of initiatives."""
     product_ids = (
         [access.product.pk]
         if access.product is not None
         else list(access.workspace.products.values_list("pk", flat=True))
     )
-    initiatives = list(initiative_list_for_products(product_ids=product_ids).order_by("product__name", "rank", "id"))
+    return cached_figure(
+        workspace_id=access.workspace.pk,
+        name="dashboards.roadmap",
+        parts=(tuple(product_ids), start.isoformat(), end.isoformat()),
+        compute=lambda: _roadmap_figures_compute(access=access, product_ids=product_ids, start=start, end=end),
+    )
+
+
+def _roadmap_figures_compute(*, access: Access, product_ids: list[int], start: date, end: date):
+    initiatives = list(
+        initiative_list_for_products(product_ids=product_ids)
+        .defer("description", "custom_fields")
+        .order_by("product__name", "rank", "id")
+    )
     counts = {"now": 0, "next": 0, "later": 0, "shipped_this_period": 0}
     for initiative in initiatives:
         if initiative.status in ACTIVE_INITIATIVE_STATUSES:

@@ -17,6 +17,14 @@ from .exports import dashboard_csv, dashboard_xlsx
 from .forms import PeriodForm
 from .selectors import dashboard_figures, default_period, period_options
 
+# The page shows the first rows of its long lists with "and N more" (the exports and the API: all).
+INITIATIVE_ROWS = 25
+UNLINKED_ROWS = 10
+
+
+def _first(rows: list, limit: int) -> dict:
+    return {"rows": rows[:limit], "more": max(len(rows) - limit, 0), "total": len(rows)}
+
 
 def _period(request) -> tuple[str, PeriodForm]:
     form = PeriodForm(request.GET or None)
@@ -48,6 +56,8 @@ def _render(request, access: Access, *, csv: bool, xlsx: bool = False):
             "product": access.product,
             "is_workspace_page": access.product is None,
             "figures": figures,
+            "initiative_rows": _first(figures["initiatives"], INITIATIVE_ROWS),
+            "unlinked_rows": _first(figures["coverage"]["unlinked"], UNLINKED_ROWS),
             "period": period,
             "period_form": form,
             "periods": period_options(access=access, selected=period),

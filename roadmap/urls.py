@@ -10,6 +10,7 @@ urlpatterns = [
     *release_crud.urls(),
     *initiative_crud.urls(),
     path(f"{P}/roadmap/", views.roadmap_board, name="board"),
+    path(f"{P}/roadmap/columns/<str:horizon>/", views.roadmap_column, name="board_column"),
     path(f"{P}/roadmap/timeline/", views.roadmap_timeline, name="timeline"),
     path(f"{P}/initiatives/<int:pk>/move/", views.initiative_move, name="initiative_move"),
     path(f"{P}/initiatives/<int:pk>/reschedule/", views.initiative_reschedule, name="initiative_reschedule"),

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.exceptions import ApplicationError
 from okrs.selectors import key_result_list
@@ -16,13 +16,15 @@ from workspaces.selectors import workspace_access
 
 from .filters import InitiativeFilter
 from .forms import InitiativeForm, InitiativeMoveForm, ReleaseForm, RescheduleForm, ShareLinkForm, ThemeForm
-from .models import Initiative, Release, RoadmapShareLink, Theme
+from .models import Horizon, Initiative, Release, RoadmapShareLink, Theme
 from .selectors import board as board_selectors
+from .selectors import columns as column_selectors
 from .selectors.initiatives import initiative_items_page, initiative_list, initiative_progress_of
 from .selectors.releases import release_contents, release_list
 from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
 from .selectors.timeline import ZOOMS
+from .selectors.timeline_pages import TIMELINE_PAGE, page_number, portfolio_page, timeline_page
 from .services import board as board_services
 from .services import share_links as share_link_services
 from .services.initiatives import initiative_create, initiative_delete, initiative_update
@@ -138,34 +140,89 @@ def _page_context(access, **extra) -> dict:
     }
 
 
+def _board_columns(request, product) -> list:
+    """The three columns of the board, each its first page, or the page after `<horizon>_after` (the
+    "Show more" link without JavaScript), or down to the card `<horizon>_through` (the cards "Show more"
+    appended, kept by reloads and live updates), with the links of "Show more" and "Back to the top"."""
+    columns = column_selectors.board_columns(
+        product=product,
+        after={value: request.GET.get(f"{value}_after") for value in Horizon.values},
+        through={value: request.GET.get(f"{value}_through") for value in Horizon.values},
+    )
+    for column in columns:
+        query = request.GET.copy()
+        query.pop(f"{column.horizon}_through", None)
+        query[f"{column.horizon}_after"] = column.next_cursor
+        column.more_url = f"?{query.urlencode()}"
+        query.pop(f"{column.horizon}_after")
+        column.first_url = f"?{query.urlencode()}" if query else request.path
+    return columns
+
+
+def _board_context(request, access, **extra) -> dict:
+    extra.setdefault("columns", _board_columns(request, access.product))
+    if access.can(Capability.EDIT_STRATEGY):
+        extra.setdefault("share_links", share_link_list(product=access.product))
+        extra.setdefault("share_form", ShareLinkForm())
+    return _page_context(access, page_size=column_selectors.BOARD_PAGE, **extra)
+
+
 @login_required
 def roadmap_board(request, product_id: int):
-    """Now / next / later: drag initiatives between columns and within one to order them."""
+    """Now / next / later: drag initiatives between columns and within one to order them. Each column
+    shows its first BOARD_PAGE cards and its count; "Show more" loads the next ones (roadmap_column)."""
     access = product_access(user=request.user, product_id=product_id)
-    columns = board_selectors.roadmap_board(product=access.product)
-    extra = {}
-    if access.can(Capability.EDIT_STRATEGY):
-        extra = {"share_links": share_link_list(product=access.product), "share_form": ShareLinkForm()}
-    return render(request, "roadmap/board.html", _page_context(access, columns=columns, **extra))
+    return render(request, "roadmap/board.html", _board_context(request, access))
+
+
+@login_required
+@require_GET
+def roadmap_column(request, product_id: int, horizon: str):
+    """The next cards of one column after the card `after` (htmx appends them and its new "Show more");
+    without htmx, the board showing that column from there."""
+    access = product_access(user=request.user, product_id=product_id)
+    if horizon not in Horizon.values:
+        raise Http404("No such column.")
+    after = request.GET.get("after", "")
+    if not request.headers.get("HX-Request"):
+        query = f"?{horizon}_after={after}" if column_selectors.parse_cursor(after) else ""
+        return redirect(reverse("roadmap:board", kwargs={"product_id": access.product.pk}) + query)
+    column = column_selectors.column_page(product=access.product, horizon=horizon, after=after)
+    column_selectors.decorate(column.initiatives, products=[access.product])
+    column.more_url = f"{reverse('roadmap:board', kwargs={'product_id': access.product.pk})}?{horizon}_after="
+    column.more_url += column.next_cursor
+    context = _page_context(access, col=column, page_size=column_selectors.BOARD_PAGE)
+    return render(request, "roadmap/_partials/board_column_page.html", context)
+
+
+def _timeline_context(timeline, paging) -> dict:
+    return {"timeline": timeline, "paging": paging, "zooms": ZOOMS, "page_size": TIMELINE_PAGE}
+
+
+def _zoom(request) -> str:
+    return request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
 
 
 @login_required
 def roadmap_timeline(request, product_id: int):
-    """Quarters across, a lane per theme: drag a bar to reschedule or change its theme, resize to change its end."""
+    """Quarters across, a lane per theme: drag a bar to reschedule or change its theme, resize to change
+    its end. TIMELINE_PAGE bars a page, in lane order (see selectors/timeline_pages.py)."""
     access = product_access(user=request.user, product_id=product_id)
-    zoom = request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
-    timeline = board_selectors.roadmap_timeline(product=access.product, zoom=zoom)
-    return render(request, "roadmap/timeline.html", _page_context(access, timeline=timeline, zooms=ZOOMS))
+    timeline, paging = timeline_page(
+        product=access.product, page=page_number(request.GET.get("page")), zoom=_zoom(request)
+    )
+    return render(request, "roadmap/timeline.html", _page_context(access, **_timeline_context(timeline, paging)))
 
 
 @login_required
 def portfolio(request, workspace_id: int):
     """Every product's roadmap of the workspace on one timeline, with dependencies across products."""
     access = workspace_access(user=request.user, workspace_id=workspace_id)
-    zoom = request.GET.get("zoom") if request.GET.get("zoom") in ZOOMS else "quarter"
-    timeline = board_selectors.portfolio_timeline(workspace=access.workspace, zoom=zoom)
+    timeline, paging = portfolio_page(
+        workspace=access.workspace, page=page_number(request.GET.get("page")), zoom=_zoom(request)
+    )
     context = {"access": access, "perms": access.perms, "workspace": access.workspace, "can_edit": False}
-    return render(request, "roadmap/portfolio.html", {**context, "timeline": timeline, "zooms": ZOOMS, "shared": True})
+    return render(request, "roadmap/portfolio.html", {**context, **_timeline_context(timeline, paging), "shared": True})
 
 
 def _initiative_for_edit(request, product_id: int, pk: int):
@@ -259,18 +316,7 @@ def share_link_create(request, product_id: int):
         product=access.product, actor=request.user, label=form.cleaned_data["label"]
     )
     url = request.build_absolute_uri(reverse("roadmap:shared", kwargs={"token": token}))
-    columns = board_selectors.roadmap_board(product=access.product)
-    return render(
-        request,
-        "roadmap/board.html",
-        _page_context(
-            access,
-            columns=columns,
-            share_links=share_link_list(product=access.product),
-            share_form=ShareLinkForm(),
-            new_share_url=url,
-        ),
-    )
+    return render(request, "roadmap/board.html", _board_context(request, access, new_share_url=url))
 
 
 @login_required
@@ -290,14 +336,15 @@ def shared_roadmap(request, token: str):
     if link is None:
         raise Http404("This link does not exist or was revoked.")
     product = link.product
-    initiatives = board_selectors.roadmap_initiatives(product=product)
+    timeline, paging = timeline_page(product=product, page=page_number(request.GET.get("page")))
     response = render(
         request,
         "roadmap/shared.html",
         {
             "shared_product": product,
-            "columns": board_selectors.roadmap_board(product=product, initiatives=initiatives),
-            "timeline": board_selectors.roadmap_timeline(product=product, initiatives=initiatives),
+            "columns": _board_columns(request, product),
+            **_timeline_context(timeline, paging),
+            "page_size": column_selectors.BOARD_PAGE,
             "shared": True,
         },
     )

@@ -1,21 +1,14 @@
-"""Reads for the roadmap board (now / next / later) and the timeline, in a fixed number of queries."""
+"""The timeline grid (window, columns, lanes and bars of the initiatives given); the board and the pages
+of bars are read by columns.py and timeline_pages.py."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
 from core.bounds import DATE_MAX, DATE_MIN
 
-from ..models import Horizon, Initiative, Release, Theme
-from .initiatives import (
-    initiative_list,
-    initiative_list_for_products,
-    initiative_progress,
-    initiatives_with_progress,
-    progress_attach,
-)
+from ..models import Initiative, Release, Theme
 from .timeline import dependency_arrows, zoom_window
 
 DEFAULT_SPAN_DAYS = 270
@@ -33,27 +26,6 @@ def late_dependencies(initiative: Initiative) -> list[Initiative]:
         d
         for d in initiative.depends_on.all()
         if d.end_date and initiative.start_date and initiative.start_date <= d.end_date
-    ]
-
-
-def roadmap_initiatives(*, product) -> list[Initiative]:
-    """Initiatives with theme, release, outcome flag, progress and dependencies (two queries)."""
-    depends = Prefetch("depends_on", queryset=Initiative.objects.only("id", "title", "start_date", "end_date"))
-    # Unranked initiatives (rank 0, made by a path that does not rank them) go to the bottom.
-    unranked_last = Case(When(rank__lte=0, then=Value(1)), default=Value(0), output_field=IntegerField())
-    initiatives = list(initiative_list(product=product).prefetch_related(depends).order_by(unranked_last, "rank", "id"))
-    progress_attach(initiatives=initiatives, product=product)
-    for initiative in initiatives:
-        initiative.progress = initiative_progress(initiative)
-        initiative.late_dependencies = late_dependencies(initiative)
-    return initiatives
-
-
-def roadmap_board(*, product, initiatives: list[Initiative] | None = None) -> list[dict]:
-    initiatives = roadmap_initiatives(product=product) if initiatives is None else initiatives
-    return [
-        {"horizon": value, "label": label, "initiatives": [i for i in initiatives if i.horizon == value]}
-        for value, label in Horizon.choices
     ]
 
 
@@ -131,7 +103,9 @@ class Timeline:
 def roadmap_timeline(
     *,
     product,
-    initiatives: list[Initiative] | None = None,
+    initiatives: list[Initiative],
+    unscheduled: list[Initiative],
+    span: tuple[date | None, date | None] = (None, None),
     today: date | None = None,
     zoom: str = "quarter",
     releases: list[Release] | None = None,
@@ -142,18 +116,20 @@ def roadmap_timeline(
 
     The columns cover at most WINDOW_MONTHS_MAX months (see timeline_window), so the page stays small
     whatever dates are stored; bars running past an edge are cut there and marked clipped. `zoom`
-    "month" or "year" shows a fixed window around today instead (see timeline.zoom_window). The
-    portfolio passes its initiatives, releases, lanes and `lane_of` (initiative -> lane key).
+    "month" or "year" shows a fixed window around today instead (see timeline.zoom_window).
+    `initiatives` are the bars drawn (a page of them, see timeline_pages); `span` is the first start
+    and the last end of every scheduled initiative (an aggregate), so the window does not depend on
+    the page. The portfolio passes its releases, lanes and `lane_of` (initiative -> lane key).
     """
     today = today or timezone.localdate()
-    initiatives = roadmap_initiatives(product=product) if initiatives is None else initiatives
     scheduled = [i for i in initiatives if i.start_date]
-    unscheduled = [i for i in initiatives if not i.start_date]
     if releases is None:
         releases = list(Release.objects.filter(product=product, target_date__isnull=False).order_by("target_date"))
-    first = min([today, *(i.start_date for i in scheduled)])
+    span_first, span_last = span
+    first = min([today, *(d for d in (span_first, *(i.start_date for i in scheduled)) if d)])
     last = max(
         [today + timedelta(days=DEFAULT_SPAN_DAYS)]
+        + [d for d in (span_last,) if d]
         + [i.end_date or i.start_date for i in scheduled]
         + [r.target_date for r in releases]
     )
@@ -197,6 +173,18 @@ def roadmap_timeline(
             "clipped_start": begin < start,
             "clipped_end": finish >= end,
         }
+        flags = (
+            ("late", initiative.late_dependencies),
+            ("open-end", bar["open_end"]),
+            ("clipped-start", bar["clipped_start"]),
+            ("clipped-end", bar["clipped_end"]),
+        )
+        # Said once here rather than in the template, bar by bar (a page of bars renders in a few ms).
+        bar["classes"] = "".join(f" {name}" for name, on in flags if on)
+        bar["vars"] = f"left:{bar['left']}%;width:{width}%" + (
+            f";theme:{initiative.theme.color}" if initiative.theme_id and initiative.theme else ""
+        )
+        bar["dates"] = f"{begin:%-d %b %Y} to {f'{initiative.end_date:%-d %b %Y}' if initiative.end_date else 'open'}"
         clipped = clipped or bar["clipped_start"] or bar["clipped_end"]
         lanes.get(lane_of(initiative), no_theme).bars.append(bar)
     lane_list = list(lanes.values())
@@ -217,33 +205,4 @@ def roadmap_timeline(
         clipped=clipped,
         zoom=zoom,
         dependencies=dependency_arrows(scheduled),
-    )
-
-
-def portfolio_timeline(*, workspace, zoom: str = "quarter", today: date | None = None) -> Timeline:
-    """Every product's initiatives of a workspace on one timeline, a lane per product, with the
-    dependencies between them (across products too), in a fixed number of queries."""
-    products = list(workspace.products.order_by("name"))
-    depends = Prefetch("depends_on", queryset=Initiative.objects.only("id", "title", "start_date", "end_date"))
-    initiatives = list(
-        initiatives_with_progress(initiative_list_for_products(product_ids=[p.pk for p in products]))
-        .prefetch_related(depends)
-        .order_by("product__name", "rank", "id")
-    )
-    for initiative in initiatives:
-        initiative.progress = initiative_progress(initiative)
-        initiative.late_dependencies = late_dependencies(initiative)
-    releases = list(
-        Release.objects.filter(product__workspace=workspace, target_date__isnull=False)
-        .select_related("product")
-        .order_by("target_date")
-    )
-    return roadmap_timeline(
-        product=None,
-        initiatives=initiatives,
-        today=today,
-        zoom=zoom,
-        releases=releases,
-        lanes=[Lane(None, label=f"{p.key} · {p.name}", lane_key=f"p{p.pk}") for p in products],
-        lane_of=lambda initiative: f"p{initiative.product_id}",
     )

@@ -44,7 +44,7 @@ def initiative_ranks_assign_unranked(*, product_id: int, horizon: str) -> None:
     """Give initiatives without a rank (0, the model default) ranks after the column's last, by age.
 
     Initiatives made by a path that does not rank them show at the bottom of their column
-    (see `roadmap.selectors.board.roadmap_initiatives`); before a move they get real ranks, in one statement, so
+    (see `roadmap.selectors.columns`); before a move they get real ranks, in one statement, so
     anchors compare like they look. Caller holds the product lock.
     """
     table = Initiative._meta.db_table

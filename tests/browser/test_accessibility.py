@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from backlog.models import BacklogItem
 from backlog.services.items import item_update
+from roadmap.models import Initiative
+from roadmap.selectors.timeline_pages import TIMELINE_PAGE, UNSCHEDULED_SHOWN
 from tests import factories as f
 from tests.test_page_permissions import PAGES, ROLES
 
@@ -54,6 +56,21 @@ def _populate(world):
     kpi = f.KPIFactory(product=product)
     objective = f.ObjectiveFactory(workspace=world.workspace, product=product)
     f.KeyResultFactory(objective=objective, kpi=kpi)
+    # More initiatives than a board column and a timeline page show: "Show more", pagers, "and N more".
+    Initiative.objects.bulk_create(
+        [
+            Initiative(
+                product=product,
+                title=f"Roadmap bet {n}",
+                horizon="now",
+                rank=(100 + n) * 1024,
+                theme=theme if n % 2 else None,
+                start_date=start + timedelta(days=3 * n) if n < TIMELINE_PAGE + 2 else None,
+                end_date=start + timedelta(days=3 * n + 40) if n < TIMELINE_PAGE + 2 else None,
+            )
+            for n in range(TIMELINE_PAGE + 2 + UNSCHEDULED_SHOWN + 1)
+        ]
+    )
     return sprint
 
 
@@ -75,6 +92,9 @@ def app_urls(world, role: str) -> list[str]:
         reverse("dashboards:workspace_dashboard", kwargs=w),
         reverse("roadmap:board", kwargs=p),
         reverse("roadmap:timeline", kwargs=p),
+        reverse("roadmap:timeline", kwargs=p) + "?zoom=month&page=2",
+        reverse("roadmap:board", kwargs=p) + f"?now_after={(100 + 30) * 1024}.0",
+        reverse("roadmap:portfolio", kwargs=w),
         reverse("backlog:sprint_plan", kwargs={**p, "pk": sprint.pk}),
         reverse("prioritization:ranking", kwargs=p),
         reverse("prioritization:matrix", kwargs=p),

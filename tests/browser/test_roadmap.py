@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from roadmap.models import Initiative, RoadmapShareLink
+from roadmap.selectors.columns import BOARD_PAGE
 from tests import factories as f
 
 from .conftest import drag, screenshot
@@ -137,3 +138,39 @@ def test_shared_roadmap_link_works_signed_out_until_revoked(world, signed_in, br
         assert "Faster payouts" not in shared.content()
     finally:
         visitor.close()
+
+
+def test_show_more_loads_the_next_cards_in_place_and_they_move_like_the_others(world, signed_in):
+    product = world.product
+    cards = Initiative.objects.bulk_create(
+        [Initiative(product=product, title=f"Bet {n:02d}", horizon="now", rank=(n + 1) * 1024) for n in range(30)]
+    )
+    page = signed_in(world.users["product_manager"])
+    page.goto(reverse("roadmap:board", kwargs={"product_id": product.pk}))
+    assert _column(page, "now") == [f"Bet {n:02d}" for n in range(BOARD_PAGE)]
+    assert page.locator("[data-col-count='now']").inner_text() == "30"
+
+    # Keyboard: the "Show more" link appends the next cards and focus moves to the first of them.
+    more = page.locator("#more-now [data-show-more]")
+    more.focus()
+    with page.expect_response(lambda r: "/roadmap/columns/now/" in r.url and r.status == 200):
+        page.keyboard.press("Enter")
+    page.locator(f"[data-initiative-id='{cards[29].pk}']").wait_for()
+    assert _column(page, "now") == [f"Bet {n:02d}" for n in range(30)]
+    assert page.evaluate("() => document.activeElement.textContent") == f"Bet {BOARD_PAGE:02d}"
+    assert page.locator("#more-now [data-show-more]").count() == 0  # the end of the column
+    assert page.url.endswith(f"/roadmap/?now_through={(30) * 1024}.{cards[29].pk}")  # nothing reloaded…
+    page.reload()  # …and a reload (or a live update) keeps the cards loaded
+    assert _column(page, "now") == [f"Bet {n:02d}" for n in range(30)]
+
+    # A loaded card moves with the keyboard like any other: anchored on its new neighbour.
+    with page.expect_response(lambda r: "/move/" in r.url and r.status == 200):
+        page.locator(f"[data-initiative-id='{cards[27].pk}'] [data-move-handle]").press("ArrowUp")
+    order = list(Initiative.objects.filter(product=product, horizon="now").order_by("rank", "id"))
+    assert [i.title for i in order[-5:]] == ["Bet 25", "Bet 27", "Bet 26", "Bet 28", "Bet 29"]
+    # Into another column: the counts follow.
+    with page.expect_response(lambda r: "/move/" in r.url and r.status == 200):
+        page.locator(f"[data-initiative-id='{cards[29].pk}'] [data-move-handle]").press("ArrowRight")
+    assert page.locator("[data-col-count='now']").inner_text() == "29"
+    assert page.locator("[data-col-count='next']").inner_text() == "1"
+    assert Initiative.objects.get(pk=cards[29].pk).horizon == "next"

@@ -143,7 +143,7 @@ def test_equal_ranks_are_rebalanced_when_a_move_needs_room(world):
 
 def _board(client, world, horizon) -> list[str]:
     columns = client.get(_url("board", world)).context["columns"]
-    return [i.title for col in columns if col["horizon"] == horizon for i in col["initiatives"]]
+    return [i.title for col in columns if col.horizon == horizon for i in col.initiatives]
 
 
 def test_a_new_initiative_shows_at_the_bottom_of_its_column_and_moves_like_the_others(world):

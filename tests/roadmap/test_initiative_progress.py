@@ -61,7 +61,7 @@ def _by_title(initiatives):
 
 def test_board_shows_done_and_accepted_points_of_each_initiatives_own_items(world, initiatives):
     response = world.client("viewer").get(reverse("roadmap:board", kwargs={"product_id": world.product.pk}))
-    shown = _by_title(i for column in response.context["columns"] for i in column["initiatives"])
+    shown = _by_title(i for column in response.context["columns"] for i in column.initiatives)
     assert shown == {"Wallets": WALLETS, "Payouts": PAYOUTS, "Empty": None}
     page = response.content.decode()
     assert 'aria-label="Progress of Wallets" aria-valuenow="42"' in page and "42 % done" in page
@@ -94,7 +94,7 @@ def test_initiative_page_shows_the_points_done_of_its_items(world, initiatives):
 def test_shared_page_shows_the_same_progress(world, initiatives):
     _, token = share_link_create(product=world.product, actor=world.users["admin"])
     response = world.client(None).get(reverse("roadmap:shared", kwargs={"token": token}))
-    shown = _by_title(i for column in response.context["columns"] for i in column["initiatives"])
+    shown = _by_title(i for column in response.context["columns"] for i in column.initiatives)
     assert shown == {"Wallets": WALLETS, "Payouts": PAYOUTS, "Empty": None}
     assert "42 % done" in response.content.decode()
 
@@ -105,5 +105,5 @@ def test_reopening_the_last_done_item_takes_the_progress_back(world, initiatives
     item_id = po.get("/api/v1/items/", {"initiative": payouts.pk}).json()["results"][0]["id"]
     assert po.patch(f"/api/v1/items/{item_id}/", {"status": "ready"}, format="json").status_code == 200
     response = world.client("viewer").get(reverse("roadmap:board", kwargs={"product_id": world.product.pk}))
-    shown = _by_title(i for column in response.context["columns"] for i in column["initiatives"])
+    shown = _by_title(i for column in response.context["columns"] for i in column.initiatives)
     assert shown["Payouts"] == {"done": 0, "total": 4, "percent": 0}
