@@ -124,6 +124,23 @@ ITEM_PAGE_ORDERINGS = ("rank", "rice_score", "wsjf_score", "created_at", "update
 
 
 @functools.cache
+def _item_select_sql() -> str:
+    """SELECT … FROM items i JOIN products p, of the columns item_rows reads: the common head of the
+    hand-written item statements. Identifiers come from the models' metadata, never from input."""
+    meta = BacklogItem._meta
+    columns = ", ".join(f'i."{meta.get_field(name).column}"' for name in ITEM_VALUE_FIELDS)
+    return (
+        f'SELECT {columns}, p."key", {_labels_sql()}, i."has_criteria" '
+        f'FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
+    )
+
+
+def _in_users_workspaces() -> str:
+    """The condition that the item `i` (of product `p`) is in one of the workspaces of user %s."""
+    return f'p."workspace_id" IN (SELECT m."workspace_id" FROM {Membership._meta.db_table} m WHERE m."user_id" = %s)'
+
+
+@functools.cache
 def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: bool) -> str:
     """The statement of one shape of items page, written once per shape and kept.
 
@@ -136,9 +153,8 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     if field not in ITEM_PAGE_ORDERINGS:
         raise ValueError(field)
     meta = BacklogItem._meta
-    columns = ", ".join(f'i."{meta.get_field(name).column}"' for name in ITEM_VALUE_FIELDS)
     column = f'i."{meta.get_field(field).column}"'
-    where = [f'p."workspace_id" IN (SELECT m."workspace_id" FROM {Membership._meta.db_table} m WHERE m."user_id" = %s)']
+    where = [_in_users_workspaces()]
     if with_product:
         where.append('i."product_id" = %s')
     if cursor == "null":
@@ -152,11 +168,24 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
     # Within one product ranks are unique (item_unique_rank_per_product): id need not break ties.
     tie = "" if field == "rank" and with_product else ', i."id" ASC'
     return (
-        f'SELECT {columns}, p."key", {_labels_sql()}, i."has_criteria" '
-        f'FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
-        f"WHERE {' AND '.join(where)} "
+        f"{_item_select_sql()}WHERE {' AND '.join(where)} "
         f"ORDER BY {column} {'DESC' if desc else 'ASC'} NULLS LAST{tie} LIMIT %s"
     )
+
+
+@functools.cache
+def _item_by_id_sql() -> str:
+    return f'{_item_select_sql()}WHERE i."id" = %s AND {_in_users_workspaces()}'
+
+
+def item_row_for_user(*, user, item_id: int) -> dict | None:
+    """One item of the user's workspaces as the API shows it (what ItemSerializer gives), or None when
+    there is no such item there: one statement written once (one more if the item has criteria),
+    no queryset built or compiled. PostgreSQL only, like the list's plain pages."""
+    with connection.cursor() as db:
+        db.execute(_item_by_id_sql(), [item_id, user.pk])
+        fetched = db.fetchall()
+    return item_rows(fetched)[0] if fetched else None
 
 
 @functools.cache
