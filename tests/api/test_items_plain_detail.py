@@ -112,4 +112,25 @@ def test_an_item_of_another_workspace_or_no_id_is_404(postgres, world, po, rich)
         assert response.json() == {"detail": "Not found.", "errors": {}}
     assert po.get("/api/v1/items/1.5/").status_code == 404  # the router's: ids have no dot
     assert po.patch(f"/api/v1/items/{theirs.pk}/", {"title": "Mine"}, format="json").status_code == 404
+    assert po.post(f"/api/v1/items/{theirs.pk}/move/", {"position": "top"}, format="json").status_code == 404
+    assert po.delete(f"/api/v1/items/{theirs.pk}/").status_code == 404
     assert BacklogItem.objects.get(pk=theirs.pk).title == "Theirs"
+
+
+def test_a_write_weighs_the_callers_role_in_the_items_workspace(postgres, world, api, rich):
+    """The item, its product and the caller's role are read by one statement (item_for_write)."""
+    item = rich[0]
+    viewer = api("viewer")
+
+    assert viewer.get(f"/api/v1/items/{item.pk}/").status_code == 200
+    assert viewer.patch(f"/api/v1/items/{item.pk}/", {"title": "Viewer's"}, format="json").status_code == 403
+    assert viewer.post(f"/api/v1/items/{item.pk}/move/", {"position": "top"}, format="json").status_code == 403
+    assert viewer.delete(f"/api/v1/items/{item.pk}/").status_code == 403
+    item.refresh_from_db()
+    assert item.title == "Pay by link «fast»"
+    version = item.version
+    stale = api("admin").patch(
+        f"/api/v1/items/{item.pk}/", {"title": "Late"}, format="json", HTTP_IF_MATCH=f'"{version - 1}"'
+    )
+    assert stale.status_code == 412 and stale.json()["current"]["title"] == "Pay by link «fast»"
+    assert api("admin").delete(f"/api/v1/items/{rich[1].pk}/").status_code == 204
