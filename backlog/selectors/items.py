@@ -175,11 +175,34 @@ def _item_page_sql(*, field: str, desc: bool, cursor: str | None, with_product: 
             after = f"({after} OR {column} IS NULL)"
         where.append(after)
     # Within one product ranks are unique (item_unique_rank_per_product): id need not break ties.
-    tie = "" if field == "rank" and with_product else ', i."id" ASC'
+    direction = "DESC" if desc else "ASC"
+    inner_tie, outer_tie = ("", "") if field == "rank" and with_product else (', i."id" ASC', ', page."id" ASC')
+    values = ", ".join(f'{_value_column(meta.get_field(name))} AS "{name}"' for name in ITEM_VALUE_FIELDS)
+    shown = ", ".join(f'page."{name}"' for name in ITEM_VALUE_FIELDS)
+    labels, join = _page_labels_sql()
+    # The page's rows first, then their labels in one join (not a subquery run once a row, which costs
+    # a page of 500 about a third of its time), in the page's order again.
     return (
-        f"{_item_select_sql()}WHERE {' AND '.join(where)} "
-        f"ORDER BY {column} {'DESC' if desc else 'ASC'} NULLS LAST{tie} LIMIT %s"
+        f'WITH page AS MATERIALIZED (SELECT {values}, p."key" AS "key", i."has_criteria" AS "has_criteria", '
+        f'{column} AS "order_value" FROM {meta.db_table} i JOIN {Product._meta.db_table} p ON p."id" = i."product_id" '
+        f"WHERE {' AND '.join(where)} ORDER BY {column} {direction} NULLS LAST{inner_tie} LIMIT %s) "
+        f'SELECT {shown}, page."key", {labels}, page."has_criteria" FROM page {join}'
+        f'ORDER BY page."order_value" {direction} NULLS LAST{outer_tie}'
     )
+
+
+@functools.cache
+def _page_labels_sql() -> tuple[str, str]:
+    """The labels' names of each row of `page` (a column, and the join it reads them from)."""
+    field = BacklogItem._meta.get_field("labels")
+    through = field.remote_field.through._meta.db_table
+    item, label = field.m2m_column_name(), field.m2m_reverse_name()
+    join = (
+        f'LEFT JOIN (SELECT t."{item}" AS "item_id", array_agg(l."name") AS "names" '
+        f'FROM {through} t JOIN {Label._meta.db_table} l ON l."id" = t."{label}" '
+        f'WHERE t."{item}" IN (SELECT "id" FROM page) GROUP BY 1) labelled ON labelled."item_id" = page."id" '
+    )
+    return 'labelled."names"', join
 
 
 @functools.cache

@@ -134,3 +134,26 @@ def test_a_write_weighs_the_callers_role_in_the_items_workspace(postgres, world,
     )
     assert stale.status_code == 412 and stale.json()["current"]["title"] == "Pay by link «fast»"
     assert api("admin").delete(f"/api/v1/items/{rich[1].pk}/").status_code == 204
+
+
+@pytest.mark.parametrize("ordering", ["rank", "-rice_score", "created_at"])
+def test_plain_pages_give_what_the_serializer_gives(postgres, world, po, rich, ordering):
+    """The list's pages read the rows' labels in one join after the page: each row as the serializer
+    renders it, labels included, in the order and pages of the ORM path."""
+    for n in range(3):
+        item_create(instance=BacklogItem(product=world.product, title=f"n{n}"), actor=world.users["admin"])
+
+    def pages(extra: dict) -> list[dict]:
+        listed, url = [], "/api/v1/items/"
+        params = {"product": world.product.pk, "page_size": 2, "ordering": ordering} | extra
+        while url:
+            body = po.get(url, params).json()
+            listed += body["results"]
+            url, params = body["next"], None
+        return listed
+
+    plain = pages({})
+    assert plain == pages({"search": ""})  # any other parameter takes the ORM path
+    assert len(plain) == len(rich) + 3
+    assert plain == [_serialized(row["id"], world.users["product_owner"]) for row in plain]
+    assert next(row for row in plain if row["id"] == rich[0].pk)["labels"] == ["ios", "Payments", "web"]
