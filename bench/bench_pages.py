@@ -9,7 +9,7 @@
    Goal: ≥ 0.5× the trivial view's throughput, p95 < 60 ms.
 
 Run: `DATABASE_URL=postgres://… CELERY_BROKER_URL=redis://…/10 python -m bench pages`.
-BENCH_SIZES=150,10000 for a quicker run; BENCH_LOAD=0 skips the load run.
+BENCH_SIZES=150,10000 for a quicker run; BENCH_LOAD=0 skips the load run, BENCH_PAGES=0 the pages.
 BENCH_KEEP_DB=1 keeps the seeded database (bench_pages_keep_<sizes>) and reuses it on the next run with
 the same sizes, for iterating on one page; by default the database is fresh and dropped at the end.
 Tasks go to queues of their own (CELERY_QUEUE_PREFIX, set by bench/__main__.py), only those are purged.
@@ -198,14 +198,15 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         results, healthz = {}, {}
-        for size in SIZES:
+        for size in SIZES if os.environ.get("BENCH_PAGES", "1") != "0" else ():
             product = products[KEYS[size]]
             pages = _pages(product, workspace)
             pages["workspace dashboard"] = (f"/workspaces/{workspace.pk}/dashboard/", None)
             results[size] = _measure(client, pages)
             healthz[size] = _measure(client, {"h": ("/healthz", None)})["h"]["ms"]
             print(f"  measured {size:,}", flush=True)
-        _print_table(results, healthz)
+        if results:
+            _print_table(results, healthz)
         if os.environ.get("BENCH_LOAD", "1") != "0":
             loadmix.run(db_name=db_name, user=user, product=products[KEYS[SIZES[-1]]])
     finally:

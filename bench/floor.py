@@ -59,10 +59,7 @@ def serializer_view():
         keyset_default = "rank"
 
         def get_queryset(self):
-            return (
-                ItemViewSet(request=self.request)
-                .scope(ItemViewSet.base_queryset(None))
-                .filter(product_id=int(self.request.query_params["product"]))
-            )
+            items = ItemViewSet(request=self.request, action="list")
+            return items.scope(items.base_queryset()).filter(product_id=int(self.request.query_params["product"]))
 
     return ItemSerializerList.as_view()
