@@ -20,7 +20,7 @@ from .models import Horizon, Initiative, Release, RoadmapShareLink, Theme
 from .selectors import board as board_selectors
 from .selectors import columns as column_selectors
 from .selectors.initiatives import initiative_items_page, initiative_list, initiative_progress_of
-from .selectors.releases import release_contents, release_list
+from .selectors.releases import release_contents, release_counts, release_list
 from .selectors.share_links import share_link_for_token, share_link_list
 from .selectors.themes import theme_list
 from .selectors.timeline import ZOOMS
@@ -61,6 +61,12 @@ class ReleaseCrud(Crud):
 
     def get_queryset(self, access):
         return release_list(product=access.product)
+
+    def list_rows(self, access, objects):
+        counts = release_counts(product=access.product)
+        for release in objects:
+            release.initiative_count, release.item_count = counts.get(release.pk, (0, 0))
+        return super().list_rows(access, objects)
 
     detail_template = "roadmap/release_detail.html"
 

@@ -19,9 +19,24 @@ def _count_of(model, link: str):
 
 
 def release_list(*, product) -> QuerySet[Release]:
-    items = Release._meta.get_field("items").related_model
-    return Release.objects.filter(product=product).annotate(
-        initiative_count=_count_of(Initiative, "release"), item_count=_count_of(items, "release")
+    return Release.objects.filter(product=product)
+
+
+def release_counts(*, product) -> dict[int, tuple[int, int]]:
+    """(initiatives, items) of each release of the product, counted once per version of the
+    workspace's figures (core.figures: every write bumps it): the counts grow with the backlog."""
+
+    def compute() -> dict[int, tuple[int, int]]:
+        items = Release._meta.get_field("items").related_model
+        rows = (
+            release_list(product=product)
+            .annotate(initiative_count=_count_of(Initiative, "release"), item_count=_count_of(items, "release"))
+            .values_list("pk", "initiative_count", "item_count")
+        )
+        return {pk: (initiatives, count) for pk, initiatives, count in rows}
+
+    return cached_figure(
+        workspace_id=product.workspace_id, name="roadmap.release_counts", parts=(product.pk,), compute=compute
     )
 
 

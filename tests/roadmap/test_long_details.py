@@ -111,3 +111,22 @@ def test_list_counts_are_not_multiplied_by_each_other(world):
     assert mine.item_count == BacklogItem.objects.filter(product=world.product).count() >= 3
     assert mine.initiative_count == Initiative.objects.filter(product=world.product).count() >= 2
     assert world.other_product.pk not in [r["obj"].pk for r in products.context["rows"]]
+
+
+def test_release_counts_follow_an_item_added_through_the_backlog(world):
+    """The releases page's counts are cached by the figures version: an item added through the
+    backlog's service (which bumps it) shows on the next visit."""
+    from backlog.models import BacklogItem
+    from backlog.services.items import item_create
+
+    release = f.ReleaseFactory(product=world.product, name="Counted")
+    url = reverse("roadmap:release_list", kwargs={"product_id": world.product.pk})
+    client = world.client("viewer")
+
+    def counted() -> int:
+        rows = client.get(url).context["rows"]
+        return next(r["obj"].item_count for r in rows if r["obj"].pk == release.pk)
+
+    assert counted() == 0
+    item_create(instance=BacklogItem(product=world.product, title="Ships in it", release=release), actor=None)
+    assert counted() == 1
