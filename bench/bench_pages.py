@@ -2,8 +2,8 @@
 
 1. Pages: three products (150, 10k and 100k items) in one throw-away database; each page is asked
    in-process through Django's test client (the whole request: middleware, session, view, template),
-   median of REPEATS requests after a warm-up, next to /healthz and a bare SQL `ORDER BY … LIMIT` of
-   the same rows, measured in the same run. Goal: ≤ 150 ms at 100k, 100k ÷ 10k ≤ 1.5.
+   median of REPEATS requests after a warm-up, the sizes interleaved request by request, next to
+   /healthz and a bare SQL `ORDER BY … LIMIT` of the same rows, measured in the same run. Goal: ≤ 150 ms at 100k, 100k ÷ 10k ≤ 1.5.
 2. Load (bench/loadmix.py): gunicorn on the same database, 16 concurrent clients for LOAD_SECONDS,
    the API mix 60 % lists, 20 % details, 10 % PATCH, 10 % moves, next to /healthz under the same load.
    Goal: ≥ 0.5× the trivial view's throughput, p95 < 60 ms.
@@ -119,23 +119,31 @@ def _sql_time(statement: str) -> float:
     return _median_of(run, REPEATS)
 
 
-def _measure(client, pages: dict) -> dict[str, dict]:
+def _measure(client, pages_by_size: dict[int, dict]) -> dict[int, dict[str, dict]]:
+    """Each page at every size, the sizes interleaved request by request (10k, 100k, 10k, 100k…), so
+    that a change of the machine's pace while the bench runs weighs on every size alike and the
+    100k ÷ 10k ratio compares like with like."""
     import gc
 
-    found = {}
-    for name, (url, sql) in pages.items():
-        first = _time_request(client, url)  # warm-up (and the status, size, query count)
-        samples = [first[0]]
+    found: dict[int, dict[str, dict]] = {size: {} for size in pages_by_size}
+    names = list(next(iter(pages_by_size.values())))
+    for name in names:
+        firsts = {size: _time_request(client, pages[name][0]) for size, pages in pages_by_size.items()}
+        samples: dict[int, list[float]] = {size: [] for size in pages_by_size}
         gc.collect()
-        for _ in range(REPEATS if first[0] < 2.0 else 2):
-            samples.append(_time_request(client, url)[0])
-        found[name] = {
-            "ms": statistics.median(samples[1:]) * 1000,
-            "status": first[1],
-            "kb": first[2] / 1024,
-            "queries": first[3],
-            "sql_ms": _sql_time(sql) * 1000 if sql else None,
-        }
+        slow = any(first[0] >= 2.0 for first in firsts.values())
+        for _ in range(2 if slow else REPEATS):
+            for size, pages in pages_by_size.items():
+                samples[size].append(_time_request(client, pages[name][0])[0])
+        for size, pages in pages_by_size.items():
+            sql, first = pages[name][1], firsts[size]
+            found[size][name] = {
+                "ms": statistics.median(samples[size]) * 1000,
+                "status": first[1],
+                "kb": first[2] / 1024,
+                "queries": first[3],
+                "sql_ms": _sql_time(sql) * 1000 if sql else None,
+            }
     return found
 
 
@@ -198,13 +206,14 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         results, healthz = {}, {}
-        for size in SIZES if os.environ.get("BENCH_PAGES", "1") != "0" else ():
-            product = products[KEYS[size]]
-            pages = _pages(product, workspace)
-            pages["workspace dashboard"] = (f"/workspaces/{workspace.pk}/dashboard/", None)
-            results[size] = _measure(client, pages)
-            healthz[size] = _measure(client, {"h": ("/healthz", None)})["h"]["ms"]
-            print(f"  measured {size:,}", flush=True)
+        if os.environ.get("BENCH_PAGES", "1") != "0":
+            pages_by_size = {}
+            for size in SIZES:
+                pages_by_size[size] = {"/healthz": ("/healthz", None), **_pages(products[KEYS[size]], workspace)}
+                pages_by_size[size]["workspace dashboard"] = (f"/workspaces/{workspace.pk}/dashboard/", None)
+            results = _measure(client, pages_by_size)
+            healthz = {size: results[size].pop("/healthz")["ms"] for size in SIZES}
+            print(f"  measured {', '.join(f'{s:,}' for s in SIZES)} (interleaved)", flush=True)
         if results:
             _print_table(results, healthz)
         if os.environ.get("BENCH_LOAD", "1") != "0":
