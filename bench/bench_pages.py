@@ -3,7 +3,8 @@
 1. Pages: three products (150, 10k and 100k items) in one throw-away database; each page is asked
    in-process through Django's test client (the whole request: middleware, session, view, template),
    median of REPEATS requests after a warm-up, the sizes interleaved request by request, next to
-   /healthz and a bare SQL `ORDER BY … LIMIT` of the same rows, measured in the same run. Goal: ≤ 150 ms at 100k, 100k ÷ 10k ≤ 1.5.
+   /healthz and a bare SQL `ORDER BY … LIMIT` of the same rows, measured in the same run.
+   Goal: ≤ 150 ms at 100k, 100k ÷ 10k ≤ 1.5.
 2. Load (bench/loadmix.py): gunicorn on the same database, 16 concurrent clients for LOAD_SECONDS,
    the API mix 60 % lists, 20 % details, 10 % PATCH, 10 % moves, next to /healthz under the same load.
    Goal: ≥ 0.5× the trivial view's throughput, p95 < 60 ms.
