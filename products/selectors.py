@@ -1,9 +1,9 @@
 """Reads of products, always scoped to the user's workspaces."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from core.counts import related_count
 from workspaces.models import Membership, Workspace
 from workspaces.selectors import Access, workspace_ids_for_user
 
@@ -24,18 +24,12 @@ def products_for_user(*, user) -> QuerySet[Product]:
 
 
 def product_list(*, workspace: Workspace) -> QuerySet[Product]:
-    # Correlated counts: two joined COUNT(DISTINCT)s multiplied every item by every initiative
-    # (ten seconds for a product of 100,000 items).
     return workspace.products.annotate(item_count=_count("items"), initiative_count=_count("initiatives"))
 
 
 def _count(relation: str):
-    """A correlated COUNT subquery over a reverse relation (no join fan-out between counts)."""
-    model = Product._meta.get_field(relation).related_model
-    counts = (
-        model.objects.filter(product=OuterRef("pk")).order_by().values("product").annotate(c=Count("pk")).values("c")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    """How many rows of a reverse relation point at each product (core.counts.related_count)."""
+    return related_count(Product._meta.get_field(relation).related_model, "product")
 
 
 def product_overview(*, product: Product) -> dict:

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from roadmap.models import Initiative
+from roadmap.selectors.releases import release_scope
 
 from ..models import DONE_STATUSES, BacklogItem, ItemKind
 
@@ -49,9 +49,7 @@ def scope_items(*, product_id: int, scope: str, scope_id: int | None = None) -> 
     if scope == "initiative":
         return items.filter(initiative_id=scope_id)
     if scope == "release":
-        # The release's initiatives first: both halves of the OR are then index scans, not a join.
-        initiatives = Initiative.objects.filter(release_id=scope_id).values_list("id", flat=True)
-        return items.filter(Q(release_id=scope_id) | Q(release__isnull=True, initiative_id__in=list(initiatives)))
+        return items.filter(release_scope(release_id=scope_id))
     return items.order_by("rank")
 
 

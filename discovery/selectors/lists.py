@@ -1,26 +1,22 @@
 """Reads of customers, notes, insights and ideas, scoped to what the caller may see."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
+
+from core.counts import related_count
 
 from ..models import Customer, FeedbackNote, Idea, IdeaStatus, Insight, NoteState
 
 
-def _count(model, field: str):
-    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(c=Count("pk")).values("c")
-    return Coalesce(Subquery(rows), 0)
-
-
 def customers_with_counts(queryset: QuerySet[Customer]) -> QuerySet[Customer]:
-    return queryset.annotate(note_count=_count(FeedbackNote, "customer"))
+    return queryset.annotate(note_count=related_count(FeedbackNote, "customer"))
 
 
 def notes_with_counts(queryset: QuerySet[FeedbackNote]) -> QuerySet[FeedbackNote]:
-    return queryset.annotate(insight_count=_count(Insight, "note"))
+    return queryset.annotate(insight_count=related_count(Insight, "note"))
 
 
 def ideas_with_counts(queryset: QuerySet[Idea]) -> QuerySet[Idea]:
-    return queryset.annotate(insight_count=_count(Insight, "idea"))
+    return queryset.annotate(insight_count=related_count(Insight, "idea"))
 
 
 def customer_list(*, workspace) -> QuerySet[Customer]:

@@ -5,7 +5,9 @@ from datetime import date, timedelta
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 
+from backlog.models import BacklogItem
 from core.figures import cached_figure
+from roadmap.models import Initiative
 
 from ..models import FeedbackNote, FeedbackTheme
 
@@ -59,14 +61,19 @@ def feedback_over_time(*, product_ids, weeks: int = 12, today: date) -> list[dic
     ]
 
 
-def evidence_backed_share_of(*, workspace_id: int, product_ids, items: QuerySet, initiatives: QuerySet) -> dict:
-    """`evidence_backed_share` of some products' items and initiatives, summed once per version of
-    the workspace's figures (core.figures: every write, evidence linked included, bumps it)."""
+def evidence_backed_share_of(*, workspace_id: int, product_ids) -> dict:
+    """`evidence_backed_share` of some products (their items, their initiatives not dropped), summed
+    once per version of the workspace's figures (core.figures: every write, evidence linked included,
+    bumps it)."""
+    product_ids = sorted(product_ids)
     return cached_figure(
         workspace_id=workspace_id,
         name="discovery.evidence_share",
-        parts=tuple(sorted(product_ids)),
-        compute=lambda: evidence_backed_share(items=items, initiatives=initiatives),
+        parts=tuple(product_ids),
+        compute=lambda: evidence_backed_share(
+            items=BacklogItem.objects.filter(product_id__in=product_ids),
+            initiatives=Initiative.objects.filter(product_id__in=product_ids).exclude(status="dropped"),
+        ),
     )
 
 

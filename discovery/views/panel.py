@@ -4,9 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from backlog.models import BacklogItem
 from products.selectors import product_access
-from roadmap.models import Initiative
 from workspaces.selectors import workspace_access
 
 from ..selectors.themes import evidence_backed_share_of, feedback_over_time, latest_themes
@@ -18,12 +16,7 @@ def _panel(request, access, product_ids):
     busiest = max((w["notes"] for w in weeks), default=0)
     for week in weeks:
         week["percent"] = round(100 * week["notes"] / busiest) if busiest else 0
-    share = evidence_backed_share_of(
-        workspace_id=access.workspace.pk,
-        product_ids=product_ids,
-        items=BacklogItem.objects.filter(product_id__in=product_ids),
-        initiatives=Initiative.objects.filter(product_id__in=product_ids).exclude(status="dropped"),
-    )
+    share = evidence_backed_share_of(workspace_id=access.workspace.pk, product_ids=product_ids)
     return render(
         request,
         "discovery/_partials/feedback_panel.html",

@@ -1,21 +1,14 @@
 """Reads of releases: lists with their counts, and a release's contents (paged) with its figures."""
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 
+from core.counts import related_count
 from core.figures import cached_figure
 from core.keyset import KeysetPage, keyset_page
 
 from ..models import Initiative, Release
 
 RELEASE_ITEMS_PAGE = 100
-
-
-def _count_of(model, link: str):
-    """How many rows of `model` point at the outer release through `link`: one index lookup per
-    release, not a join of every initiative with every item (which multiplied the rows counted)."""
-    rows = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(rows), 0)
 
 
 def release_list(*, product) -> QuerySet[Release]:
@@ -30,7 +23,7 @@ def release_counts(*, product) -> dict[int, tuple[int, int]]:
         items = Release._meta.get_field("items").related_model
         rows = (
             release_list(product=product)
-            .annotate(initiative_count=_count_of(Initiative, "release"), item_count=_count_of(items, "release"))
+            .annotate(initiative_count=related_count(Initiative, "release"), item_count=related_count(items, "release"))
             .values_list("pk", "initiative_count", "item_count")
         )
         return {pk: (initiatives, count) for pk, initiatives, count in rows}
@@ -48,13 +41,18 @@ def releases_for_products(*, product_ids) -> QuerySet[Release]:
     return Release.objects.filter(product_id__in=list(product_ids))
 
 
+def release_scope(*, release_id: int) -> Q:
+    """The items a release holds: its own, and those of its initiatives that have no release of their
+    own. The initiatives are read first, so that both halves are index scans (not a join)."""
+    initiatives = release_initiative_ids(release_id=release_id)
+    return Q(release_id=release_id) | Q(release__isnull=True, initiative_id__in=initiatives)
+
+
 def release_items(*, release: Release) -> QuerySet:
-    """A release's items: its own, and those of its initiatives that have no release of their own
-    (epics aside). The initiatives are read first, so that both halves are index scans."""
-    from_initiatives = Q(release__isnull=True, initiative_id__in=release_initiative_ids(release_id=release.pk))
+    """A release's work items (release_scope, epics aside: they are containers, not work)."""
     items = Release._meta.get_field("items").related_model
     return (
-        items.objects.filter(Q(release=release) | from_initiatives, product_id=release.product_id)
+        items.objects.filter(release_scope(release_id=release.pk), product_id=release.product_id)
         .exclude(kind="epic")
         .select_related("product")
     )
