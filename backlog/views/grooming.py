@@ -12,7 +12,7 @@ from products.selectors import product_access
 from workspaces.models import Capability
 
 from ..forms import BulkForm, InlineItemForm
-from ..selectors.items import item_list, items_decorate
+from ..selectors.items import item_rows, items_decorate, items_with_product
 from ..services import items as item_services
 from . import listing
 from .items import error_text, item_crud, item_for, next_url
@@ -32,8 +32,8 @@ def row_context(request, access, item, **extra) -> dict:
 
 
 def row_item(access, pk):
-    item = get_object_or_404(item_list(product=access.product), pk=pk)
-    return items_decorate(items=[item], children=True)[0]
+    item = get_object_or_404(item_rows(product=access.product), pk=pk)  # as the list reads its rows
+    return items_decorate(items=items_with_product([item], access.product), children=True)[0]
 
 
 @login_required

@@ -72,9 +72,10 @@ class ItemCrud(Crud):
 
     def get_queryset(self, access):
         # A page of rows shows none of the long texts: left unread, a page of 100 costs a third.
-        return item_selectors.item_list(product=access.product).defer(*LIST_DEFERRED)
+        return item_selectors.item_rows(product=access.product, deferred=LIST_DEFERRED)
 
     def decorate(self, access, objects):
+        item_selectors.items_with_product(objects, access.product)
         item_selectors.items_decorate(items=objects, children=True)
 
     def list_rows(self, access, objects):

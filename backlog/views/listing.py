@@ -193,18 +193,24 @@ def view_context(request, access, filterset) -> dict:
     }
 
 
+# The value of a row (backlog.selectors.items.item_rows) that names its group, by the group's field.
+GROUP_NAMES = {
+    GroupBy.SPRINT: "sprint_name",
+    GroupBy.INITIATIVE: "initiative_title",
+    GroupBy.ASSIGNEE: "owner_username",
+}
+
+
 def group_label(item, group_by: str, definitions=()) -> str:
     definition = view_order.custom_definition(group_by, definitions)
     if definition is not None:
         if definition.field_type == FieldType.USER:  # the person's name, the page's first sort key
             return getattr(item, "keyset_0", None) or f"No {definition.name.lower()}"
         return str((item.custom_fields or {}).get(definition.key) or f"No {definition.name.lower()}")
-    if group_by == GroupBy.ASSIGNEE:
-        return item.owner.get_username() if item.owner_id else "Unassigned"
     if group_by in (GroupBy.STATUS, GroupBy.MOSCOW):
         return getattr(item, f"get_{group_by}_display")() or "No MoSCoW"
-    related = getattr(item, group_by) if getattr(item, f"{group_by}_id") else None
-    return str(related) if related is not None else f"No {group_by}"
+    name = getattr(item, GROUP_NAMES[group_by]) if getattr(item, f"{group_by}_id") else None  # see item_rows
+    return name if name is not None else ("Unassigned" if group_by == GroupBy.ASSIGNEE else f"No {group_by}")
 
 
 def group_identity(item, group_by: str) -> object:
