@@ -1,11 +1,13 @@
-"""`{% item_row %}`: one backlog row (`<tr>`), written in Python rather than by a template include.
+"""`{% item_row %}` and `{% plan_card %}`: a backlog row (`<tr>`) and a sprint planning card (`<li>`),
+written in Python rather than by a template include.
 
 A backlog page shows 100 rows of up to a dozen cells each. As a template, a row cost a quarter of a
 millisecond (an `{% if %}…{% elif %}` per cell and column), a quarter of the page's time at 100,000
 items; written here it costs a tenth of that. The HTML is the template's own, value for value: every
 value is localised and escaped as `{{ value }}` does (`localize`, `conditional_escape`), and the
-filters are Django's (`floatformat`, `pluralize`). `tests/backlog/test_item_row_html.py` renders each
-column through this tag and the reference template in the tests and compares them.
+filters are Django's (`floatformat`, `pluralize`). `tests/backlog/test_item_row_html.py` renders rows
+and cards through these functions and through the templates they replaced, and compares them. Sprint
+planning shows up to 200 backlog cards and the sprint's: as a template each cost 0.14 ms.
 
 Used by the list (`backlog/item_list.html`) and the single-row answers of edit in place and the
 property popover (`backlog/_partials/item_row.html`), so a row is written in one place.
@@ -13,10 +15,12 @@ property popover (`backlog/_partials/item_row.html`), so a row is written in one
 
 from django import template
 from django.template.defaultfilters import floatformat, pluralize
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from core.links import pk_url
 from customfields.templatetags.custom_values import custom_value
 
 register = template.Library()
@@ -127,4 +131,61 @@ def item_row(context) -> str:
         can_edit=bool(context.get("can_edit")),
         can_rank=bool(context.get("can_rank")),
         saved_now=bool(context.get("saved_now")),
+    )
+
+
+def plan_card_html(item, *, where: str, product, sprint, can_plan: bool, csrf_token, links: dict) -> str:
+    """One card of sprint planning, in the backlog column (`where="backlog"`) or the sprint's.
+    `links` holds the item's page (`detail`, a function of its id: core.links.pk_url) and the plan's
+    move endpoint (`move`)."""
+    pk, key = _v(item.pk), _v(item.key)
+    points = _v(item.story_points if item.story_points is not None else 0)
+    parts = [
+        f'<li class="plan-card" data-item-id="{pk}" data-item-key="{key}" data-points="{points}">\n',
+        f'  <div class="plan-card-main"><span class="key">{key}</span> <a href="{_v(links["detail"](item.pk))}">'
+        f"{_v(item.title)}</a></div>\n",
+        f'  <div class="plan-card-meta"><span class="kind {_v(item.kind)}">{_v(item.get_kind_display())}</span> '
+        f'<span class="badge {_v(item.status)}">{_v(item.get_status_display())}</span> '
+        f'<span class="pts">{_v(item.story_points) if item.story_points is not None else "?"} pts</span>\n',
+    ]
+    if can_plan:
+        token = ""
+        if csrf_token and csrf_token != "NOTPROVIDED":  # as {% csrf_token %} writes it
+            token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_v(csrf_token)}">'
+        parts.append(
+            f'  <form method="post" action="{_v(links["move"])}" class="plan-move">{token}'
+            f'<input type="hidden" name="item" value="{pk}">\n'
+        )
+        if where == "backlog":
+            parts.append(
+                f'    <input type="hidden" name="target" value="sprint"><button class="btn small" '
+                f'aria-label="Add {key} to {_v(sprint)}">Add <span aria-hidden="true">→</span></button>\n'
+            )
+        else:
+            parts.append(
+                f'    <input type="hidden" name="target" value="backlog"><button class="btn small" '
+                f'aria-label="Remove {key} from {_v(sprint)} (back to the backlog)"><span aria-hidden="true">←</span> '
+                "Remove</button>\n"
+            )
+        parts.append("  </form>")
+    parts.append("</div>\n</li>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value above went through _v (escaped)
+
+
+@register.simple_tag(takes_context=True)
+def plan_cards(context, items, where: str) -> str:
+    """The cards of `items` in one column of sprint planning (backlog/sprint_plan.html)."""
+    product, sprint = context["product"], context["sprint"]
+    links = {
+        "detail": pk_url("backlog:item_detail", {"product_id": product.pk}),
+        "move": reverse("backlog:sprint_plan_item", kwargs={"product_id": product.pk, "pk": sprint.pk}),
+    }
+    can_plan, token = bool(context.get("can_plan")), context.get("csrf_token")
+    return mark_safe(  # noqa: S308 - each card escapes its values
+        "\n".join(
+            plan_card_html(
+                item, where=where, product=product, sprint=sprint, can_plan=can_plan, csrf_token=token, links=links
+            )
+            for item in items
+        )
     )

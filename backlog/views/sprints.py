@@ -15,11 +15,11 @@ from workspaces.models import Capability
 
 from ..forms import PlanForm, RejectForm, SprintForm
 from ..models import DONE_STATUSES, BacklogItem, Sprint, SprintStatus
-from ..selectors.items import item_list, items_decorate
+from ..selectors.items import item_list, item_rows, items_decorate, items_with_product
 from ..selectors.sprint_history import sprint_burndown, sprint_commitments, sprint_date_warnings
 from ..selectors.sprints import sprint_capacity, sprint_list, sprint_velocity
 from ..services import sprints as sprint_services
-from .items import error_text, item_crud, item_for, next_url, wants_json
+from .items import LIST_DEFERRED, error_text, item_crud, item_for, next_url, wants_json
 
 
 class SprintCrud(Crud):
@@ -70,16 +70,18 @@ PLAN_BACKLOG_ROWS = 200  # the top of the backlog by rank: what a planning sessi
 
 
 def _plan_context(access, sprint) -> dict:
-    items = item_list(product=access.product).order_by("rank")
+    # A card shows the item's own columns only: the rows are read without their related rows.
+    items = item_rows(product=access.product, deferred=LIST_DEFERRED).order_by("rank")
     return {
         "access": access,
         "perms": access.perms,
         "product": access.product,
         "workspace": access.workspace,
         "sprint": sprint,
-        "sprint_items": items_decorate(items=list(items.filter(sprint=sprint))),
-        "backlog_items": items_decorate(
-            items=list(items.filter(sprint__isnull=True).exclude(status__in=DONE_STATUSES)[:PLAN_BACKLOG_ROWS])
+        "sprint_items": items_with_product(list(items.filter(sprint=sprint)), access.product),
+        "backlog_items": items_with_product(
+            list(items.filter(sprint__isnull=True).exclude(status__in=DONE_STATUSES)[:PLAN_BACKLOG_ROWS]),
+            access.product,
         ),
         "capacity": sprint_capacity(sprint=sprint),
         "velocity": sprint_velocity(product=access.product, before=sprint),

@@ -83,3 +83,29 @@ def test_the_python_row_writes_what_the_template_wrote(drawn, cols_param):
     )
     written = item_row_html(row, product=product, cols=cols, cols_param=cols_param, **rights)
     assert _normalised(written) == _normalised(reference)
+
+
+PLAN_REFERENCE = Template((Path(__file__).parent / "plan_card_reference.html").read_text())
+PLAN_CARDS = Template("{% load backlog_rows %}{% plan_cards items where %}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows(),
+    st.sampled_from(["backlog", "sprint"]),
+    TEXT,
+    st.sampled_from(["", "NOTPROVIDED", "tok<en>&1"]),
+    st.booleans(),
+)
+def test_the_python_plan_card_writes_what_the_template_wrote(drawn, where, sprint_name, token, can_plan):
+    row, product, _, _ = drawn
+    context = {
+        "product": product,
+        "sprint": Sprint(pk=11, name=sprint_name),
+        "can_plan": can_plan,
+        "csrf_token": token,
+        "where": where,
+    }
+    reference = PLAN_REFERENCE.render(Context({**context, "item": row["obj"]}))
+    written = PLAN_CARDS.render(Context({**context, "items": [row["obj"]]}))
+    assert _normalised(written) == _normalised(reference)
