@@ -48,7 +48,7 @@ class ItemCrud(Crud):
     paginate_by = 100
     keyset_orderings = (
         "rank", "-rice_score", "-wsjf_score", "rice_score", "wsjf_score", "-created_at", "created_at", "-updated_at",
-        "updated_at",
+        "updated_at", "-customer_impact",
     )  # fmt: skip
     columns = [
         Column("Key", "key", css="key"),
