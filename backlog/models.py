@@ -241,12 +241,17 @@ class BacklogItem(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["product", "status"]),
             models.Index(fields=["product", "-rice_score"]),
-            models.Index(fields=["product", "-customer_impact"]),
-            # The parent picker (epics and features in rank order). Keyset pages by score use
-            # item_rice_keyset / item_wsjf_keyset ((product, score DESC NULLS LAST, id)), made on
-            # PostgreSQL only by migration 0006 (SQLite cannot index NULLS LAST).
+            # A grouped backlog reads each group as one range of these (core/keyset_groups.py), in rank
+            # order, and finds a product's groups by skipping through them (selectors/view_groups.py).
+            models.Index(fields=["product", "status", "rank", "id"], name="item_status_rank"),
+            models.Index(fields=["product", "moscow", "rank", "id"], name="item_moscow_rank"),
+            models.Index(fields=["product", "sprint", "rank", "id"], name="item_sprint_rank"),
+            models.Index(fields=["product", "initiative", "rank", "id"], name="item_initiative_rank"),
+            models.Index(fields=["product", "owner", "rank", "id"], name="item_owner_rank"),
+            # The parent picker (epics and features in rank order). Keyset pages by score, date and
+            # customer impact use (product, field DESC NULLS LAST, id) indexes made on PostgreSQL only
+            # by migrations 0008 and 0016 (SQLite cannot index NULLS LAST).
             models.Index(fields=["product", "kind", "rank"], name="item_product_kind_rank"),
             # Daily throughput (forecasts, release plans): the items finished in a window of days.
             models.Index(

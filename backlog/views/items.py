@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.exceptions import ApplicationError
 from core.forms import add_validation_error
-from core.keyset import keyset_page_by
+from core.keyset_groups import keyset_page_grouped
 from products.pages import Column, Crud, split_form_data
 from products.selectors import product_access
 from workspaces.models import Capability
@@ -25,6 +25,7 @@ from ..selectors import items as item_selectors
 from ..selectors import view_order
 from ..selectors.dependencies import item_dependency_rows
 from ..selectors.sprints import story_quality_hints
+from ..selectors.view_groups import view_groups
 from ..services import criteria as criterion_services
 from ..services import items as item_services
 from . import listing
@@ -46,16 +47,9 @@ class ItemCrud(Crud):
     detail_template = "backlog/item_detail.html"
     paginate_by = 100
     keyset_orderings = (
-        "rank",
-        "-rice_score",
-        "-wsjf_score",
-        "rice_score",
-        "wsjf_score",
-        "-created_at",
-        "created_at",
-        "-updated_at",
-        "updated_at",
-    )
+        "rank", "-rice_score", "-wsjf_score", "rice_score", "wsjf_score", "-created_at", "created_at", "-updated_at",
+        "updated_at", "-customer_impact",
+    )  # fmt: skip
     columns = [
         Column("Key", "key", css="key"),
         Column("Title", "title", link=True),
@@ -108,11 +102,13 @@ class ItemCrud(Crud):
         group = view_order.group_keys(group_by, definitions)
         if not group and ordering in self.keyset_orderings:
             return super().keyset(request, qs, filterset)
-        if sort is None:
+        if sort is None:  # an ordering the view does not know: the manual order
             ordering, sort = "rank", view_order.sort_keys("rank")
-        return keyset_page_by(
-            qs, keys=[*group, *sort], ordering=ordering, size=self.paginate_by, params=self.keyset_params(request, qs)
-        )
+        groups = view_groups(group_by, request.backlog_access.product.pk) if group else None
+        return keyset_page_grouped(  # group by group: index scans as long as the page (core/keyset_groups.py)
+            qs, groups=groups, group_keys=group, sort=sort, ordering=ordering, size=self.paginate_by,
+            params=self.keyset_params(request, qs),
+        )  # fmt: skip
 
     def view_orderings(self, definitions) -> tuple[str, ...]:
         custom = [f"cf_{d.key}" for d in view_order.sortable_custom_fields(definitions)]
