@@ -57,4 +57,6 @@ class ImportMappingSerializer(StrictSerializer):
                     raise serializers.ValidationError({section: f"At most {NAMES_MAX} names."})
                 if any(len(name) > NAME_MAX for name in values):
                     raise serializers.ValidationError({section: f"A name has at most {NAME_MAX} characters."})
+                if any("\x00" in name for name in values):  # PostgreSQL's jsonb cannot hold it
+                    raise serializers.ValidationError({section: "A name cannot contain the NUL character."})
         return attrs
