@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 
+from core.forms import quicken
+
 from .forms import scope_queryset
 
 
@@ -15,3 +17,4 @@ class ScopedFilterSet(django_filters.FilterSet):
         for field in self.form.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = scope_queryset(field.queryset.all(), access)
+                quicken(field)

@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 
+from core.forms import quicken
+
 from .models import Role
 
 
@@ -32,6 +34,7 @@ class ScopedModelForm(forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = scope_queryset(field.queryset, access)
+                quicken(field)
 
 
 class WorkspaceForm(forms.Form):
