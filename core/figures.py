@@ -23,27 +23,34 @@ T = TypeVar("T")
 MISSING = object()
 
 
-def _version_key(workspace_id: int) -> str:
-    return f"pmhub:figures:v:{workspace_id}"
+FIGURES = "figures"  # the family of figures every published event outdates (bump_on_event)
 
 
-def figures_version(*, workspace_id: int) -> int:
-    version = cache.get(_version_key(workspace_id))
+def _version_key(workspace_id: int, family: str = FIGURES) -> str:
+    return f"pmhub:{family}:v:{workspace_id}"
+
+
+def figures_version(*, workspace_id: int, family: str = FIGURES) -> int:
+    """The workspace's version of a family of cached values: `figures` (what its writes change), or
+    another family that its own writers bump (integrations' webhook subscriptions)."""
+    key = _version_key(workspace_id, family)
+    version = cache.get(key)
     if version is None:
         # After the cache was emptied, a version from the clock never repeats an older one.
-        cache.add(_version_key(workspace_id), time.time_ns() // 1000, timeout=None)
-        version = cache.get(_version_key(workspace_id), 0)
+        cache.add(key, time.time_ns() // 1000, timeout=None)
+        version = cache.get(key, 0)
     return version
 
 
-def figures_bump(*, workspace_id: int) -> None:
+def figures_bump(*, workspace_id: int, family: str = FIGURES) -> None:
     """A write in the workspace: its figures are recomputed from now on, and again after the commit."""
+    key = _version_key(workspace_id, family)
 
     def bump() -> None:
         try:
-            cache.incr(_version_key(workspace_id))
+            cache.incr(key)
         except ValueError:  # no version yet (or the cache was emptied)
-            cache.set(_version_key(workspace_id), time.time_ns() // 1000, timeout=None)
+            cache.set(key, time.time_ns() // 1000, timeout=None)
 
     bump()
     transaction.on_commit(bump)
@@ -54,10 +61,11 @@ def bump_on_event(*, event: str, workspace_id: int, data: dict) -> None:
     figures_bump(workspace_id=workspace_id)
 
 
-def cached_figure(*, workspace_id: int, name: str, parts: tuple, compute: Callable[[], T]) -> T:
+def cached_figure(*, workspace_id: int, name: str, parts: tuple, compute: Callable[[], T], family: str = FIGURES) -> T:
     """`compute()`, or what it gave for the same name and parts at the workspace's current version."""
     digest = hashlib.sha1(repr(parts).encode()).hexdigest()
-    key = f"pmhub:figures:{workspace_id}:{figures_version(workspace_id=workspace_id)}:{name}:{digest}"
+    version = figures_version(workspace_id=workspace_id, family=family)
+    key = f"pmhub:{family}:{workspace_id}:{version}:{name}:{digest}"
     value = cache.get(key, MISSING)
     if value is MISSING:
         value = compute()

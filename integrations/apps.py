@@ -10,7 +10,13 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         # Imported once the app registry is ready: schema registers its OpenAPI extensions, and
         # webhooks needs the models.
+        from django.db.models.signals import post_delete, post_save
+
         from . import schema  # noqa: F401
-        from .webhooks import webhooks_on_event
+        from .models import WebhookSubscription
+        from .webhooks import subscriptions_changed_by_model, webhooks_on_event
 
         subscribe(webhooks_on_event)
+        # Every save and delete of a subscription (services, admin, shell) refreshes the workspace's cached list.
+        post_save.connect(subscriptions_changed_by_model, sender=WebhookSubscription)
+        post_delete.connect(subscriptions_changed_by_model, sender=WebhookSubscription)

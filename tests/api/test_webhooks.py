@@ -24,10 +24,10 @@ from backlog.services.items import item_create
 from core import events
 from core.models import OutboxMessage
 from integrations import targets
-from integrations.delivery import DeliveryFailed, delivery_attempt
+from integrations.delivery import DeliveryFailed, _record_outcome, delivery_attempt
 from integrations.models import DeliveryStatus, WebhookDelivery, WebhookSubscription
 from integrations.targets import is_public_address
-from integrations.webhooks import webhook_create, webhook_event_names, webhook_ping
+from integrations.webhooks import webhook_create, webhook_delete, webhook_event_names, webhook_ping, webhook_update
 from tests import factories as f
 from tests.conftest import wait_for
 
@@ -153,6 +153,38 @@ def test_only_subscribed_events_of_the_workspace_are_delivered(world, allow_loca
         item_create(instance=BacklogItem(product=world.product, title="x"), actor=world.users["admin"])
 
     assert not WebhookDelivery.objects.exists()
+
+
+def test_deliveries_follow_the_subscriptions_as_they_change(
+    world, allow_local, settings, django_capture_on_commit_callbacks
+):
+    """The workspace's subscriptions are cached between events (integrations.webhooks._matching): each
+    creation, change, pause by failures, resumption and deletion must be seen by the next event."""
+
+    def item_event() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            item_create(instance=BacklogItem(product=world.product, title="x"), actor=world.users["admin"])
+        return WebhookDelivery.objects.filter(event="item.created").count()
+
+    with Receiver(codes=[200] * 20) as receiver:
+        assert item_event() == 0  # none yet: the (empty) list is cached
+        subscription, _ = webhook_create(workspace=world.workspace, url=receiver.url, events=["item.*"], actor=None)
+        assert item_event() == 1
+        webhook_update(subscription=subscription, data={"events": ["initiative.*"]})
+        assert item_event() == 1
+        webhook_update(subscription=subscription, data={"events": ["item.created"]})
+        assert item_event() == 2
+        settings.WEBHOOK_PAUSE_AFTER_FAILURES = 1  # a failure pauses it: the row is updated, no model saved
+        with django_capture_on_commit_callbacks(execute=True):
+            _record_outcome(subscription_id=subscription.pk, ok=False)
+        assert not WebhookSubscription.objects.get(pk=subscription.pk).is_active
+        assert item_event() == 2
+        subscription.refresh_from_db()
+        webhook_update(subscription=subscription, data={"is_active": True})
+        assert item_event() == 3
+        assert len(receiver.requests) == 3
+        webhook_delete(subscription=subscription)
+        assert item_event() == 0  # deleted with its deliveries; no new one
 
 
 def test_repeated_failures_pause_the_subscription_and_tell_the_admins(
