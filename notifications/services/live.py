@@ -11,6 +11,7 @@ import logging
 import threading
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from ..live_store import live_store
@@ -38,10 +39,7 @@ class _Batch:
             del batches[self.key]
         if not messages:
             return
-        actor_ids = {m.get("actor") for _, m in messages if m.get("actor")}
-        names = (
-            dict(get_user_model().objects.filter(pk__in=actor_ids).values_list("pk", "username")) if actor_ids else {}
-        )
+        names = actor_names({m.get("actor") for _, m in messages if m.get("actor")})
         for _, message in messages:
             if message.get("actor"):
                 message["actor_name"] = names.get(message["actor"], "")
@@ -49,6 +47,31 @@ class _Batch:
             live_store().push(messages)
         except Exception:  # noqa: BLE001 - any store failure: the update is lost, the committed write stands
             log.warning("Live update store unavailable; %d live messages dropped", len(messages), exc_info=True)
+
+
+NAME_KEY = "pmhub:live:username:{}"
+NAME_TTL = 3600
+
+
+def actor_names(user_ids: set) -> dict:
+    """Usernames by id for live messages, from the cache (one lookup for the many writes of one person;
+    `forget_actor_name` drops a name when its user is saved), the database for the others."""
+    if not user_ids:
+        return {}
+    keys = {user_id: NAME_KEY.format(user_id) for user_id in user_ids}
+    cached = cache.get_many(keys.values())
+    names = {user_id: cached[key] for user_id, key in keys.items() if key in cached}
+    missing = user_ids - names.keys()
+    if missing:
+        found = dict(get_user_model().objects.filter(pk__in=missing).values_list("pk", "username"))
+        cache.set_many({keys[user_id]: name for user_id, name in found.items()}, timeout=NAME_TTL)
+        names.update(found)
+    return names
+
+
+def forget_actor_name(*, instance, **_) -> None:
+    """post_save / post_delete of a user (notifications.apps): a renamed person is named anew."""
+    cache.delete(NAME_KEY.format(instance.pk))
 
 
 def _current_batch() -> _Batch:
