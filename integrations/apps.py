@@ -14,7 +14,8 @@ class IntegrationsConfig(AppConfig):
 
         from . import schema  # noqa: F401
         from .models import WebhookSubscription
-        from .webhooks import subscriptions_changed_by_model, webhooks_on_event
+        from .subscriptions import subscriptions_changed_by_model
+        from .webhooks import webhooks_on_event
 
         subscribe(webhooks_on_event)
         # Every save and delete of a subscription (services, admin, shell) refreshes the workspace's cached list.

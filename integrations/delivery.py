@@ -22,6 +22,7 @@ from workspaces.models import Role
 from workspaces.selectors import members_for_workspace
 
 from .models import DeliveryStatus, WebhookDelivery, WebhookSubscription
+from .subscriptions import subscriptions_changed
 from .targets import resolve_target, target_port
 
 TIMEOUT_SECONDS = 10
@@ -148,8 +149,6 @@ def _record_outcome(*, subscription_id: int, ok: bool) -> None:
         WebhookSubscription.objects.filter(pk=subscription_id).update(
             is_active=False, paused_at=timezone.now(), pause_reason=reason, version=F("version") + 1
         )
-        from .webhooks import subscriptions_changed  # webhooks imports this module
-
         subscriptions_changed(workspace_id=subscription.workspace_id)
         transaction.on_commit(partial(_tell_admins, subscription_id=subscription_id, reason=reason))
 

@@ -4,7 +4,6 @@ Which events a subscription may name comes from core's event registry (the event
 webhook=True); sending a delivery is integrations.delivery's job, run by a task after commit.
 """
 
-import fnmatch
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -13,12 +12,12 @@ from django.utils import timezone
 
 from core import events, outbox
 from core.exceptions import ApplicationError
-from core.figures import cached_figure, figures_bump
 from core.services import instance_create, instance_update
 
 from .delivery import subscription_secret
 from .events import PING
 from .models import WebhookDelivery, WebhookSubscription
+from .subscriptions import active_matching
 from .targets import check_target
 
 
@@ -73,39 +72,6 @@ def webhook_delete(*, subscription: WebhookSubscription) -> None:
     subscription.delete()
 
 
-def _matches(subscription_events: list, event: str) -> bool:
-    return any(fnmatch.fnmatchcase(event, pattern) for pattern in subscription_events)
-
-
-# The cache family (core.figures) of a workspace's active subscriptions: every write announces an event,
-# and most workspaces have no subscription, so the lookup is kept until a subscription changes.
-SUBSCRIPTIONS = "webhooks"
-
-
-def subscriptions_changed(*, workspace_id: int) -> None:
-    """A subscription of the workspace was created, changed, paused or deleted: look them up again (now,
-    and after the commit). Called on every save and delete of one (integrations.apps) and by the
-    delivery's pause, which updates the row without saving a model."""
-    figures_bump(workspace_id=workspace_id, family=SUBSCRIPTIONS)
-
-
-def subscriptions_changed_by_model(*, instance: WebhookSubscription, **_) -> None:
-    subscriptions_changed(workspace_id=instance.workspace_id)
-
-
-def _matching(workspace_id: int, event: str) -> list[WebhookSubscription]:
-    active = cached_figure(
-        workspace_id=workspace_id,
-        name="active",
-        parts=(),
-        family=SUBSCRIPTIONS,
-        compute=lambda: list(
-            WebhookSubscription.objects.filter(workspace_id=workspace_id, is_active=True).values_list("id", "events")
-        ),
-    )
-    return [WebhookSubscription(pk=pk, events=patterns) for pk, patterns in active if _matches(patterns, event)]
-
-
 def webhooks_on_event(*, event: str, workspace_id: int, data: dict) -> None:
     """Subscriber of core.events (runs after commit): record one delivery per matching subscription.
 
@@ -113,7 +79,7 @@ def webhooks_on_event(*, event: str, workspace_id: int, data: dict) -> None:
     """
     if not events.is_webhook_event(event):
         return
-    subscriptions = _matching(workspace_id, event)
+    subscriptions = active_matching(workspace_id, event)
     if subscriptions:
         deliveries_enqueue(subscriptions=subscriptions, event=event, workspace_id=workspace_id, data=data)
 
@@ -122,7 +88,7 @@ def webhooks_on_events(*, event: str, workspace_id: int, data: list[dict]) -> No
     """The batch form of `webhooks_on_event` (core.events.publish_many): one lookup of the subscriptions."""
     if not events.is_webhook_event(event) or not data:
         return
-    subscriptions = _matching(workspace_id, event)
+    subscriptions = active_matching(workspace_id, event)
     for one in data if subscriptions else []:
         deliveries_enqueue(subscriptions=subscriptions, event=event, workspace_id=workspace_id, data=one)
 

@@ -17,7 +17,7 @@ from workspaces.viewsets import ResourceViewSet, make_filterset
 
 from .models import ImportBatch
 from .selectors.imports import import_capability
-from .serializers import ImportCreateSerializer, ImportMappingSerializer, ImportSerializer
+from .serializers import MAPPING_RULES, ImportCreateSerializer, ImportMappingSerializer, ImportSerializer
 from .services.batches import import_batch_create, import_mapping_set, import_start
 
 
@@ -87,11 +87,11 @@ class ImportViewSet(ResourceViewSet):
     @extend_schema(
         description="Change the mapping: source statuses, issue types, people (user ids), sprints (create/skip) and, "
         "for tables, columns (column → field). Sections left out keep their values; the dry run must be run again."
-        + rules_text(["“…”: … is not one of …"]),
+        + rules_text(["“…”: … is not one of …", *MAPPING_RULES]),
         request=ImportMappingSerializer,
         responses={200: ImportSerializer},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])  # nested sections: JSON only
     def mapping(self, request, pk=None):
         batch = self.get_object()
         self._require(batch)

@@ -12,6 +12,10 @@ from .targets import targets
 
 NAME_MAX = 255  # a source name (status, issue type, person, sprint, column) as mapped
 NAMES_MAX = 500
+TOO_MANY_NAMES = f"At most {NAMES_MAX} names."
+NAME_TOO_LONG = f"A name has at most {NAME_MAX} characters."
+NAME_WITH_NUL = "A name cannot contain the NUL character."  # PostgreSQL's jsonb cannot hold it
+MAPPING_RULES = [TOO_MANY_NAMES, NAME_TOO_LONG, NAME_WITH_NUL]  # a section's names (the schema has no words for them)
 
 
 class ImportSerializer(serializers.ModelSerializer):
@@ -54,9 +58,9 @@ class ImportMappingSerializer(StrictSerializer):
         for section, values in attrs.items():
             if isinstance(values, dict):
                 if len(values) > NAMES_MAX:
-                    raise serializers.ValidationError({section: f"At most {NAMES_MAX} names."})
+                    raise serializers.ValidationError({section: TOO_MANY_NAMES})
                 if any(len(name) > NAME_MAX for name in values):
-                    raise serializers.ValidationError({section: f"A name has at most {NAME_MAX} characters."})
-                if any("\x00" in name for name in values):  # PostgreSQL's jsonb cannot hold it
-                    raise serializers.ValidationError({section: "A name cannot contain the NUL character."})
+                    raise serializers.ValidationError({section: NAME_TOO_LONG})
+                if any("\x00" in name for name in values):
+                    raise serializers.ValidationError({section: NAME_WITH_NUL})
         return attrs

@@ -26,11 +26,15 @@ def _refresh(insight: Insight, workspace_id: int, *, also=()) -> None:
     evidence_refresh(workspace_id=workspace_id, item_ids=items, initiative_ids=initiatives)
 
 
+def _whole_note(insight: Insight) -> str:
+    return insight.note.text[:2000]
+
+
 @transaction.atomic
 def insight_create(*, instance: Insight, actor) -> Insight:
     """Link a passage; the target's evidence count and customer impact follow in the same transaction."""
     if not instance.passage and instance.note_id:
-        instance.passage = instance.note.text[:2000]
+        instance.passage = _whole_note(instance)
     insight = instance_create(instance=instance, actor=actor)
     workspace_id = insight.note.product.workspace_id
     announce(INSIGHT_LINKED, workspace_id=workspace_id, obj=insight, **_payload(insight))
@@ -41,6 +45,8 @@ def insight_create(*, instance: Insight, actor) -> Insight:
 @transaction.atomic
 def insight_update(*, insight: Insight, data: dict, actor) -> Insight:
     before = [(insight.item_id, insight.initiative_id)]
+    if "passage" in data and not data["passage"]:  # as on creation: an empty passage quotes the whole note
+        data = {**data, "passage": _whole_note(insight)}
     insight, changed = instance_update(instance=insight, data=data)
     if changed:
         workspace_id = insight.note.product.workspace_id

@@ -12,7 +12,7 @@ from discovery.models import DiscoverySettings, Idea, IdeaStatus, Insight, Weigh
 from discovery.selectors.evidence import item_impact_figures
 from discovery.services.evidence import discovery_settings_update
 from discovery.services.ideas import idea_promote, idea_vote
-from discovery.services.insights import insight_create, insight_delete
+from discovery.services.insights import insight_create, insight_delete, insight_update
 from discovery.weights import customer_weight
 from roadmap.models import Initiative
 from tests import factories as f
@@ -55,6 +55,25 @@ def test_a_passage_must_be_quoted_from_its_note_and_target_its_product(world):
     with pytest.raises(Exception, match="another product"):
         insight_create(instance=Insight(note=note, passage="Refunds", item=elsewhere), actor=None)
     assert Insight.objects.count() == 0
+
+
+def test_an_empty_passage_quotes_the_whole_note_on_creation_and_on_change_by_every_path(world, api):
+    note = f.FeedbackNoteFactory(product=world.product, text="Refunds take a week to arrive.")
+    item = f.BacklogItemFactory(product=world.product)
+    insight = insight_create(instance=Insight(note=note, passage="Refunds", item=item), actor=None)
+    insight_update(insight=insight, data={"passage": ""}, actor=None)
+    insight.refresh_from_db()
+    assert insight.passage == note.text
+    client = api("admin")
+    for method in (client.patch, client.put):
+        client.patch(f"/api/v1/insights/{insight.pk}/", {"passage": "a week"}, format="json")
+        answer = method(
+            f"/api/v1/insights/{insight.pk}/",
+            {"passage": "", "item": item.pk, "importance": "important"},
+            format="json",
+        )
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["passage"] == note.text
 
 
 def test_promoting_an_idea_moves_its_evidence_and_its_votes_count(world):

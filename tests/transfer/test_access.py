@@ -195,6 +195,8 @@ def test_api_bad_input_is_a_400(world):
     assert api.post(url, {"people": {"Ada": world.outsider.pk}}, format="json").status_code == 400
     assert api.post(url, {"columns": {"title": "password"}}, format="json").status_code == 400
     assert api.post(url, {"nonsense": {}}, format="json").status_code == 400
+    as_form = api.post(url, {"status": '{"New": "shipped"}'}, format="multipart")  # sections are JSON: a 415
+    assert as_form.status_code == 415
     nul = api.post(url, {"columns": {"ti\x00tle": "title"}}, format="json")  # jsonb cannot store NUL: a 400, not a 500
     assert nul.status_code == 400 and "NUL" in str(nul.json())
     assert api.post("/api/v1/imports/", {"product": world.product.pk}, format="multipart").status_code == 400
