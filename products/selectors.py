@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.counts import related_count
+from core.figures import cached_figure
 from workspaces.models import Membership, Workspace
 from workspaces.selectors import Access, workspace_ids_for_user
 
@@ -24,7 +25,21 @@ def products_for_user(*, user) -> QuerySet[Product]:
 
 
 def product_list(*, workspace: Workspace) -> QuerySet[Product]:
-    return workspace.products.annotate(item_count=_count("items"), initiative_count=_count("initiatives"))
+    """The workspace's products; their counts come from `product_counts`, for the rows shown."""
+    return workspace.products.all()
+
+
+def product_counts(*, workspace_id: int, product_ids: list[int], names: tuple[str, ...]) -> dict[int, dict]:
+    """{product id: {"<relation>_count": n}} for some products: how many themes, initiatives, items…
+    point at each. Counting a product of 100,000 items reads 100,000 index entries, so the figures are
+    cached by the workspace's version (core.figures: every announced write recomputes them)."""
+
+    def compute() -> dict[int, dict]:
+        rows = Product.objects.filter(pk__in=product_ids).annotate(**{f"{n}_count": _count(n) for n in names})
+        return {row["id"]: row for row in rows.values("id", *(f"{n}_count" for n in names))}
+
+    parts = (tuple(sorted(product_ids)), names)
+    return cached_figure(workspace_id=workspace_id, name="product_counts", parts=parts, compute=compute)
 
 
 def _count(relation: str):
@@ -34,17 +49,8 @@ def _count(relation: str):
 
 def product_overview(*, product: Product) -> dict:
     """The overview page's figures: vision, business cases, personas and counts, in a few queries."""
-    counts = (
-        Product.objects.filter(pk=product.pk)
-        .annotate(
-            **{
-                f"{name}_count": _count(name)
-                for name in ("themes", "initiatives", "releases", "items", "sprints", "kpis", "personas")
-            }
-        )
-        .values()
-        .get()
-    )
+    names = ("themes", "initiatives", "releases", "items", "sprints", "kpis", "personas")
+    counts = product_counts(workspace_id=product.workspace_id, product_ids=[product.pk], names=names)[product.pk]
     return {
         "vision": Vision.objects.filter(product=product).first(),
         "business_cases": list(product.business_cases.all()[:5]),

@@ -28,6 +28,15 @@ class ProductCrud(Crud):
     def get_queryset(self, access):
         return selectors.product_list(workspace=access.workspace)
 
+    def list_rows(self, access, objects):
+        counts = selectors.product_counts(
+            workspace_id=access.workspace.pk, product_ids=[p.pk for p in objects], names=("initiatives", "items")
+        )
+        for product in objects:
+            product.initiative_count = counts[product.pk]["initiatives_count"]
+            product.item_count = counts[product.pk]["items_count"]
+        return super().list_rows(access, objects)
+
     def get_object(self, access, pk):
         return get_object_or_404(Product.objects.filter(workspace=access.workspace), pk=pk)
 

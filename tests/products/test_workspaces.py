@@ -130,3 +130,26 @@ def test_the_product_overview_shows_the_product_navigation_and_figures(world):
     assert reverse("backlog:item_list", kwargs={"product_id": world.product.pk}) in page
     assert response.context["counts"]["items"] == 1
     assert "Edit vision" not in page  # an executive reads, and edits nothing
+
+
+def test_the_products_counts_follow_every_write_through_the_services(world):
+    """The lists' counts are cached by the workspace's version (products.selectors.product_counts): a
+    write announced by a service shows at once, on the list and on the overview; another workspace's
+    rows never count."""
+    from backlog.models import BacklogItem
+    from backlog.services.items import item_create, item_delete
+
+    f.BacklogItemFactory(product=world.other_product)
+    client = world.client("executive")
+    listing = reverse("products:product_list", kwargs={"workspace_id": world.workspace.pk})
+    overview = reverse("products:product_detail", kwargs={"workspace_id": world.workspace.pk, "pk": world.product.pk})
+
+    def counts() -> tuple[int, int]:
+        row = next(r for r in client.get(listing).context["rows"] if r["obj"].pk == world.product.pk)
+        return row["obj"].item_count, client.get(overview).context["counts"]["items"]
+
+    assert counts() == (0, 0)
+    item = item_create(instance=BacklogItem(product=world.product, title="Refunds"), actor=world.users["admin"])
+    assert counts() == (1, 1)
+    item_delete(item=item, actor=world.users["admin"])
+    assert counts() == (0, 0)
