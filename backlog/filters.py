@@ -1,8 +1,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Exists, OuterRef
 
-from core.forms import QuickSelect
 from customfields.models import SELECT_TYPES, FieldTarget, FieldType
 from customfields.selectors import field_definitions_for
 from roadmap.filters import EVIDENCE_CHOICES, with_evidence
@@ -11,25 +10,6 @@ from workspaces.filters import ScopedFilterSet
 
 from .label_models import label_names_sorted
 from .models import BacklogItem, GroupBy, ItemKind, ItemStatus, Label, MoSCoW, Sprint
-
-
-def _by_choice(field: str, choices) -> Case:
-    """Order rows by the position of their value among the field's choices (blank last)."""
-    return Case(
-        *[When(**{field: value}, then=Value(n)) for n, (value, _) in enumerate(choices)],
-        default=Value(len(choices)),
-        output_field=IntegerField(),
-    )
-
-
-# How a grouped backlog is ordered: the group first (in its natural order), then the view's order.
-GROUP_ORDER = {
-    GroupBy.STATUS: lambda: [_by_choice("status", ItemStatus.choices)],
-    GroupBy.MOSCOW: lambda: [_by_choice("moscow", MoSCoW.choices)],
-    GroupBy.SPRINT: lambda: ["sprint__start_date", "sprint_id"],
-    GroupBy.INITIATIVE: lambda: ["initiative__title", "initiative_id"],
-    GroupBy.ASSIGNEE: lambda: ["owner__username", "owner_id"],
-}
 
 GROUP_TYPES = (FieldType.SINGLE_SELECT, FieldType.USER)  # custom fields a view may group by
 
@@ -59,25 +39,17 @@ class ItemFilter(ScopedFilterSet):
     kind = django_filters.ChoiceFilter(choices=ItemKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices, empty_label="Any status")
     moscow = django_filters.ChoiceFilter(choices=MoSCoW.choices, label="MoSCoW", empty_label="Any MoSCoW")
-    # A product's initiatives grow with it (hundreds): their <select>s are written without a template per option.
     theme = django_filters.ModelChoiceFilter(
         field_name="initiative__theme",
         queryset=Theme.objects.all(),
         label="Theme",
         empty_label="Any theme",
-        widget=QuickSelect,
     )
-    initiative = django_filters.ModelChoiceFilter(
-        queryset=Initiative.objects.all(), empty_label="Any initiative", widget=QuickSelect
-    )
-    release = django_filters.ModelChoiceFilter(
-        queryset=Release.objects.all(), empty_label="Any release", widget=QuickSelect
-    )
-    sprint = django_filters.ModelChoiceFilter(
-        queryset=Sprint.objects.all(), empty_label="Any sprint", widget=QuickSelect
-    )
+    initiative = django_filters.ModelChoiceFilter(queryset=Initiative.objects.all(), empty_label="Any initiative")
+    release = django_filters.ModelChoiceFilter(queryset=Release.objects.all(), empty_label="Any release")
+    sprint = django_filters.ModelChoiceFilter(queryset=Sprint.objects.all(), empty_label="Any sprint")
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone", widget=QuickSelect
+        queryset=get_user_model().objects.all(), label="Assignee", empty_label="Anyone"
     )
     evidence = django_filters.ChoiceFilter(choices=EVIDENCE_CHOICES, method=with_evidence, label="Evidence")
     ordering = ViewOrderingFilter(
@@ -147,6 +119,5 @@ class ItemFilter(ScopedFilterSet):
         return filter_value
 
     def group_rows(self, queryset, name, value):
-        if value not in GROUP_ORDER:
-            return queryset
-        return queryset.order_by(*GROUP_ORDER[value](), *(queryset.query.order_by or ["rank"]), "pk")
+        """A valid choice, no filter: the page orders by the group (view_order.group_keys, core.keyset_groups)."""
+        return queryset

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.bounds import DATE_WINDOW_ATTRS
-from core.forms import DateInput, QuickModelChoiceIterator, QuickSelect, SearchSelect
+from core.forms import DateInput, SearchSelect
 from customfields.forms import CustomValuesFormMixin
 from customfields.selectors import field_definitions_for
 from roadmap.models import Release
@@ -66,9 +66,6 @@ class ItemForm(CustomValuesFormMixin, ScopedModelForm):
         widgets = {
             "i_want": forms.Textarea(attrs={"rows": 2}),
             "so_that": forms.Textarea(attrs={"rows": 2}),
-            # A product's initiatives grow with it (hundreds): the same <select>, written without a
-            # template include per option.
-            **dict.fromkeys(("initiative", "release", "sprint", "owner"), QuickSelect),
         }
 
     def __init__(self, *args, custom: bool = True, **kwargs):
@@ -81,10 +78,8 @@ class ItemForm(CustomValuesFormMixin, ScopedModelForm):
             self.initial["labels"] = ", ".join(label_names_sorted(label.name for label in self.instance.labels.all()))
         if self.instance.impact is not None:
             self.initial["impact"] = str(Decimal(self.instance.impact).normalize())
-        # A product has hundreds of initiatives: their choices are read in one query and written quickly.
-        for name in ("initiative", "release", "sprint", "owner"):
-            self.fields[name].iterator = QuickModelChoiceIterator
-            self.fields[name].widget.choices = self.fields[name].choices
+        # A product has hundreds of initiatives: ScopedModelForm reads their choices in one query and writes
+        # them quickly (core.forms.quicken), as every relation's.
         parent_choices = self.fields["parent"].queryset.select_related("product").filter(kind__in=PARENT_KINDS)
         if self.instance.pk:
             parent_choices = parent_choices.exclude(pk=self.instance.pk)

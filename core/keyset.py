@@ -206,6 +206,66 @@ def keys_beyond(aliases: list[str], keys: list[SortKey], values: tuple, pk: int,
     return condition
 
 
+@dataclass(frozen=True)
+class KeyedQuery:
+    """A queryset whose rows carry the values of `keys` as `keyset_0`, `keyset_1`…, with the orders
+    that walk it forward and backward (then by id) and what a cursor or a row tells of it."""
+
+    qs: QuerySet
+    keys: list[SortKey]
+    aliases: list[str]
+    outputs: list
+    forward: list
+    backward: list
+
+    @classmethod
+    def of(cls, qs: QuerySet, keys: list[SortKey], *, ordered_by: slice = slice(None)) -> "KeyedQuery":
+        """`ordered_by`: which keys the orders name (a grouped walk orders each group by its sort only)."""
+        aliases = [f"keyset_{n}" for n in range(len(keys))]
+        qs = qs.annotate(
+            **{
+                alias: F(key.expression) if isinstance(key.expression, str) else key.expression
+                for alias, key in zip(aliases, keys, strict=True)
+            }
+        )
+        pairs = list(zip(aliases, keys, strict=True))[ordered_by]
+        forward = [F(a).desc(nulls_last=True) if k.desc else F(a).asc(nulls_last=True) for a, k in pairs]
+        backward = [F(a).asc(nulls_first=True) if k.desc else F(a).desc(nulls_first=True) for a, k in pairs]
+        outputs = [qs.query.annotations[alias].output_field for alias in aliases]
+        return cls(qs, keys, aliases, outputs, [*forward, F("id").asc()], [*backward, F("id").desc()])
+
+    def key(self, obj) -> tuple:
+        return tuple(getattr(obj, alias) for alias in self.aliases), obj.pk
+
+    def cursor(self, params) -> tuple[tuple | None, tuple | None]:
+        """(after, before) from the request: its cursor, or ?from=<id> (start at that row)."""
+        if params.get("after"):
+            return decode_keys_cursor(params["after"], self.outputs), None
+        if params.get("before"):
+            return None, decode_keys_cursor(params["before"], self.outputs)
+        if str(params.get("from", "")).isdigit() and len(params["from"]) < 19:
+            row = self.qs.filter(pk=int(params["from"])).values_list(*self.aliases, "pk").first()
+            if row is not None:  # start at the row itself: just after (its values, its id - 1)
+                return (tuple(row[:-1]), row[-1] - 1), None
+        return None, None
+
+    def page(self, counted: QuerySet, rows: list, previous_row, next_row, ordering: str) -> KeysetPage:
+        """The page of `rows` between its neighbours; its count from `counted` (the list, unannotated)."""
+        capped = counted.order_by()[: COUNT_CAP + 1].count()
+        return KeysetPage(
+            object_list=rows,
+            has_next=next_row is not None,
+            has_previous=previous_row is not None,
+            next_cursor=encode_keys_cursor(*self.key(rows[-1])) if rows and next_row is not None else None,
+            previous_cursor=encode_keys_cursor(*self.key(rows[0])) if rows and previous_row is not None else None,
+            count=min(capped, COUNT_CAP),
+            count_capped=capped > COUNT_CAP,
+            ordering=ordering,
+            previous_row=previous_row,
+            next_row=next_row,
+        )
+
+
 def keyset_page_by(qs: QuerySet, *, keys: list[SortKey], ordering: str, size: int, params) -> KeysetPage:
     """One page of `qs` ordered by `keys` then id, from the request's parameters (as keyset_page).
 
@@ -214,60 +274,26 @@ def keyset_page_by(qs: QuerySet, *, keys: list[SortKey], ordering: str, size: in
     the page its neighbours (`previous_row`, `next_row`: the rows just before and after it, or None)
     so that a page can say that a group began on the previous page or goes on on the next.
     """
-    aliases = [f"keyset_{n}" for n in range(len(keys))]
-    qs = qs.annotate(
-        **{
-            alias: F(key.expression) if isinstance(key.expression, str) else key.expression
-            for alias, key in zip(aliases, keys, strict=True)
-        }
-    )
-    outputs = [qs.query.annotations[alias].output_field for alias in aliases]
-    pairs = list(zip(aliases, keys, strict=True))
-    forward = [F(a).desc(nulls_last=True) if k.desc else F(a).asc(nulls_last=True) for a, k in pairs]
-    backward = [F(a).asc(nulls_first=True) if k.desc else F(a).desc(nulls_first=True) for a, k in pairs]
-    forward.append(F("id").asc())
-    backward.append(F("id").desc())
-
-    def key(obj) -> tuple:
-        return tuple(getattr(obj, alias) for alias in aliases), obj.pk
+    keyed = KeyedQuery.of(qs, keys)
+    aliases, forward, backward, key = keyed.aliases, keyed.forward, keyed.backward, keyed.key
 
     def first(condition: Q, order: list):
-        return next(iter(qs.filter(condition).order_by(*order)[:1]), None)
+        return next(iter(keyed.qs.filter(condition).order_by(*order)[:1]), None)
 
-    after = before = None
-    if params.get("after"):
-        after = decode_keys_cursor(params["after"], outputs)
-    elif params.get("before"):
-        before = decode_keys_cursor(params["before"], outputs)
-    elif str(params.get("from", "")).isdigit() and len(params["from"]) < 19:
-        row = qs.filter(pk=int(params["from"])).values_list(*aliases, "pk").first()
-        if row is not None:  # start at the row itself: just after (its values, its id - 1)
-            after = (tuple(row[:-1]), row[-1] - 1)
+    after, before = keyed.cursor(params)
     previous_row = next_row = None
     if before is not None or (after is None and params.get("page") == "last"):
         condition = keys_beyond(aliases, keys, *before, after=False) if before is not None else Q()
-        rows = list(qs.filter(condition).order_by(*backward)[: size + 1])
+        rows = list(keyed.qs.filter(condition).order_by(*backward)[: size + 1])
         previous_row = rows[size] if len(rows) > size else None
         rows = list(reversed(rows[:size]))
         if before is not None and rows:
             next_row = first(keys_beyond(aliases, keys, *key(rows[-1]), after=True), forward)
     else:
         condition = keys_beyond(aliases, keys, *after, after=True) if after is not None else Q()
-        rows = list(qs.filter(condition).order_by(*forward)[: size + 1])
+        rows = list(keyed.qs.filter(condition).order_by(*forward)[: size + 1])
         next_row = rows[size] if len(rows) > size else None
         rows = rows[:size]
         if after is not None and rows:
             previous_row = first(keys_beyond(aliases, keys, *key(rows[0]), after=False), backward)
-    capped = qs.order_by()[: COUNT_CAP + 1].count()
-    return KeysetPage(
-        object_list=rows,
-        has_next=next_row is not None,
-        has_previous=previous_row is not None,
-        next_cursor=encode_keys_cursor(*key(rows[-1])) if rows and next_row is not None else None,
-        previous_cursor=encode_keys_cursor(*key(rows[0])) if rows and previous_row is not None else None,
-        count=min(capped, COUNT_CAP),
-        count_capped=capped > COUNT_CAP,
-        ordering=ordering,
-        previous_row=previous_row,
-        next_row=next_row,
-    )
+    return keyed.page(qs, rows, previous_row, next_row, ordering)

@@ -19,18 +19,7 @@ from dataclasses import dataclass
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet
 
-from .keyset import (
-    COUNT_CAP,
-    KeysetPage,
-    SortKey,
-    _after,
-    _before,
-    _fetch,
-    decode_keys_cursor,
-    encode_keys_cursor,
-    keys_beyond,
-    keyset_page_by,
-)
+from .keyset import KeyedQuery, KeysetPage, SortKey, _after, _before, _fetch, keys_beyond, keyset_page_by
 
 # Reads one page may make walking groups (each an index probe) before it reads the page in one
 # scan of the list instead: a filter that leaves most groups empty costs what it costs today.
@@ -81,20 +70,10 @@ def keyset_page_grouped(
     if groups is None:
         return keyset_page_by(qs, keys=[*group_keys, *sort], ordering=ordering, size=size, params=params)
     keys = [*group_keys, *sort]
-    aliases = [f"keyset_{n}" for n in range(len(keys))]
-    annotated = qs.annotate(
-        **{
-            alias: F(key.expression) if isinstance(key.expression, str) else key.expression
-            for alias, key in zip(aliases, keys, strict=True)
-        }
-    )
-    outputs = [annotated.query.annotations[alias].output_field for alias in aliases]
     width = len(group_keys)
-    sort_aliases, sort_pairs = aliases[width:], list(zip(aliases[width:], sort, strict=True))
-    forward = [F(a).desc(nulls_last=True) if k.desc else F(a).asc(nulls_last=True) for a, k in sort_pairs]
-    backward = [F(a).asc(nulls_first=True) if k.desc else F(a).desc(nulls_first=True) for a, k in sort_pairs]
-    forward.append(F("id").asc())
-    backward.append(F("id").desc())
+    keyed = KeyedQuery.of(qs, keys, ordered_by=slice(width, None))  # each group is read in the sort's order
+    annotated, forward, backward, key = keyed.qs, keyed.forward, keyed.backward, keyed.key
+    sort_aliases = keyed.aliases[width:]
     single = len(sort) == 1
     nullable = any(_nullable(qs, k) for k in sort)
     whole_forward = [Q()]
@@ -131,18 +110,7 @@ def keyset_page_grouped(
             parts = whole_forward if step > 0 else whole_backward
         return found
 
-    def key(obj) -> tuple:
-        return tuple(getattr(obj, alias) for alias in aliases), obj.pk
-
-    after = before = None
-    if params.get("after"):
-        after = decode_keys_cursor(params["after"], outputs)
-    elif params.get("before"):
-        before = decode_keys_cursor(params["before"], outputs)
-    elif str(params.get("from", "")).isdigit() and len(params["from"]) < 19:
-        row = annotated.filter(pk=int(params["from"])).values_list(*aliases, "pk").first()
-        if row is not None:  # start at the row itself: just after (its values, its id - 1)
-            after = (tuple(row[:-1]), row[-1] - 1)
+    after, before = keyed.cursor(params)
     cursor = after or before
     start = None if cursor is None else position.get(tuple(cursor[0][:width]))
     if cursor is not None and start is None:  # a group that is no longer where the cursor saw it
@@ -171,17 +139,4 @@ def keyset_page_grouped(
                 previous_row = beyond[0][1] if beyond else None
     except _TooManyReads:
         return keyset_page_by(qs, keys=keys, ordering=ordering, size=size, params=params)
-    rows = [row for _, row in found]
-    capped = qs.order_by()[: COUNT_CAP + 1].count()
-    return KeysetPage(
-        object_list=rows,
-        has_next=next_row is not None,
-        has_previous=previous_row is not None,
-        next_cursor=encode_keys_cursor(*key(rows[-1])) if rows and next_row is not None else None,
-        previous_cursor=encode_keys_cursor(*key(rows[0])) if rows and previous_row is not None else None,
-        count=min(capped, COUNT_CAP),
-        count_capped=capped > COUNT_CAP,
-        ordering=ordering,
-        previous_row=previous_row,
-        next_row=next_row,
-    )
+    return keyed.page(qs, [row for _, row in found], previous_row, next_row, ordering)

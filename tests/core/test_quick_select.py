@@ -53,3 +53,23 @@ def test_quicken_keeps_the_fields_choices_required_and_html(world):
         plain.widget.render("theme", themes[1].pk)
     )
     assert quick.clean(str(themes[0].pk)) == themes[0]
+
+
+@pytest.mark.django_db
+def test_scoped_filters_and_forms_write_their_relations_quickly_and_only_their_workspaces(world):
+    """ItemFilter builds its form again after adding the product's filters: the rebuilt form is scoped
+    and quick too (workspaces.filters.ScopedFilterSet.form), as is every scoped model form."""
+    from backlog.filters import ItemFilter
+    from backlog.forms import ItemForm
+    from backlog.models import BacklogItem
+    from products.selectors import product_access
+
+    ours = f.InitiativeFactory(product=world.product, title="Ours")
+    theirs = f.InitiativeFactory(product=world.other_product, title="Theirs")
+    access = product_access(user=world.users["admin"], product_id=world.product.pk)
+    filter_field = ItemFilter({}, queryset=BacklogItem.objects.none(), access=access).form.fields["initiative"]
+    form_field = ItemForm(access=access, instance=BacklogItem(product=world.product)).fields["initiative"]
+    for field in (filter_field, form_field):
+        assert isinstance(field.widget, QuickSelect)
+        html = field.widget.render("initiative", None)
+        assert f'value="{ours.pk}"' in html and f'value="{theirs.pk}"' not in html
